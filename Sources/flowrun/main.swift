@@ -1,0 +1,2 @@
+import FlowrunCore
+print(FlowrunVersion.string)

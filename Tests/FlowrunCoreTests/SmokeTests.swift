@@ -1,0 +1,3 @@
+import Testing
+@testable import FlowrunCore
+@Test func versionIsSet() { #expect(!FlowrunVersion.string.isEmpty) }
