@@ -1,0 +1,167 @@
+/// The execution plan: what runs, in which order, under which limits. Pure data.
+///
+/// Invariants: stages are in file order, tasks in declaration order; every
+/// template has been resolved except references to task results and a task's
+/// own output, which only exist at run time.
+public struct Plan: Sendable {
+    public var workflowName: String
+    public var description: String?
+    /// The workflow file as named on the command line (`-` for standard input).
+    public var sourcePath: String
+    public var stages: [PlannedStage]
+    /// Grace period between SIGTERM and SIGKILL when a task is ended.
+    public var killGrace: Duration
+    /// Values that must never appear in output; each is replaced by `***`.
+    public var secretValues: [String]
+
+    public init(
+        workflowName: String, description: String? = nil, sourcePath: String,
+        stages: [PlannedStage], killGrace: Duration = .seconds(5), secretValues: [String] = []
+    ) {
+        self.workflowName = workflowName
+        self.description = description
+        self.sourcePath = sourcePath
+        self.stages = stages
+        self.killGrace = killGrace
+        self.secretValues = secretValues
+    }
+
+    /// Number of tasks over all stages.
+    public var taskCount: Int { stages.reduce(0) { $0 + $1.tasks.count } }
+}
+
+/// A stage of the plan: tasks that run concurrently, at most `maxParallel` at once.
+public struct PlannedStage: Sendable {
+    public var index: Int
+    public var name: String
+    public var description: String?
+    /// Effective cap: the smallest of the stage's, the workflow's and `--jobs`; nil means no cap.
+    public var maxParallel: Int?
+    public var failFast: Bool
+    public var tasks: [PlannedTask]
+
+    public init(
+        index: Int, name: String, description: String? = nil, maxParallel: Int? = nil,
+        failFast: Bool = true, tasks: [PlannedTask]
+    ) {
+        self.index = index
+        self.name = name
+        self.description = description
+        self.maxParallel = maxParallel
+        self.failFast = failFast
+        self.tasks = tasks
+    }
+}
+
+/// Identifies a task by its position: stage index, then task index in the stage.
+public struct TaskID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var stage: Int
+    public var task: Int
+
+    public init(stage: Int, task: Int) {
+        self.stage = stage
+        self.task = task
+    }
+
+    public static func < (lhs: TaskID, rhs: TaskID) -> Bool {
+        (lhs.stage, lhs.task) < (rhs.stage, rhs.task)
+    }
+
+    public var description: String { "\(stage).\(task)" }
+}
+
+/// A task of the plan, with every limit and default already applied.
+public struct PlannedTask: Sendable {
+    /// What the task does.
+    public enum Action: Sendable {
+        /// Run `shell + [command]` as a child process.
+        case run(command: PlannedText, shell: [String])
+        /// Wait without a process.
+        case sleep(Duration)
+    }
+
+    public var id: TaskID
+    public var stageName: String
+    public var name: String
+    public var action: Action
+    /// Variables added to the inherited environment, workflow then stage then task, later wins.
+    public var environment: [(name: String, value: PlannedText)]
+    /// Absolute path, or a path relative to the current directory for standard input.
+    public var workingDirectory: PlannedText
+    public var timeout: Duration?
+    public var retries: Int
+    public var retryDelay: Duration
+    public var continueOnError: Bool
+    /// The `result` template; nil means the default (stdout without its trailing newline, or "" for sleep).
+    public var result: PlannedText?
+
+    public init(
+        id: TaskID, stageName: String, name: String, action: Action,
+        environment: [(name: String, value: PlannedText)] = [],
+        workingDirectory: PlannedText = PlannedText(literal: "."),
+        timeout: Duration? = nil, retries: Int = 0, retryDelay: Duration = .zero,
+        continueOnError: Bool = false, result: PlannedText? = nil
+    ) {
+        self.id = id
+        self.stageName = stageName
+        self.name = name
+        self.action = action
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.timeout = timeout
+        self.retries = retries
+        self.retryDelay = retryDelay
+        self.continueOnError = continueOnError
+        self.result = result
+    }
+
+    /// `stage/task`, the name used in output prefixes and reports.
+    public var qualifiedName: String { "\(stageName)/\(name)" }
+}
+
+/// Text whose remaining holes are filled at run time.
+///
+/// Inside `run`, `quotesValues` is true: every substituted value (those the
+/// planner already filled in, and those filled at run time) becomes exactly one
+/// shell word, so no value can inject shell syntax.
+public struct PlannedText: Sendable, Hashable {
+    /// A piece of text, or a hole for a value known only at run time.
+    public enum Part: Sendable, Hashable {
+        case text(String)
+        case taskResult(stage: String, task: String)
+        case ownOutput(Expression.OwnOutput)
+    }
+
+    public var parts: [Part]
+    public var quotesValues: Bool
+
+    public init(parts: [Part], quotesValues: Bool = false) {
+        self.parts = parts
+        self.quotesValues = quotesValues
+    }
+
+    public init(literal: String) {
+        self.parts = literal.isEmpty ? [] : [.text(literal)]
+        self.quotesValues = false
+    }
+
+    /// True when the text needs no run-time value.
+    public var isResolved: Bool {
+        parts.allSatisfy { if case .text = $0 { true } else { false } }
+    }
+
+    /// Fills the holes; `value` returns the raw value of a hole, which is
+    /// shell-quoted here when `quotesValues` is set.
+    public func render(_ value: (Part) -> String) -> String {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let s): out += s
+            case .taskResult, .ownOutput:
+                let raw = value(part)
+                out += quotesValues ? ShellQuote.word(raw) : raw
+            }
+        }
+        return out
+    }
+}
