@@ -1,0 +1,112 @@
+/// Writes diagnostics as text, JSON or GitHub Actions annotations.
+///
+/// Text follows the compiler convention `FILE:LINE:COL: error: MESSAGE`,
+/// then the source line and a caret under the column.
+public struct DiagnosticRenderer: Sendable {
+    /// The output forms `flowrun validate --format` offers.
+    public enum Format: String, Sendable, CaseIterable {
+        case text
+        case json
+        case github
+    }
+
+    /// Source lines longer than this are cut around the column.
+    public static let maxSnippetWidth = 200
+
+    public var colored: Bool
+
+    public init(colored: Bool = false) {
+        self.colored = colored
+    }
+
+    /// One diagnostic as text, ending with a newline.
+    public func text(_ diagnostic: Diagnostic, path: String, source: SourceText?) -> String {
+        var out = header(path: path, location: diagnostic.location, severity: diagnostic.severity.rawValue,
+                         message: diagnostic.message.text)
+        if let location = diagnostic.location, let source { out += snippet(source, location) }
+        for note in diagnostic.notes {
+            out += header(path: path, location: note.location, severity: "note", message: note.message)
+            if let source { out += snippet(source, note.location) }
+        }
+        return out
+    }
+
+    private func header(path: String, location: SourceLocation?, severity: String, message: String) -> String {
+        let place = location.map { "\(path):\($0.line):\($0.column)" } ?? path
+        let label: String
+        if colored {
+            let color = switch severity {
+            case "error": "\u{1B}[1;31m"
+            case "warning": "\u{1B}[1;33m"
+            default: "\u{1B}[1;36m"
+            }
+            label = "\(color)\(severity):\u{1B}[0m \u{1B}[1m\(message)\u{1B}[0m"
+        } else {
+            label = "\(severity): \(message)"
+        }
+        return "\(place): \(label)\n"
+    }
+
+    /// The source line (escaped, cut to the width) and a caret under the column.
+    func snippet(_ source: SourceText, _ location: SourceLocation) -> String {
+        guard let line = source.line(location.line) else { return "" }
+        var scalars = Array(line.unicodeScalars)
+        var caret = max(0, location.column - 1)
+        var prefix = ""
+        if scalars.count > Self.maxSnippetWidth {
+            let start = max(0, min(caret - Self.maxSnippetWidth / 2, scalars.count - Self.maxSnippetWidth))
+            scalars = Array(scalars[start..<min(scalars.count, start + Self.maxSnippetWidth)])
+            caret -= start
+            if start > 0 { prefix = "…" }
+        }
+        // Escape each scalar on its own so the caret column can follow the widening.
+        var shown = prefix
+        var caretColumn = prefix.isEmpty ? 0 : 1
+        for (index, scalar) in scalars.enumerated() {
+            let piece = scalar == "\t" ? " " : DisplayText.escaped(String(scalar))
+            if index < caret { caretColumn += piece.unicodeScalars.count }
+            shown += piece
+        }
+        let marker = colored ? "\u{1B}[1;32m^\u{1B}[0m" : "^"
+        return "  \(shown)\n  \(String(repeating: " ", count: caretColumn))\(marker)\n"
+    }
+
+    /// GitHub Actions workflow command: `::error file=F,line=L,col=C::MESSAGE`.
+    public func github(_ diagnostic: Diagnostic, path: String) -> String {
+        var properties = "file=\(escapeProperty(path))"
+        if let location = diagnostic.location {
+            properties += ",line=\(location.line),col=\(location.column)"
+        }
+        return "::\(diagnostic.severity.rawValue) \(properties)::\(escapeData(diagnostic.message.text))\n"
+    }
+
+    /// All diagnostics of several files as one JSON array.
+    public func json(_ files: [(path: String, diagnostics: [Diagnostic])]) -> String {
+        var items: [String] = []
+        for file in files {
+            for d in file.diagnostics {
+                var fields = [
+                    "\"file\":\(JSONText.string(file.path))",
+                    "\"severity\":\(JSONText.string(d.severity.rawValue))",
+                    "\"code\":\(JSONText.string(d.message.code))",
+                    "\"message\":\(JSONText.string(d.message.text))",
+                ]
+                if let l = d.location { fields.append("\"line\":\(l.line),\"column\":\(l.column)") }
+                let notes = d.notes.map {
+                    "{\"line\":\($0.location.line),\"column\":\($0.location.column),\"message\":\(JSONText.string($0.message))}"
+                }
+                fields.append("\"notes\":[\(notes.joined(separator: ","))]")
+                items.append("{\(fields.joined(separator: ","))}")
+            }
+        }
+        return items.isEmpty ? "[]\n" : "[\n  \(items.joined(separator: ",\n  "))\n]\n"
+    }
+
+    private func escapeData(_ s: String) -> String {
+        s.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+    }
+
+    private func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacing(":", with: "%3A").replacing(",", with: "%2C")
+    }
+}

@@ -1,0 +1,143 @@
+/// A YAML or JSON value with the location where it starts in the source.
+///
+/// Both readers produce this tree, so the validator never knows which
+/// syntax a workflow was written in.
+public struct Node: Sendable {
+    /// The shape of a node.
+    public enum Value: Sendable {
+        case scalar(Scalar)
+        case sequence([Node])
+        case mapping([MappingEntry])
+    }
+
+    public var value: Value
+    public var location: SourceLocation
+
+    public init(_ value: Value, at location: SourceLocation) {
+        self.value = value
+        self.location = location
+    }
+
+    /// A short description of the node's kind for messages: "a string", "a list", ...
+    public var kindDescription: String {
+        switch value {
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        case .scalar(let scalar):
+            switch scalar.resolved {
+            case .null: "null"
+            case .bool: "a boolean"
+            case .int, .float: "a number"
+            case .string: "a string"
+            }
+        }
+    }
+}
+
+/// One `key: value` pair of a mapping; keys are always strings.
+public struct MappingEntry: Sendable {
+    public var key: String
+    public var keyLocation: SourceLocation
+    public var value: Node
+
+    public init(key: String, keyLocation: SourceLocation, value: Node) {
+        self.key = key
+        self.keyLocation = keyLocation
+        self.value = value
+    }
+}
+
+/// A scalar as written; `isPlain` scalars are typed by the YAML 1.2 core schema,
+/// quoted and block scalars are always strings.
+public struct Scalar: Sendable {
+    /// How a scalar was written; decides typing and where its text starts.
+    public enum Style: Sendable {
+        case plain
+        /// `'…'` or `"…"` (and every JSON string): the text starts one column after the node.
+        case quoted
+        /// `|` or `>`: the text starts on a later line.
+        case block
+    }
+
+    public var text: String
+    public var style: Style
+
+    public init(_ text: String, style: Style) {
+        self.text = text
+        self.style = style
+    }
+
+    public var isPlain: Bool { style == .plain }
+
+    /// A scalar's type under the YAML 1.2 core schema.
+    public enum Resolved: Sendable, Equatable {
+        case null
+        case bool(Bool)
+        /// An integer; nil when it does not fit in 64 bits.
+        case int(Int?)
+        case float(Double)
+        case string(String)
+    }
+
+    /// Types a plain scalar by the YAML 1.2 core schema: `on`/`yes`/`no`/`off`
+    /// stay strings, `010` is decimal 10, `1:30` is a string.
+    public var resolved: Resolved {
+        guard isPlain else { return .string(text) }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
+        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
+        case ".nan", ".NaN", ".NAN": return .float(.nan)
+        default: break
+        }
+        let utf8 = Array(text.utf8)
+        if Scalar.isDecimalInteger(utf8) { return .int(Int(text)) }
+        if utf8.count > 2, utf8[0] == UInt8(ascii: "0") {
+            let digits = String(text.dropFirst(2))
+            if utf8[1] == UInt8(ascii: "o"), !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x37).contains($0) }) {
+                return .int(Int(digits, radix: 8))
+            }
+            if utf8[1] == UInt8(ascii: "x"), !digits.isEmpty, digits.utf8.allSatisfy(Scalar.isHexDigit) {
+                return .int(Int(digits, radix: 16))
+            }
+        }
+        if Scalar.isFloat(utf8), let value = Double(text) { return .float(value) }
+        return .string(text)
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    private static func isHexDigit(_ b: UInt8) -> Bool {
+        isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
+    }
+
+    /// `[-+]?[0-9]+`
+    private static func isDecimalInteger(_ s: [UInt8]) -> Bool {
+        var i = 0
+        if i < s.count, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { i += 1 }
+        guard i < s.count else { return false }
+        return s[i...].allSatisfy(isDigit)
+    }
+
+    /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+    private static func isFloat(_ s: [UInt8]) -> Bool {
+        var i = 0
+        if i < s.count, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { i += 1 }
+        var mantissaDigits = 0
+        while i < s.count, isDigit(s[i]) { i += 1; mantissaDigits += 1 }
+        if i < s.count, s[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < s.count, isDigit(s[i]) { i += 1; mantissaDigits += 1 }
+        }
+        guard mantissaDigits > 0 else { return false }
+        if i < s.count, s[i] == UInt8(ascii: "e") || s[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < s.count, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { i += 1 }
+            var expDigits = 0
+            while i < s.count, isDigit(s[i]) { i += 1; expDigits += 1 }
+            guard expDigits > 0 else { return false }
+        }
+        return i == s.count
+    }
+}

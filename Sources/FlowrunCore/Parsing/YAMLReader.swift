@@ -1,0 +1,111 @@
+import CYAML
+
+/// Reads YAML through libyaml's event API into located nodes.
+///
+/// libyaml only tokenizes and parses; everything that decides cost (aliases,
+/// depth, sizes) and meaning (YAML 1.2 core scalars, duplicate keys) is
+/// flowrun's, in `TreeBuilder` and `Scalar`.
+public struct YAMLReader: Sendable {
+    public var limits: ReaderLimits
+
+    public init(limits: ReaderLimits = ReaderLimits()) {
+        self.limits = limits
+    }
+
+    /// Parses one YAML document. Returns the root (nil after a fatal error) and
+    /// every diagnostic found.
+    public func read(_ source: SourceText) -> (root: Node?, diagnostics: [Diagnostic]) {
+        var builder = TreeBuilder(limits: limits)
+        do {
+            try parse(source, into: &builder)
+        } catch {
+            return (nil, builder.diagnostics + [error.diagnostic])
+        }
+        guard let root = builder.root else {
+            return (nil, builder.diagnostics + [.error(.fileEmpty, at: SourceLocation(line: 1, column: 1))])
+        }
+        return (root, builder.diagnostics)
+    }
+
+    private func parse(_ source: SourceText, into builder: inout TreeBuilder) throws(TreeBuilder.Fatal) {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw TreeBuilder.Fatal(diagnostic: .error(.fileUnreadable(reason: "out of memory"), at: nil))
+        }
+        defer { yaml_parser_delete(&parser) }
+        var documents = 0
+        try source.bytes.withUnsafeBufferPointer { (buffer) throws(TreeBuilder.Fatal) in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    throw TreeBuilder.Fatal(diagnostic: syntaxError(parser, source))
+                }
+                defer { yaml_event_delete(&event) }
+                let location = SourceLocation(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+                switch event.type {
+                case YAML_STREAM_END_EVENT:
+                    return
+                case YAML_DOCUMENT_START_EVENT:
+                    documents += 1
+                    if documents > 1 { throw TreeBuilder.Fatal(diagnostic: .error(.multipleDocuments, at: location)) }
+                case YAML_SCALAR_EVENT:
+                    let data = event.data.scalar
+                    try rejectTag(data.tag, at: location)
+                    let text = string(data.value, count: data.length)
+                    let style: Scalar.Style = switch data.style {
+                    case YAML_PLAIN_SCALAR_STYLE: .plain
+                    case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: .block
+                    default: .quoted
+                    }
+                    try builder.scalar(Scalar(text, style: style), at: location, anchor: optionalString(data.anchor))
+                case YAML_SEQUENCE_START_EVENT:
+                    let data = event.data.sequence_start
+                    try rejectTag(data.tag, at: location)
+                    try builder.beginSequence(at: location, anchor: optionalString(data.anchor))
+                case YAML_MAPPING_START_EVENT:
+                    let data = event.data.mapping_start
+                    try rejectTag(data.tag, at: location)
+                    try builder.beginMapping(at: location, anchor: optionalString(data.anchor))
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    try builder.end()
+                case YAML_ALIAS_EVENT:
+                    try builder.alias(optionalString(event.data.alias.anchor) ?? "", at: location)
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    private func rejectTag(_ tag: UnsafeMutablePointer<yaml_char_t>?, at location: SourceLocation) throws(TreeBuilder.Fatal) {
+        if let tag = optionalString(tag) {
+            throw TreeBuilder.Fatal(diagnostic: .error(.tagNotAllowed(tag: tag), at: location))
+        }
+    }
+
+    private func syntaxError(_ parser: yaml_parser_t, _ source: SourceText) -> Diagnostic {
+        let mark = parser.problem_mark
+        let location = SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        let offset = Int(mark.index)
+        // libyaml's message for a tab in indentation says only that the
+        // character "cannot start any token"; name the real cause.
+        if offset < source.bytes.count, source.bytes[offset] == 0x09 {
+            return .error(.tabIndentation, at: location)
+        }
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        let context = parser.context.map { String(cString: $0) }
+        return .error(.yamlSyntax(problem: problem, context: context), at: location)
+    }
+}
+
+private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, count: Int) -> String {
+    guard let pointer else { return "" }
+    return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+}
+
+private func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+    guard let pointer else { return nil }
+    return String(cString: pointer)
+}

@@ -1,0 +1,166 @@
+/// Writes a `Plan` for people (text) and for machines and pictures (JSON, DOT, Mermaid).
+public struct PlanRenderer: Sendable {
+    /// The forms `flowrun plan --format` offers.
+    public enum Format: String, Sendable, CaseIterable {
+        case text
+        case json
+        case dot
+        case mermaid
+    }
+
+    public init() {}
+
+    public func render(_ plan: Plan, as format: Format) -> String {
+        let masker = SecretMasker(plan.secretValues)
+        switch format {
+        case .text: return text(plan, masker)
+        case .json: return json(plan, masker)
+        case .dot: return dot(plan, masker)
+        case .mermaid: return mermaid(plan, masker)
+        }
+    }
+
+    // MARK: Text
+
+    private func text(_ plan: Plan, _ masker: SecretMasker) -> String {
+        let tasks = plan.taskCount
+        var out = "plan: \(plan.workflowName) (\(plan.sourcePath))\n"
+        if let description = plan.description { out += "  \(DisplayText.escaped(masker.mask(description)))\n" }
+        out += "\(count(plan.stages.count, "stage")) run one after another; \(count(tasks, "task")) in all\n"
+        for stage in plan.stages {
+            out += "\nstage \(stage.index + 1)/\(plan.stages.count) \(stage.name): "
+            out += concurrency(stage)
+            out += stage.failFast ? ", fail-fast" : ", runs all even if one fails"
+            out += "\n"
+            if let description = stage.description { out += "  \(DisplayText.escaped(masker.mask(description)))\n" }
+            let width = min(24, stage.tasks.map { $0.name.count }.max() ?? 0)
+            for task in stage.tasks {
+                let padded = task.name.count < width ? task.name + String(repeating: " ", count: width - task.name.count) : task.name
+                out += "  \(padded)  \(action(task, masker))"
+                let extras = options(task)
+                if !extras.isEmpty { out += "  [\(extras.joined(separator: ", "))]" }
+                out += "\n"
+            }
+        }
+        return out
+    }
+
+    private func concurrency(_ stage: PlannedStage) -> String {
+        let n = stage.tasks.count
+        if n == 1 { return "1 task" }
+        if let cap = stage.maxParallel, cap < n {
+            return cap == 1 ? "\(n) tasks one at a time" : "\(n) tasks, at most \(cap) at once"
+        }
+        return "\(n) tasks concurrently"
+    }
+
+    private func action(_ task: PlannedTask, _ masker: SecretMasker) -> String {
+        switch task.action {
+        case .sleep(let duration): return "sleep \(DurationText.format(duration))"
+        case .run(let command, let shell):
+            let shown = DisplayText.escaped(masker.mask(display(command)), limit: 160)
+            return shell == ["sh", "-c"] ? "run: \(shown)" : "run (\(shell.joined(separator: " "))): \(shown)"
+        }
+    }
+
+    private func options(_ task: PlannedTask) -> [String] {
+        var extras: [String] = []
+        if let timeout = task.timeout { extras.append("timeout \(DurationText.format(timeout))") }
+        if task.retries > 0 {
+            extras.append("retries \(task.retries)" + (task.retryDelay > .zero ? " every \(DurationText.format(task.retryDelay))" : ""))
+        }
+        if task.continueOnError { extras.append("continue-on-error") }
+        return extras
+    }
+
+    /// The text with holes shown as the expressions that fill them.
+    func display(_ text: PlannedText) -> String {
+        var out = ""
+        for part in text.parts {
+            switch part {
+            case .text(let s): out += s
+            case .taskResult(let stage, let task): out += "${{ stages.\(stage).tasks.\(task).result }}"
+            case .ownOutput(let output): out += "${{ \(output.rawValue) }}"
+            }
+        }
+        return out
+    }
+
+    private func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+
+    // MARK: JSON
+
+    private func json(_ plan: Plan, _ masker: SecretMasker) -> String {
+        func str(_ s: String) -> String { JSONText.string(masker.mask(s)) }
+        var stages: [String] = []
+        for stage in plan.stages {
+            var tasks: [String] = []
+            for task in stage.tasks {
+                var fields = ["\"name\":\(str(task.name))"]
+                switch task.action {
+                case .sleep(let d): fields.append("\"sleep\":\(JSONText.number(DurationText.seconds(d)))")
+                case .run(let command, let shell):
+                    fields.append("\"run\":\(str(display(command)))")
+                    fields.append("\"shell\":[\(shell.map(str).joined(separator: ","))]")
+                }
+                let env = task.environment.map { "\(str($0.name)):\(str(display($0.value)))" }
+                fields.append("\"env\":{\(env.joined(separator: ","))}")
+                fields.append("\"working_directory\":\(str(display(task.workingDirectory)))")
+                fields.append("\"timeout\":\(task.timeout.map { JSONText.number(DurationText.seconds($0)) } ?? "null")")
+                fields.append("\"retries\":\(task.retries)")
+                fields.append("\"retry_delay\":\(JSONText.number(DurationText.seconds(task.retryDelay)))")
+                fields.append("\"continue_on_error\":\(task.continueOnError)")
+                fields.append("\"result\":\(task.result.map { str(display($0)) } ?? "null")")
+                tasks.append("{\(fields.joined(separator: ","))}")
+            }
+            stages.append("""
+                {"name":\(str(stage.name)),"max_parallel":\(stage.maxParallel.map(String.init) ?? "null"),\
+                "fail_fast":\(stage.failFast),"tasks":[\(tasks.joined(separator: ","))]}
+                """)
+        }
+        return """
+            {"workflow":\(str(plan.workflowName)),"source":\(str(plan.sourcePath)),\
+            "kill_grace":\(JSONText.number(DurationText.seconds(plan.killGrace))),\
+            "stages":[\(stages.joined(separator: ","))]}
+
+            """
+    }
+
+    // MARK: Pictures
+
+    private func dot(_ plan: Plan, _ masker: SecretMasker) -> String {
+        func quote(_ s: String) -> String {
+            "\"" + masker.mask(s).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n") + "\""
+        }
+        var out = "digraph \(quote(plan.workflowName)) {\n  rankdir=LR;\n  node [shape=box];\n"
+        for stage in plan.stages {
+            out += "  subgraph cluster_\(stage.index) {\n    label=\(quote("\(stage.index + 1). \(stage.name)"));\n"
+            for task in stage.tasks {
+                out += "    \"t\(stage.index)_\(task.id.task)\" [label=\(quote(task.name + "\n" + action(task, masker)))];\n"
+            }
+            out += "  }\n"
+        }
+        for (a, b) in zip(plan.stages, plan.stages.dropFirst()) {
+            for from in a.tasks {
+                for to in b.tasks { out += "  \"t\(a.index)_\(from.id.task)\" -> \"t\(b.index)_\(to.id.task)\";\n" }
+            }
+        }
+        return out + "}\n"
+    }
+
+    private func mermaid(_ plan: Plan, _ masker: SecretMasker) -> String {
+        func label(_ s: String) -> String {
+            "\"" + masker.mask(s).replacing("\"", with: "#quot;").replacing("\n", with: " ") + "\""
+        }
+        var out = "flowchart LR\n"
+        for stage in plan.stages {
+            out += "  subgraph s\(stage.index)[\(label("\(stage.index + 1). \(stage.name)"))]\n"
+            for task in stage.tasks {
+                out += "    t\(stage.index)_\(task.id.task)[\(label(task.name + ": " + action(task, masker)))]\n"
+            }
+            out += "  end\n"
+        }
+        for (a, b) in zip(plan.stages, plan.stages.dropFirst()) { out += "  s\(a.index) --> s\(b.index)\n" }
+        return out
+    }
+}

@@ -1,0 +1,50 @@
+/// Parses durations: a number of seconds (`3`, `3.5`) or a string of
+/// numbers with units `ms`, `s`, `m`, `h` (`250ms`, `1m30s`, `2h`).
+enum DurationParser {
+    /// The longest duration accepted, so that arithmetic on durations cannot overflow.
+    static let maximumSeconds: Double = 10_000_000
+
+    /// Returns the duration in seconds, or nil when `text` is not a duration.
+    static func seconds(_ text: String) -> Double? {
+        if let plain = Double(text), text.utf8.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: ".") }) {
+            return plain
+        }
+        var total = 0.0
+        var number = ""
+        var sawUnit = false
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if (c >= "0" && c <= "9") || c == "." {
+                number.unicodeScalars.append(c)
+                i += 1
+                continue
+            }
+            guard !number.isEmpty, let value = Double(number), number.last != "." else { return nil }
+            let factor: Double
+            if c == "m", i + 1 < scalars.count, scalars[i + 1] == "s" {
+                factor = 0.001
+                i += 2
+            } else if c == "s" {
+                factor = 1
+                i += 1
+            } else if c == "m" {
+                factor = 60
+                i += 1
+            } else if c == "h" {
+                factor = 3600
+                i += 1
+            } else {
+                return nil
+            }
+            total += value * factor
+            number = ""
+            sawUnit = true
+        }
+        guard sawUnit, number.isEmpty else { return nil }
+        return total
+    }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+}

@@ -1,0 +1,60 @@
+/// A checked workflow: every name resolved, every value typed, defaults applied.
+///
+/// Built only by `Validator`; holding a `Workflow` means the file was valid.
+public struct Workflow: Sendable {
+    public var name: String
+    public var description: String?
+    public var variables: [Variable]
+    public var environment: [EnvironmentEntry]
+    public var secrets: [String]
+    public var maxParallel: Int?
+    public var stages: [Stage]
+    /// The folder task working directories are relative to.
+    public var directory: String
+
+    /// A `vars` entry: a default value that `--var NAME=VALUE` may override.
+    public struct Variable: Sendable {
+        public var name: String
+        public var value: String
+        public var location: SourceLocation
+    }
+
+    /// An `env` entry; its value may use templates.
+    public struct EnvironmentEntry: Sendable {
+        public var name: String
+        public var value: Template
+        public var location: SourceLocation
+    }
+
+    /// A stage: tasks that run concurrently.
+    public struct Stage: Sendable {
+        public var name: String
+        public var location: SourceLocation
+        public var description: String?
+        public var maxParallel: Int?
+        public var failFast: Bool
+        public var environment: [EnvironmentEntry]
+        public var tasks: [Task]
+    }
+
+    /// A task with the workflow's `defaults` already applied.
+    public struct Task: Sendable {
+        /// What a task does.
+        public enum Action: Sendable {
+            case run(Template)
+            case sleep(Duration)
+        }
+
+        public var name: String
+        public var location: SourceLocation
+        public var action: Action
+        public var environment: [EnvironmentEntry]
+        public var workingDirectory: Template?
+        public var shell: [String]
+        public var timeout: Duration?
+        public var retries: Int
+        public var retryDelay: Duration
+        public var continueOnError: Bool
+        public var result: Template?
+    }
+}

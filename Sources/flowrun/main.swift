@@ -1,2 +1,0 @@
-import FlowrunCore
-print(FlowrunVersion.string)
