@@ -8,6 +8,8 @@ struct TemplateParser {
     /// Parses `text`, whose first character is at `start`. Locations of
     /// expressions are exact on single-line text and fall back to `start` otherwise.
     func parse(_ text: String, start: SourceLocation) -> (Template, [Diagnostic]) {
+        // Most values hold no expression: skip the scalar-by-scalar walk.
+        if !text.utf8.contains(UInt8(ascii: "{")) { return (Template(literal: text), []) }
         var parts: [Template.Part] = []
         var diagnostics: [Diagnostic] = []
         var literal = ""
