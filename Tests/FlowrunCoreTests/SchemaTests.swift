@@ -196,6 +196,8 @@ import FlowrunCore
         var schema: [String]
         /// Errors per document, keyed `workflows/NAME` or `case:NAME`.
         var files: [String: [String]]
+        /// Each document that loaded, as canonical JSON text (sorted keys), keyed like `files`.
+        var documents: [String: String]
     }
 
     /// Why the checker could not run; the message says how to fix it.
@@ -233,11 +235,11 @@ import FlowrunCore
                     description: "\(python.url.path) check.py exited \(output.status):\n\(output.stderr)"))
             }
             let raw = try JSONDecoder().decode(Report.self, from: Data(contentsOf: outURL))
-            var files: [String: [String]] = [:]
-            for (path, errors) in raw.files {
-                files[keys[path] ?? path] = errors
+            func rekeyed<Value>(_ byPath: [String: Value]) -> [String: Value] {
+                Dictionary(uniqueKeysWithValues: byPath.map { (keys[$0.key] ?? $0.key, $0.value) })
             }
-            return .success(Report(schema: raw.schema, files: files))
+            return .success(Report(
+                schema: raw.schema, files: rekeyed(raw.files), documents: rekeyed(raw.documents)))
         } catch let error as CheckerUnavailable {
             return .failure(error)
         } catch {
@@ -267,7 +269,9 @@ import FlowrunCore
     private static let checkerScript = #"""
 """Validates workflow files against a JSON Schema.
 
-usage: check.py SCHEMA OUT FILE...   writes {"schema": [...], "files": {FILE: [ERROR, ...]}} to OUT
+usage: check.py SCHEMA OUT FILE...   writes to OUT
+    {"schema": [...], "files": {FILE: [ERROR, ...]}, "documents": {FILE: JSON}}
+where JSON is the loaded document as canonical JSON text (sorted keys).
 
 YAML is read with PyYAML's SafeLoader *re-resolved to the YAML 1.2 core
 schema*: only true/false (any case form the spec allows) are booleans, so
@@ -353,7 +357,7 @@ def main():
     schema_path, out_path, files = sys.argv[1], sys.argv[2], sys.argv[3:]
     with open(schema_path, encoding="utf-8") as f:
         schema = json.load(f)
-    report = {"schema": [], "files": {}}
+    report = {"schema": [], "files": {}, "documents": {}}
     try:
         Draft202012Validator.check_schema(schema)
     except Exception as e:  # noqa: BLE001 -- any failure is a finding
@@ -365,6 +369,7 @@ def main():
         except Exception as e:  # noqa: BLE001
             report["files"][path] = [f"load: {type(e).__name__}: {e}"]
             continue
+        report["documents"][path] = json.dumps(document, sort_keys=True)
         errors = []
         for error in validator.iter_errors(document):
             errors.extend(describe(error))
