@@ -45,6 +45,18 @@ import Testing
         #expect(results == (1...6).map { "task (\($0)) result" })
     }
 
+    /// The README and flowrun-workflow.5 quote five workflows (the seed, the
+    /// format tour, short forms, ...); each must conform to the schema.
+    @Test func documentationQuotesWorkflows() {
+        #expect(Checkout.documentedWorkflows.count >= 4, "\(Checkout.documentedWorkflows.map(\.key))")
+    }
+
+    @Test(arguments: Checkout.documentedWorkflows.map(\.key))
+    func documentedWorkflowConforms(_ key: String) throws {
+        let errors = try #require(try SchemaTests.report.get().files["doc:\(key)"])
+        #expect(errors.isEmpty, "\(key):\n\(errors.joined(separator: "\n"))")
+    }
+
     /// Every `run` command parses as `sh`, with each `${{ … }}` read as one word.
     @Test(arguments: Checkout.workflowFiles.map(\.lastPathComponent))
     func runCommandsAreShellSyntax(_ name: String) throws {

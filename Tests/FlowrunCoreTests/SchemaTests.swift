@@ -194,7 +194,7 @@ import FlowrunCore
     /// What the Python checker found: schema problems, and errors per file.
     struct Report: Sendable, Decodable {
         var schema: [String]
-        /// Errors per document, keyed `workflows/NAME` or `case:NAME`.
+        /// Errors per document, keyed `workflows/NAME`, `case:NAME` or `doc:FILE#N`.
         var files: [String: [String]]
         /// Each document that loaded, as canonical JSON text (sorted keys), keyed like `files`.
         var documents: [String: String]
@@ -222,6 +222,11 @@ import FlowrunCore
             var keys: [String: String] = [:]  // path given to Python -> report key
             for url in Checkout.workflowFiles {
                 keys[url.path] = "workflows/\(url.lastPathComponent)"
+            }
+            for (index, example) in Checkout.documentedWorkflows.enumerated() {
+                let url = directory.appendingPathComponent("documented-\(index).yaml")
+                try example.text.write(to: url, atomically: true, encoding: .utf8)
+                keys[url.path] = "doc:\(example.key)"
             }
             for document in accepted + rejected {
                 let url = directory.appendingPathComponent("\(document.name).\(document.fileExtension)")
