@@ -1,4 +1,281 @@
-/// The JSON Schema of the workflow format (placeholder until the full schema lands).
+/// The JSON Schema (draft 2020-12) of the workflow format, version 1, as `flowrun schema` prints it.
+///
+/// Editors use it (yaml-language-server, VS Code) to flag unknown keys, wrong
+/// types, bad names and durations while a workflow is written. It is looser
+/// than flowrun's validator in what a schema cannot say: unique names,
+/// templates and their references, YAML loader limits. It must never be
+/// stricter: every workflow flowrun accepts must conform (SchemaTests checks
+/// the files in `workflows/` with an independent validator).
 public enum WorkflowSchema {
-    public static let json: String = "{}\n"
+    /// The schema document, pretty-printed JSON ending in a newline.
+    public static let json: String = #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "flowrun workflow, version 1",
+  "description": "A workflow for flowrun: stages run one after another; the tasks of a stage run concurrently. See flowrun-workflow(5).",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["stages"],
+  "properties": {
+    "version": {
+      "description": "Format version. Optional; if present it must be 1.",
+      "const": 1
+    },
+    "name": {
+      "description": "Workflow name. Default: the file name without its extension.",
+      "type": "string",
+      "minLength": 1
+    },
+    "description": {
+      "description": "What the workflow does.",
+      "type": "string"
+    },
+    "vars": {
+      "description": "Variables with their default values, used as ${{ vars.NAME }}; `--var NAME=VALUE` overrides a default.",
+      "type": "object",
+      "propertyNames": {
+        "$ref": "#/$defs/name"
+      },
+      "additionalProperties": {
+        "$ref": "#/$defs/scalarValue"
+      }
+    },
+    "env": {
+      "description": "Environment variables exported to every task. Values may use templates.",
+      "$ref": "#/$defs/env"
+    },
+    "secrets": {
+      "description": "Names of `vars` or `env` entries whose values are masked as *** in every output.",
+      "type": "array",
+      "uniqueItems": true,
+      "items": {
+        "$ref": "#/$defs/name"
+      }
+    },
+    "defaults": {
+      "description": "Defaults for every task.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "shell": {
+          "$ref": "#/$defs/shell"
+        },
+        "timeout": {
+          "$ref": "#/$defs/duration"
+        },
+        "retries": {
+          "$ref": "#/$defs/retries"
+        },
+        "working-directory": {
+          "$ref": "#/$defs/workingDirectory"
+        }
+      }
+    },
+    "max-parallel": {
+      "description": "Most tasks running at once, over all stages. Default: no limit beyond `--jobs`.",
+      "$ref": "#/$defs/maxParallel"
+    },
+    "stages": {
+      "description": "Stages, run one after another.",
+      "type": "array",
+      "minItems": 1,
+      "items": {
+        "$ref": "#/$defs/stage"
+      }
+    }
+  },
+  "$defs": {
+    "name": {
+      "description": "A name: letters, digits, '_', '.' and '-'.",
+      "type": "string",
+      "pattern": "^[A-Za-z0-9_.-]+$"
+    },
+    "envName": {
+      "description": "An environment variable name.",
+      "type": "string",
+      "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"
+    },
+    "scalarValue": {
+      "description": "A string; a number or boolean is taken as it is written.",
+      "type": ["string", "number", "boolean"]
+    },
+    "env": {
+      "type": "object",
+      "propertyNames": {
+        "$ref": "#/$defs/envName"
+      },
+      "additionalProperties": {
+        "$ref": "#/$defs/scalarValue"
+      }
+    },
+    "duration": {
+      "description": "A duration greater than zero: a number of seconds (3, 3.5) or a string with units ms, s, m, h (250ms, 1m30s, 2h).",
+      "oneOf": [
+        {
+          "type": "number",
+          "exclusiveMinimum": 0
+        },
+        {
+          "type": "string",
+          "pattern": "^(?=.*[1-9])(?:[0-9]+(?:\\.[0-9]+)?(?:ms|s|m|h))+$"
+        }
+      ]
+    },
+    "delay": {
+      "description": "A duration of zero or more: a number of seconds or a string with units ms, s, m, h.",
+      "oneOf": [
+        {
+          "type": "number",
+          "minimum": 0
+        },
+        {
+          "type": "string",
+          "pattern": "^(?:[0-9]+(?:\\.[0-9]+)?(?:ms|s|m|h))+$"
+        }
+      ]
+    },
+    "retries": {
+      "description": "Extra attempts after a failure, 0 to 100.",
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 100
+    },
+    "maxParallel": {
+      "type": "integer",
+      "minimum": 1
+    },
+    "shell": {
+      "description": "`sh` (default), `bash`, or an argv prefix to which the command is appended, e.g. [bash, -eo, pipefail, -c].",
+      "oneOf": [
+        {
+          "enum": ["sh", "bash"]
+        },
+        {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "type": "string",
+            "minLength": 1
+          }
+        }
+      ]
+    },
+    "workingDirectory": {
+      "description": "Directory to run in, relative to the workflow file's folder. May use templates.",
+      "type": "string",
+      "minLength": 1
+    },
+    "stage": {
+      "oneOf": [
+        {
+          "description": "A stage given as a plain list of tasks; it is named by its position (1, 2, ...).",
+          "$ref": "#/$defs/tasks"
+        },
+        {
+          "description": "A stage: tasks that run concurrently.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["name", "tasks"],
+          "properties": {
+            "name": {
+              "description": "Stage name, unique in the workflow.",
+              "$ref": "#/$defs/name"
+            },
+            "description": {
+              "type": "string"
+            },
+            "max-parallel": {
+              "description": "Most tasks of this stage running at once.",
+              "$ref": "#/$defs/maxParallel"
+            },
+            "fail-fast": {
+              "description": "true (default): the first failure cancels the stage's other tasks. false: all tasks run to their end.",
+              "type": "boolean"
+            },
+            "env": {
+              "description": "Environment variables for this stage's tasks.",
+              "$ref": "#/$defs/env"
+            },
+            "tasks": {
+              "$ref": "#/$defs/tasks"
+            }
+          }
+        }
+      ]
+    },
+    "tasks": {
+      "description": "Tasks, run concurrently.",
+      "type": "array",
+      "minItems": 1,
+      "items": {
+        "$ref": "#/$defs/task"
+      }
+    },
+    "task": {
+      "oneOf": [
+        {
+          "description": "A shell command: short for `run: <command>`.",
+          "type": "string",
+          "minLength": 1
+        },
+        {
+          "description": "A task: exactly one of `run` or `sleep`.",
+          "type": "object",
+          "additionalProperties": false,
+          "oneOf": [
+            {
+              "required": ["run"]
+            },
+            {
+              "required": ["sleep"]
+            }
+          ],
+          "properties": {
+            "name": {
+              "description": "Task name, unique in the stage. Default: its position, 1, 2, ...",
+              "$ref": "#/$defs/name"
+            },
+            "run": {
+              "description": "Shell command. Each ${{ ... }} becomes one shell-quoted word.",
+              "type": "string",
+              "minLength": 1
+            },
+            "sleep": {
+              "description": "Wait this long, without a process.",
+              "$ref": "#/$defs/duration"
+            },
+            "env": {
+              "description": "Environment variables for this task.",
+              "$ref": "#/$defs/env"
+            },
+            "working-directory": {
+              "$ref": "#/$defs/workingDirectory"
+            },
+            "timeout": {
+              "description": "Longest time one attempt may take; then its process group gets SIGTERM, and SIGKILL 5 s later.",
+              "$ref": "#/$defs/duration"
+            },
+            "retries": {
+              "$ref": "#/$defs/retries"
+            },
+            "retry-delay": {
+              "description": "Wait between attempts (0 allowed).",
+              "$ref": "#/$defs/delay"
+            },
+            "continue-on-error": {
+              "description": "Record a failure but count it as a success for the stage.",
+              "type": "boolean"
+            },
+            "result": {
+              "description": "Template for the task's result; may use ${{ stdout }}, ${{ stderr }}, ${{ exit-code }}.",
+              "type": "string"
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
+"""#
 }
