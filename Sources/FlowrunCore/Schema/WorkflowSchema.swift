@@ -251,6 +251,10 @@ public enum WorkflowSchema {
             "working-directory": {
               "$ref": "#/$defs/workingDirectory"
             },
+            "shell": {
+              "description": "Shell for this task; overrides `defaults.shell`.",
+              "$ref": "#/$defs/shell"
+            },
             "timeout": {
               "description": "Longest time one attempt may take; then its process group gets SIGTERM, and SIGKILL 5 s later.",
               "$ref": "#/$defs/duration"

@@ -5,10 +5,8 @@ enum DurationParser {
     static let maximumSeconds: Double = 10_000_000
 
     /// Returns the duration in seconds, or nil when `text` is not a duration.
+    /// A string needs units: a bare number is written as a YAML number, not a string.
     static func seconds(_ text: String) -> Double? {
-        if let plain = Double(text), text.utf8.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: ".") }) {
-            return plain
-        }
         var total = 0.0
         var number = ""
         var sawUnit = false

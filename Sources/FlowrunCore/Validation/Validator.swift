@@ -121,6 +121,9 @@ private struct Walk {
                     if let text = text(entry.value, key: "name"), checkName(text, kind: "stage", at: entry.value.location) {
                         name = text
                     }
+                } else {
+                    // Only the list shorthand is named by position; a written-out stage names itself.
+                    error(.missingKey(key: "name", in: "stage \(index + 1)"), at: node.location)
                 }
                 if let tasks = entries.first(where: { $0.key == "tasks" }), case .sequence(let items) = tasks.value.value {
                     taskNodes = items
