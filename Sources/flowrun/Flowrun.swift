@@ -8,6 +8,7 @@ struct Flowrun: AsyncParsableCommand {
         commandName: "flowrun",
         abstract: "Run declarative workflows: stages one after another, the tasks of a stage concurrently.",
         version: FlowrunVersion.string,
-        subcommands: [Validate.self, PlanCommand.self, Schema.self]
+        subcommands: [RunCommand.self, Validate.self, PlanCommand.self, Schema.self],
+        defaultSubcommand: RunCommand.self
     )
 }

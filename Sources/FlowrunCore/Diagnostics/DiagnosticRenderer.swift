@@ -86,14 +86,14 @@ public struct DiagnosticRenderer: Sendable {
         for file in files {
             for d in file.diagnostics {
                 var fields = [
-                    "\"file\":\(JSONText.string(file.path))",
-                    "\"severity\":\(JSONText.string(d.severity.rawValue))",
-                    "\"code\":\(JSONText.string(d.message.code))",
-                    "\"message\":\(JSONText.string(d.message.text))",
+                    "\"file\":\(JSONText.quoted(file.path))",
+                    "\"severity\":\(JSONText.quoted(d.severity.rawValue))",
+                    "\"code\":\(JSONText.quoted(d.message.code))",
+                    "\"message\":\(JSONText.quoted(d.message.text))",
                 ]
                 if let l = d.location { fields.append("\"line\":\(l.line),\"column\":\(l.column)") }
                 let notes = d.notes.map {
-                    "{\"line\":\($0.location.line),\"column\":\($0.location.column),\"message\":\(JSONText.string($0.message))}"
+                    "{\"line\":\($0.location.line),\"column\":\($0.location.column),\"message\":\(JSONText.quoted($0.message))}"
                 }
                 fields.append("\"notes\":[\(notes.joined(separator: ","))]")
                 items.append("{\(fields.joined(separator: ","))}")

@@ -11,7 +11,7 @@ public struct PlanRenderer: Sendable {
     public init() {}
 
     public func render(_ plan: Plan, as format: Format) -> String {
-        let masker = SecretMasker(plan.secretValues)
+        let masker = SecretMask(plan.secretValues)
         switch format {
         case .text: return text(plan, masker)
         case .json: return json(plan, masker)
@@ -22,17 +22,17 @@ public struct PlanRenderer: Sendable {
 
     // MARK: Text
 
-    private func text(_ plan: Plan, _ masker: SecretMasker) -> String {
+    private func text(_ plan: Plan, _ masker: SecretMask) -> String {
         let tasks = plan.taskCount
         var out = "plan: \(plan.workflowName) (\(plan.sourcePath))\n"
-        if let description = plan.description { out += "  \(DisplayText.escaped(masker.mask(description)))\n" }
+        if let description = plan.description { out += "  \(DisplayText.escaped(masker.apply(description)))\n" }
         out += "\(count(plan.stages.count, "stage")) run one after another; \(count(tasks, "task")) in all\n"
         for stage in plan.stages {
             out += "\nstage \(stage.index + 1)/\(plan.stages.count) \(stage.name): "
             out += concurrency(stage)
             out += stage.failFast ? ", fail-fast" : ", runs all even if one fails"
             out += "\n"
-            if let description = stage.description { out += "  \(DisplayText.escaped(masker.mask(description)))\n" }
+            if let description = stage.description { out += "  \(DisplayText.escaped(masker.apply(description)))\n" }
             let width = min(24, stage.tasks.map { $0.name.count }.max() ?? 0)
             for task in stage.tasks {
                 let padded = task.name.count < width ? task.name + String(repeating: " ", count: width - task.name.count) : task.name
@@ -54,20 +54,20 @@ public struct PlanRenderer: Sendable {
         return "\(n) tasks concurrently"
     }
 
-    private func action(_ task: PlannedTask, _ masker: SecretMasker) -> String {
+    private func action(_ task: PlannedTask, _ masker: SecretMask) -> String {
         switch task.action {
-        case .sleep(let duration): return "sleep \(DurationText.format(duration))"
+        case .sleep(let duration): return "sleep \(DurationFormat.written(duration))"
         case .run(let command, let shell):
-            let shown = DisplayText.escaped(masker.mask(display(command)), limit: 160)
+            let shown = DisplayText.escaped(masker.apply(display(command)), limit: 160)
             return shell == ["sh", "-c"] ? "run: \(shown)" : "run (\(shell.joined(separator: " "))): \(shown)"
         }
     }
 
     private func options(_ task: PlannedTask) -> [String] {
         var extras: [String] = []
-        if let timeout = task.timeout { extras.append("timeout \(DurationText.format(timeout))") }
+        if let timeout = task.timeout { extras.append("timeout \(DurationFormat.written(timeout))") }
         if task.retries > 0 {
-            extras.append("retries \(task.retries)" + (task.retryDelay > .zero ? " every \(DurationText.format(task.retryDelay))" : ""))
+            extras.append("retries \(task.retries)" + (task.retryDelay > .zero ? " every \(DurationFormat.written(task.retryDelay))" : ""))
         }
         if task.continueOnError { extras.append("continue-on-error") }
         return extras
@@ -90,15 +90,15 @@ public struct PlanRenderer: Sendable {
 
     // MARK: JSON
 
-    private func json(_ plan: Plan, _ masker: SecretMasker) -> String {
-        func str(_ s: String) -> String { JSONText.string(masker.mask(s)) }
+    private func json(_ plan: Plan, _ masker: SecretMask) -> String {
+        func str(_ s: String) -> String { JSONText.quoted(masker.apply(s)) }
         var stages: [String] = []
         for stage in plan.stages {
             var tasks: [String] = []
             for task in stage.tasks {
                 var fields = ["\"name\":\(str(task.name))"]
                 switch task.action {
-                case .sleep(let d): fields.append("\"sleep\":\(JSONText.number(DurationText.seconds(d)))")
+                case .sleep(let d): fields.append("\"sleep\":\(DurationFormat.seconds(d))")
                 case .run(let command, let shell):
                     fields.append("\"run\":\(str(display(command)))")
                     fields.append("\"shell\":[\(shell.map(str).joined(separator: ","))]")
@@ -106,9 +106,9 @@ public struct PlanRenderer: Sendable {
                 let env = task.environment.map { "\(str($0.name)):\(str(display($0.value)))" }
                 fields.append("\"env\":{\(env.joined(separator: ","))}")
                 fields.append("\"working_directory\":\(str(display(task.workingDirectory)))")
-                fields.append("\"timeout\":\(task.timeout.map { JSONText.number(DurationText.seconds($0)) } ?? "null")")
+                fields.append("\"timeout\":\(task.timeout.map { DurationFormat.seconds($0) } ?? "null")")
                 fields.append("\"retries\":\(task.retries)")
-                fields.append("\"retry_delay\":\(JSONText.number(DurationText.seconds(task.retryDelay)))")
+                fields.append("\"retry_delay\":\(DurationFormat.seconds(task.retryDelay))")
                 fields.append("\"continue_on_error\":\(task.continueOnError)")
                 fields.append("\"result\":\(task.result.map { str(display($0)) } ?? "null")")
                 tasks.append("{\(fields.joined(separator: ","))}")
@@ -120,7 +120,7 @@ public struct PlanRenderer: Sendable {
         }
         return """
             {"workflow":\(str(plan.workflowName)),"source":\(str(plan.sourcePath)),\
-            "kill_grace":\(JSONText.number(DurationText.seconds(plan.killGrace))),\
+            "kill_grace":\(DurationFormat.seconds(plan.killGrace)),\
             "stages":[\(stages.joined(separator: ","))]}
 
             """
@@ -128,9 +128,9 @@ public struct PlanRenderer: Sendable {
 
     // MARK: Pictures
 
-    private func dot(_ plan: Plan, _ masker: SecretMasker) -> String {
+    private func dot(_ plan: Plan, _ masker: SecretMask) -> String {
         func quote(_ s: String) -> String {
-            "\"" + masker.mask(s).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n") + "\""
+            "\"" + masker.apply(s).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n") + "\""
         }
         var out = "digraph \(quote(plan.workflowName)) {\n  rankdir=LR;\n  node [shape=box];\n"
         for stage in plan.stages {
@@ -148,9 +148,9 @@ public struct PlanRenderer: Sendable {
         return out + "}\n"
     }
 
-    private func mermaid(_ plan: Plan, _ masker: SecretMasker) -> String {
+    private func mermaid(_ plan: Plan, _ masker: SecretMask) -> String {
         func label(_ s: String) -> String {
-            "\"" + masker.mask(s).replacing("\"", with: "#quot;").replacing("\n", with: " ") + "\""
+            "\"" + masker.apply(s).replacing("\"", with: "#quot;").replacing("\n", with: " ") + "\""
         }
         var out = "flowchart LR\n"
         for stage in plan.stages {

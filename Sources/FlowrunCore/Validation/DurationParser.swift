@@ -1,12 +1,12 @@
 /// Parses durations: a number of seconds (`3`, `3.5`) or a string of
 /// numbers with units `ms`, `s`, `m`, `h` (`250ms`, `1m30s`, `2h`).
-enum DurationParser {
+public enum DurationParser {
     /// The longest duration accepted, so that arithmetic on durations cannot overflow.
     static let maximumSeconds: Double = 10_000_000
 
     /// Returns the duration in seconds, or nil when `text` is not a duration.
     /// A string needs units: a bare number is written as a YAML number, not a string.
-    static func seconds(_ text: String) -> Double? {
+    public static func seconds(_ text: String) -> Double? {
         var total = 0.0
         var number = ""
         var sawUnit = false
@@ -42,6 +42,12 @@ enum DurationParser {
         }
         guard sawUnit, number.isEmpty else { return nil }
         return total
+    }
+
+    /// A duration with units (`5s`, `250ms`, `1m30s`), or nil when `text` is none or too long.
+    public static func duration(_ text: String) -> Duration? {
+        guard let seconds = seconds(text), seconds >= 0, seconds <= maximumSeconds else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

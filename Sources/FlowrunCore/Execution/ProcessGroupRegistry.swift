@@ -1,0 +1,59 @@
+import Synchronization
+
+/// Every live task process group of this flowrun process, so that a signal
+/// handler can end them all and the end of a run can check none is left.
+///
+/// Invariant: once `terminateAll` or `killAll` was called, a group registered
+/// later is ended at once, so a task spawned while flowrun is being
+/// interrupted does not survive it.
+public final class ProcessGroupRegistry: Sendable {
+    /// The registry the process runner uses unless given another.
+    public static let shared = ProcessGroupRegistry()
+
+    private enum Mode {
+        case open
+        case terminating(grace: Duration)
+        case killing
+    }
+
+    private let state = Mutex<(groups: [ObjectIdentifier: ProcessGroup], mode: Mode)>(([:], .open))
+
+    public init() {}
+
+    func register(_ group: ProcessGroup) {
+        let mode = state.withLock { state in
+            state.groups[ObjectIdentifier(group)] = group
+            return state.mode
+        }
+        switch mode {
+        case .open: break
+        case .terminating(let grace): group.terminate(grace: grace)
+        case .killing: group.kill()
+        }
+    }
+
+    func unregister(_ group: ProcessGroup) {
+        _ = state.withLock { $0.groups.removeValue(forKey: ObjectIdentifier(group)) }
+    }
+
+    /// SIGTERM to every group now, SIGKILL to each after `grace`; groups registered later likewise.
+    public func terminateAll(grace: Duration) {
+        let groups = state.withLock { state in
+            if case .open = state.mode { state.mode = .terminating(grace: grace) }
+            return Array(state.groups.values)
+        }
+        for group in groups { group.terminate(grace: grace) }
+    }
+
+    /// SIGKILL to every group now (the second Ctrl-C); groups registered later likewise.
+    public func killAll() {
+        let groups = state.withLock { state in
+            state.mode = .killing
+            return Array(state.groups.values)
+        }
+        for group in groups { group.kill() }
+    }
+
+    /// How many groups are registered (attempts between spawn and reaping).
+    public var liveCount: Int { state.withLock { $0.groups.count } }
+}

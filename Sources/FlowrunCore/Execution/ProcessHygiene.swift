@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Process-wide settings the CLI applies once at start.
+public enum ProcessHygiene {
+    /// Raises the soft limit on open files to the hard limit (each running
+    /// task holds two pipes and a pidfd). Returns the new soft limit, or nil
+    /// if it could not be read.
+    @discardableResult
+    public static func raiseOpenFileLimit() -> UInt64? {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0 else { return nil }
+        var wanted = limit.rlim_max
+        #if canImport(Darwin)
+        wanted = min(wanted, rlim_t(OPEN_MAX))
+        #endif
+        if limit.rlim_cur < wanted {
+            var raised = limit
+            raised.rlim_cur = wanted
+            if setrlimit(resource, &raised) == 0 { return UInt64(wanted) }
+        }
+        return UInt64(limit.rlim_cur)
+    }
+}

@@ -1,0 +1,163 @@
+/// How a task ended.
+public enum TaskState: Sendable, Hashable {
+    case succeeded
+    /// The process exited with a non-zero status.
+    case failed(exitCode: Int32)
+    /// The process was killed by a signal it did not get from flowrun's ending of the task.
+    case killed(signal: Int32)
+    /// The process could not be started (missing shell, missing working directory, ...).
+    case failedToStart(reason: String)
+    case timedOut
+    /// Ended early by fail-fast or by an interrupt.
+    case cancelled
+    /// Never started.
+    case skipped
+
+    /// The state's name in the contract: succeeded, failed, timed-out, cancelled, skipped.
+    public var name: String {
+        switch self {
+        case .succeeded: "succeeded"
+        case .failed, .killed, .failedToStart: "failed"
+        case .timedOut: "timed-out"
+        case .cancelled: "cancelled"
+        case .skipped: "skipped"
+        }
+    }
+
+    /// True for the states that make a task (and, without continue-on-error, its stage) fail.
+    public var isFailure: Bool {
+        switch self {
+        case .failed, .killed, .failedToStart, .timedOut: true
+        case .succeeded, .cancelled, .skipped: false
+        }
+    }
+}
+
+/// The outcome of one task: data, never a thrown error.
+public struct TaskResult: Sendable, Hashable {
+    public var id: TaskID
+    public var stageName: String
+    public var name: String
+    public var state: TaskState
+    /// Attempts made (0 when skipped).
+    public var attempts: Int
+    /// Offsets from the start of the run: first attempt's start, last attempt's end.
+    public var started: Duration?
+    public var finished: Duration?
+    /// The task's result; nil when it failed, was cancelled or skipped.
+    public var result: String?
+    /// Last lines of the last attempt's stderr, masked.
+    public var stderrTail: [String]
+    public var continueOnError: Bool
+    /// True when a descendant escaped the task's process group and held its output open.
+    public var escapedDescendant: Bool
+
+    public init(
+        id: TaskID, stageName: String, name: String, state: TaskState, attempts: Int = 0,
+        started: Duration? = nil, finished: Duration? = nil, result: String? = nil,
+        stderrTail: [String] = [], continueOnError: Bool = false, escapedDescendant: Bool = false
+    ) {
+        self.id = id
+        self.stageName = stageName
+        self.name = name
+        self.state = state
+        self.attempts = attempts
+        self.started = started
+        self.finished = finished
+        self.result = result
+        self.stderrTail = stderrTail
+        self.continueOnError = continueOnError
+        self.escapedDescendant = escapedDescendant
+    }
+
+    /// `stage/task`.
+    public var qualifiedName: String { "\(stageName)/\(name)" }
+
+    /// Time from the first attempt's start to the last one's end (zero if never started).
+    public var duration: Duration {
+        guard let started, let finished else { return .zero }
+        return finished - started
+    }
+
+    /// Whether the task lets its stage succeed: succeeded, or failed under continue-on-error.
+    public var countsAsSuccess: Bool {
+        state == .succeeded || (continueOnError && state.isFailure)
+    }
+}
+
+/// The timing of one stage.
+public struct StageResult: Sendable, Hashable {
+    public var index: Int
+    public var name: String
+    /// Offsets from the start of the run; nil when the stage was skipped.
+    public var started: Duration?
+    public var finished: Duration?
+
+    public init(index: Int, name: String, started: Duration? = nil, finished: Duration? = nil) {
+        self.index = index
+        self.name = name
+        self.started = started
+        self.finished = finished
+    }
+
+    public var skipped: Bool { started == nil }
+
+    public var duration: Duration {
+        guard let started, let finished else { return .zero }
+        return finished - started
+    }
+}
+
+/// Everything a run produced, in declaration order.
+public struct RunResult: Sendable, Hashable {
+    public var workflowName: String
+    public var runID: String
+    /// When the run started, for timestamps.
+    public var startedAt: WallTime
+    public var wallTime: Duration
+    public var stages: [StageResult]
+    /// Every task of the plan, stage order then task order.
+    public var tasks: [TaskResult]
+    /// True when the run was cancelled from outside (a signal).
+    public var interrupted: Bool
+
+    public init(
+        workflowName: String, runID: String, startedAt: WallTime, wallTime: Duration,
+        stages: [StageResult], tasks: [TaskResult], interrupted: Bool
+    ) {
+        self.workflowName = workflowName
+        self.runID = runID
+        self.startedAt = startedAt
+        self.wallTime = wallTime
+        self.stages = stages
+        self.tasks = tasks
+        self.interrupted = interrupted
+    }
+
+    /// The workflow's result: every task's result in declaration order.
+    public var results: [String?] { tasks.map(\.result) }
+
+    /// True when every task counts as a success.
+    public var succeeded: Bool { !interrupted && tasks.allSatisfy(\.countsAsSuccess) }
+
+    /// 0 or 1; an interrupted run's status comes from the signal (see `ExitStatus(interruptedBy:)`).
+    public var exitStatus: ExitStatus { succeeded ? .success : .taskFailed }
+
+    /// The failure that happened first (the root cause), preferring one that failed its stage.
+    public var firstFailure: TaskResult? {
+        let failures = tasks.filter { $0.state.isFailure }
+        let blocking = failures.filter { !$0.countsAsSuccess }
+        let pool = blocking.isEmpty ? failures : blocking
+        return pool.min { ($0.finished ?? .zero, $0.id) < ($1.finished ?? .zero, $1.id) }
+    }
+
+    /// Sum of task durations.
+    public var taskTime: Duration { tasks.reduce(.zero) { $0 + $1.duration } }
+
+    /// Sum over stages of the longest task: the run's length with unlimited parallelism.
+    public var criticalPath: Duration {
+        stages.reduce(.zero) { sum, stage in
+            sum + (tasks.filter { $0.id.stage == stage.index }.map(\.duration).max() ?? .zero)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// Writes JSON string literals; the one JSON escaper of flowrun.
+public enum JSONText {
+    /// `value` as a JSON string literal: quotes, backslashes and control
+    /// characters escaped (control characters as `\u00XX`, except the usual
+    /// short forms for newline, carriage return and tab).
+    public static func quoted(_ value: String) -> String {
+        var out = "\""
+        out.reserveCapacity(value.utf8.count + 2)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+        return out
+    }
+
+    /// A JSON string literal, or `null`.
+    public static func quoted(_ value: String?) -> String {
+        value.map { quoted($0) } ?? "null"
+    }
+}

@@ -1,0 +1,124 @@
+/// The text report printed after a run (also after a failure or an interrupt).
+///
+/// Layout: per stage its wall time and each task's state, duration, attempts
+/// and first line of result; totals; the first failure with its stderr tail;
+/// then the ordered result list as the seed prints it (`result: ('a', 'b')`).
+public enum RunReport {
+    /// Longest result excerpt shown per task.
+    static let resultWidth = 60
+
+    public static func render(_ run: RunResult) -> String {
+        var out = ""
+        let nameWidth = min(30, run.tasks.map { $0.name.count }.max() ?? 0)
+        let stateWidth = min(28, run.tasks.map { describe($0.state).count }.max() ?? 0)
+        for stage in run.stages {
+            let head = stage.skipped ? "skipped" : DurationFormat.human(stage.duration)
+            out += "stage \(stage.name): \(head)\n"
+            for task in run.tasks where task.id.stage == stage.index {
+                var line = "  " + padded(task.name, nameWidth) + "  " + padded(describe(task.state), stateWidth)
+                if task.state != .skipped {
+                    line += "  " + padded(DurationFormat.human(task.duration), 8, left: true)
+                    line += "  " + (task.attempts == 1 ? "1 attempt " : "\(task.attempts) attempts")
+                }
+                if task.continueOnError && task.state.isFailure { line += "  (continue-on-error)" }
+                if let result = task.result, !result.isEmpty { line += "  " + excerpt(result) }
+                if task.escapedDescendant { line += "  [a descendant escaped its process group]" }
+                out += trimmingTrailingSpaces(line) + "\n"
+            }
+        }
+        let wall = run.wallTime
+        let parallelism = wall > .zero ? run.taskTime.seconds / wall.seconds : 0
+        out += "total: wall \(DurationFormat.human(wall)), task time \(DurationFormat.human(run.taskTime))"
+        out += ", parallelism \(fixed2(parallelism))x, critical path \(DurationFormat.human(run.criticalPath))\n"
+        if run.interrupted { out += "interrupted: running tasks were cancelled, the rest skipped\n" }
+        if let failure = run.firstFailure {
+            out += "first failure: \(failure.qualifiedName) \(describe(failure.state))\n"
+            for line in failure.stderrTail { out += "  | \(line)\n" }
+        }
+        out += "result: " + pythonTuple(run.results) + "\n"
+        return out
+    }
+
+    /// `succeeded`, `failed (exit 2)`, `killed by signal 9 (SIGKILL)`, `timed out`, ...
+    public static func describe(_ state: TaskState) -> String {
+        switch state {
+        case .succeeded: "succeeded"
+        case .failed(let code): "failed (exit \(code))"
+        case .killed(let signal): "killed by signal \(signal)" + (signalName(signal).map { " (\($0))" } ?? "")
+        case .failedToStart(let reason): "failed to start: \(reason)"
+        case .timedOut: "timed out"
+        case .cancelled: "cancelled"
+        case .skipped: "skipped"
+        }
+    }
+
+    static func signalName(_ signal: Int32) -> String? {
+        switch signal {
+        case 1: "SIGHUP"
+        case 2: "SIGINT"
+        case 3: "SIGQUIT"
+        case 4: "SIGILL"
+        case 6: "SIGABRT"
+        case 7: "SIGBUS"
+        case 8: "SIGFPE"
+        case 9: "SIGKILL"
+        case 11: "SIGSEGV"
+        case 13: "SIGPIPE"
+        case 14: "SIGALRM"
+        case 15: "SIGTERM"
+        default: nil
+        }
+    }
+
+    /// Python's repr of a tuple of strings (None for a missing result), as the seed logs it.
+    public static func pythonTuple(_ values: [String?]) -> String {
+        let items = values.map { $0.map(pythonRepr) ?? "None" }
+        if items.count == 1 { return "(\(items[0]),)" }
+        return "(" + items.joined(separator: ", ") + ")"
+    }
+
+    /// Python's `repr(str)`: single quotes unless the text has `'` and no `"`.
+    static func pythonRepr(_ text: String) -> String {
+        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        var out = String(quote)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where Character(scalar) == quote: out += "\\" + String(quote)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\x" + (hex.count == 1 ? "0" : "") + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out.append(quote)
+        return out
+    }
+
+    private static func excerpt(_ result: String) -> String {
+        let firstLine = result.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        var shown = String(firstLine.prefix(resultWidth))
+        if shown.count < firstLine.count || firstLine.count < result.count { shown += "…" }
+        return "result: " + shown
+    }
+
+    private static func padded(_ text: String, _ width: Int, left: Bool = false) -> String {
+        let gap = max(0, width - text.count)
+        return left ? String(repeating: " ", count: gap) + text : text + String(repeating: " ", count: gap)
+    }
+
+    private static func trimmingTrailingSpaces(_ text: String) -> String {
+        var text = text
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+
+    private static func fixed2(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}

@@ -1,0 +1,102 @@
+import Synchronization
+
+/// Shows a run as text: tasks' live output in the chosen mode, optional
+/// timestamped event lines (`-v`), and the report when the run finishes.
+///
+/// Invariant: every write is whole lines in one `TextSink.write` call, made
+/// under this reporter's lock, so lines from concurrent tasks never tear.
+public final class TextReporter: RunEventSink {
+    private struct State {
+        var startedAt = WallTime(seconds: 0, nanoseconds: 0)
+        var grouped: [TaskID: [String]] = [:]
+    }
+
+    private let plan: Plan
+    private let mode: OutputMode
+    private let output: any TextSink
+    private let log: (any TextSink)?
+    private let reportSink: (any TextSink)?
+    private let names: [TaskID: String]
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - output: where live output goes (stdout with `--format text`, stderr with `--format json`).
+    ///   - report: where the text report goes at the end; nil prints none (`--format json`).
+    ///   - verbose: where timestamped event lines go (stderr with `-v`); nil for none.
+    public init(
+        plan: Plan, mode: OutputMode = .prefixed, output: any TextSink,
+        report: (any TextSink)?, verbose: (any TextSink)? = nil
+    ) {
+        self.plan = plan
+        self.mode = mode
+        self.output = output
+        self.reportSink = report
+        self.log = verbose
+        var names: [TaskID: String] = [:]
+        for stage in plan.stages {
+            for task in stage.tasks { names[task.id] = task.qualifiedName }
+        }
+        self.names = names
+    }
+
+    public func receive(_ event: RunEvent) {
+        state.withLock { state in
+            switch event {
+            case .runStarted(let name, let runID, let startedAt):
+                state.startedAt = startedAt
+                note(state, .zero, "workflow \(name) started (run \(runID))")
+            case .stageStarted(_, let name, let at):
+                note(state, at, "[\(name)] stage started")
+            case .taskStarted(let id, let attempt, let at):
+                note(state, at, "[\(name(id))] started" + (attempt > 1 ? " (attempt \(attempt))" : ""))
+            case .output(let id, let stream, let lines):
+                show(&state, id, stream, lines)
+            case .attemptFailed(let id, let attempt, let taskState, let willRetry, let at):
+                note(state, at, "[\(name(id))] attempt \(attempt) \(RunReport.describe(taskState))"
+                     + (willRetry ? ", retrying" : ""))
+            case .taskFinished(let result):
+                if mode == .grouped, let lines = state.grouped.removeValue(forKey: result.id) {
+                    output.write("== \(result.qualifiedName) (\(RunReport.describe(result.state))) ==\n"
+                                 + lines.joined(separator: "\n") + "\n")
+                }
+                if result.state != .skipped {
+                    note(state, result.finished ?? .zero, "[\(result.qualifiedName)] \(RunReport.describe(result.state))"
+                         + " in \(DurationFormat.human(result.duration))")
+                }
+            case .stageFinished(let stage):
+                if !stage.skipped {
+                    note(state, stage.finished ?? .zero, "[\(stage.name)] stage finished in \(DurationFormat.human(stage.duration))")
+                }
+            case .runFinished(let run):
+                note(state, run.wallTime, "workflow \(run.workflowName) finished in \(DurationFormat.human(run.wallTime))")
+                reportSink?.write(RunReport.render(run))
+            }
+        }
+    }
+
+    private func name(_ id: TaskID) -> String { names[id] ?? id.description }
+
+    private func show(_ state: inout State, _ id: TaskID, _ stream: OutputStreamKind, _ lines: [String]) {
+        switch mode {
+        case .quiet:
+            return
+        case .prefixed:
+            let prefix = stream == .stderr ? "[\(name(id)):err] " : "[\(name(id))] "
+            var text = ""
+            for line in lines {
+                text += prefix
+                text += line
+                text += "\n"
+            }
+            output.write(text)
+        case .grouped:
+            let marked = stream == .stderr ? lines.map { "! " + $0 } : lines
+            state.grouped[id, default: []].append(contentsOf: marked)
+        }
+    }
+
+    private func note(_ state: State, _ offset: Duration, _ message: String) {
+        guard let log else { return }
+        log.write("[\(DurationFormat.clock(state.startedAt.adding(offset)))] \(message)\n")
+    }
+}

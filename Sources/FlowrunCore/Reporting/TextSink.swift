@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Where reporters write text; the only way the core library produces output.
+public protocol TextSink: Sendable {
+    /// Writes `text` whole: concurrent writes never interleave within one call.
+    func write(_ text: String)
+}
+
+/// Writes to a file descriptor (stdout, stderr, a report file).
+///
+/// A closed reader (EPIPE, e.g. `flowrun … | head -1`) is not an error here:
+/// the sink goes quiet and `isBroken` turns true so the caller can end the run.
+/// SIGPIPE itself must be ignored by the process (the CLI does that).
+public final class FileDescriptorSink: TextSink {
+    private let fd: CInt
+    private let broken = Mutex(false)
+
+    public init(fd: CInt) {
+        self.fd = fd
+    }
+
+    /// The process's standard output.
+    public static let standardOutput = FileDescriptorSink(fd: 1)
+    /// The process's standard error.
+    public static let standardError = FileDescriptorSink(fd: 2)
+
+    /// True once a write failed (the reader went away).
+    public var isBroken: Bool { broken.withLock { $0 } }
+
+    public func write(_ text: String) {
+        broken.withLock { isBroken in
+            guard !isBroken else { return }
+            var text = text
+            text.withUTF8 { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Self.systemWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        isBroken = true
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    private static func systemWrite(_ fd: CInt, _ pointer: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.write(fd, pointer, count)
+        #else
+        Darwin.write(fd, pointer, count)
+        #endif
+    }
+}
+
+/// Collects text in memory (tests, or building a report to write elsewhere).
+public final class StringSink: TextSink {
+    private let storage = Mutex("")
+
+    public init() {}
+
+    public func write(_ text: String) { storage.withLock { $0 += text } }
+
+    /// Everything written so far.
+    public var text: String { storage.withLock { $0 } }
+}

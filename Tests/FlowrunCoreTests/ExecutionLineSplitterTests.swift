@@ -1,0 +1,43 @@
+import Testing
+@testable import FlowrunCore
+
+@Suite("LineSplitter") struct ExecutionLineSplitterTests {
+    private func split(_ chunks: [String], max: Int = 64) -> [String] {
+        var splitter = LineSplitter(maxLineBytes: max)
+        var lines: [String] = []
+        for chunk in chunks {
+            Array(chunk.utf8).withUnsafeBytes { splitter.append($0, into: &lines) }
+        }
+        splitter.finish(into: &lines)
+        return lines
+    }
+
+    @Test(arguments: [
+        (["a\nb\n"], ["a", "b"]),
+        (["a\nb"], ["a", "b"]),
+        (["a", "b\n", "c"], ["ab", "c"]),
+        (["\n\n"], ["", ""]),
+        ([""], []),
+        (["x\r\n"], ["x\r"]),
+    ])
+    func splits(chunks: [String], expected: [String]) {
+        #expect(split(chunks) == expected)
+    }
+
+    @Test func longLineComesInBoundedPieces() {
+        let lines = split([String(repeating: "x", count: 100), "yy\nz"], max: 40)
+        #expect(lines == [String(repeating: "x", count: 40), String(repeating: "x", count: 40),
+                          String(repeating: "x", count: 20) + "yy", "z"])
+    }
+
+    @Test func pieceDoesNotCutACharacter() {
+        let lines = split([String(repeating: "é", count: 30)], max: 9)
+        #expect(lines.allSatisfy { !$0.contains("\u{FFFD}") })
+        #expect(lines.joined() == String(repeating: "é", count: 30))
+    }
+
+    @Test func secretsMaskedLongestFirstAndPerLine() {
+        let mask = SecretMask(["abc", "abcdef", "line1\nline2"])
+        #expect(mask.apply("xabcdefx abc line2") == "x***x *** ***")
+    }
+}
