@@ -100,15 +100,37 @@ private final class RunContext: Sendable {
         return result
     }
 
+    /// What a child of a stage's task group hands back.
+    private enum StageEvent: Sendable {
+        case finished(Int, TaskResult)
+        /// The sleep timer fired; due sleepers are finished by the stage loop.
+        case timerFired
+    }
+
     /// Runs one stage's tasks, at most `maxParallel` at once, starting them in
     /// declaration order as slots free up; returns results in declaration order.
+    ///
+    /// Plain `sleep` tasks (no timeout, no retries) get no child task of their
+    /// own: they wait in a deadline queue served by one timer child. A child
+    /// task costs kilobytes; 100,000 sleeps would cost hundreds of megabytes.
     private func runStage(_ stage: PlannedStage) async -> [TaskResult] {
         var results = [TaskResult?](repeating: nil, count: stage.tasks.count)
         let cap = max(1, stage.maxParallel ?? Int.max)
-        await withTaskGroup(of: (Int, TaskResult).self) { group in
+        await withTaskGroup(of: StageEvent.self) { group in
             var next = 0
             var running = 0
             var stopStarting = false
+            var sleepers = DeadlineQueue()
+            var timerArmedFor: Duration?
+            func armTimer() {
+                guard let earliest = sleepers.earliest, timerArmedFor.map({ earliest < $0 }) ?? true else { return }
+                timerArmedFor = earliest
+                let wait = earliest - now()
+                group.addTask {
+                    try? await Task.sleep(for: wait)
+                    return .timerFired
+                }
+            }
             func fill() {
                 while !stopStarting, !Task.isCancelled, running < cap, next < stage.tasks.count {
                     let index = next
@@ -117,13 +139,17 @@ private final class RunContext: Sendable {
                     // come in declaration order whatever the scheduler does.
                     let started = now()
                     sink.receive(.taskStarted(task.id, attempt: 1, at: started))
-                    group.addTask { (index, await self.runTask(task, started: started)) }
+                    if case .sleep(let duration) = task.action, task.timeout == nil {
+                        sleepers.insert(deadline: started + duration, index: index, started: started)
+                    } else {
+                        group.addTask { .finished(index, await self.runTask(task, started: started)) }
+                    }
                     next += 1
                     running += 1
                 }
+                armTimer()
             }
-            fill()
-            while let (index, result) = await group.next() {
+            func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
                 running -= 1
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
@@ -131,7 +157,29 @@ private final class RunContext: Sendable {
                     stopStarting = true
                     group.cancelAll()
                 }
+            }
+            fill()
+            while let event = await group.next() {
+                switch event {
+                case .finished(let index, let result):
+                    finish(index, result)
+                case .timerFired:
+                    timerArmedFor = nil
+                    let cancelled = Task.isCancelled || stopStarting
+                    let due = cancelled ? sleepers.removeAll() : sleepers.removeDue(at: now())
+                    for sleeper in due {
+                        let task = stage.tasks[sleeper.index]
+                        let result = finishedSleep(task, started: sleeper.started, cancelled: cancelled)
+                        sink.receive(.taskFinished(result))
+                        finish(sleeper.index, result)
+                    }
+                }
                 fill()
+                // A cancelled timer returns at once; make sure waiting sleepers are collected.
+                if (Task.isCancelled || stopStarting), !sleepers.isEmpty, timerArmedFor == nil {
+                    group.addTask { .timerFired }
+                    timerArmedFor = .zero
+                }
             }
         }
         return stage.tasks.enumerated().map { index, task in
@@ -140,6 +188,21 @@ private final class RunContext: Sendable {
             sink.receive(.taskFinished(skipped))
             return skipped
         }
+    }
+
+    /// The result of a queued sleep task whose deadline passed (or whose stage was cancelled).
+    private func finishedSleep(_ task: PlannedTask, started: Duration, cancelled: Bool) -> TaskResult {
+        var value: String?
+        if !cancelled {
+            value = mask.apply(task.result.map { render($0, own: nil) } ?? "")
+            results.withLock { $0[task.stageName, default: [:]][task.name] = value }
+        } else {
+            sink.receive(.attemptFailed(task.id, attempt: 1, state: .cancelled, willRetry: false, at: now()))
+        }
+        return TaskResult(
+            id: task.id, stageName: task.stageName, name: task.name, state: cancelled ? .cancelled : .succeeded,
+            attempts: 1, started: started, finished: now(), result: value, stderrTail: [],
+            continueOnError: task.continueOnError)
     }
 
     private func skippedResult(_ task: PlannedTask) -> TaskResult {
@@ -304,5 +367,64 @@ private final class RunContext: Sendable {
     private static func droppingOneNewline(_ text: String) -> String {
         guard text.utf8.last == 0x0A else { return text }
         return String(decoding: text.utf8.dropLast(), as: UTF8.self)
+    }
+}
+
+/// Sleep tasks waiting for their deadlines, earliest first (a binary min-heap).
+private struct DeadlineQueue {
+    struct Entry {
+        var deadline: Duration
+        var index: Int
+        var started: Duration
+    }
+
+    private var heap: [Entry] = []
+
+    var isEmpty: Bool { heap.isEmpty }
+    var earliest: Duration? { heap.first?.deadline }
+
+    mutating func insert(deadline: Duration, index: Int, started: Duration) {
+        heap.append(Entry(deadline: deadline, index: index, started: started))
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard precedes(heap[child], heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Entries whose deadline is at or before `time`, in deadline then declaration order.
+    mutating func removeDue(at time: Duration) -> [Entry] {
+        var due: [Entry] = []
+        while let first = heap.first, first.deadline <= time { due.append(removeFirst()) }
+        return due
+    }
+
+    mutating func removeAll() -> [Entry] {
+        defer { heap.removeAll() }
+        return heap.sorted { $0.index < $1.index }
+    }
+
+    private func precedes(_ a: Entry, _ b: Entry) -> Bool {
+        a.deadline != b.deadline ? a.deadline < b.deadline : a.index < b.index
+    }
+
+    private mutating func removeFirst() -> Entry {
+        let first = heap[0]
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return first }
+        heap[0] = last
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < heap.count, precedes(heap[left], heap[smallest]) { smallest = left }
+            if right < heap.count, precedes(heap[right], heap[smallest]) { smallest = right }
+            guard smallest != parent else { return first }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }

@@ -52,7 +52,7 @@ private struct Walk {
     mutating func workflow(_ root: Node, directory: String, defaultName: String) -> Workflow? {
         guard let entries = mapping(root, key: "workflow") else { return nil }
         checkKeys(entries, allowed: workflowKeys)
-        let byKey = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let byKey = KeyedEntries(entries)
 
         if let version = byKey["version"] {
             if case .scalar(let s) = version.value.value, case .int(let v) = s.resolved, v == 1 {
@@ -196,7 +196,7 @@ private struct Walk {
             error(.wrongType(key: "stages[\(index)]", expected: "a mapping or a list of tasks", found: node.kindDescription), at: node.location)
             return nil
         }
-        let byKey = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let byKey = KeyedEntries(entries)
         let description = byKey["description"].flatMap { text($0.value, key: "description") }
         let maxParallel = byKey["max-parallel"].flatMap { integer($0.value, key: "max-parallel", range: 1...1_000_000) }
         let failFast = byKey["fail-fast"].flatMap { boolean($0.value, key: "fail-fast") } ?? true
@@ -229,7 +229,7 @@ private struct Walk {
             return nil
         case .mapping(let entries):
             checkKeys(entries, allowed: taskKeys)
-            let byKey = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let byKey = KeyedEntries(entries)
             let actions = entries.filter { $0.key == "run" || $0.key == "sleep" }
             if actions.isEmpty {
                 error(.noAction, at: node.location)
@@ -524,5 +524,19 @@ private struct Walk {
     func scalarText(_ node: Node) -> String {
         if case .scalar(let s) = node.value { return s.text }
         return node.kindDescription
+    }
+}
+
+/// A mapping's entries looked up by key. Workflow mappings have a handful of
+/// keys, so a scan beats hashing every key of every task into a dictionary.
+private struct KeyedEntries {
+    let entries: [MappingEntry]
+
+    init(_ entries: [MappingEntry]) {
+        self.entries = entries
+    }
+
+    subscript(key: String) -> MappingEntry? {
+        entries.first { $0.key == key }
     }
 }
