@@ -81,7 +81,10 @@ public struct YAMLReader: Sendable {
 
     private func rejectTag(_ tag: UnsafeMutablePointer<yaml_char_t>?, at location: SourceLocation) throws(TreeBuilder.Fatal) {
         if let tag = optionalString(tag) {
-            throw TreeBuilder.Fatal(diagnostic: .error(.tagNotAllowed(tag: tag), at: location))
+            // libyaml hands over the resolved tag; show it as it was written.
+            let standard = "tag:yaml.org,2002:"
+            let written = tag.hasPrefix(standard) ? "!!" + tag.dropFirst(standard.count) : tag
+            throw TreeBuilder.Fatal(diagnostic: .error(.tagNotAllowed(tag: written), at: location))
         }
     }
 
@@ -96,7 +99,17 @@ public struct YAMLReader: Sendable {
         }
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
         let context = parser.context.map { String(cString: $0) }
-        return .error(.yamlSyntax(problem: problem, context: context), at: location)
+        // An unclosed quote or bracket is found only at the end of the file;
+        // point also at where the unclosed thing started.
+        var notes: [Diagnostic.Note] = []
+        let contextMark = parser.context_mark
+        if let context, contextMark.index != mark.index || contextMark.line != mark.line {
+            let what = context.replacing("while scanning ", with: "").replacing("while parsing ", with: "")
+            notes.append(.init(
+                location: SourceLocation(line: Int(contextMark.line) + 1, column: Int(contextMark.column) + 1),
+                message: "\(what) starts here"))
+        }
+        return .error(.yamlSyntax(problem: problem, context: context), at: location, notes: notes)
     }
 }
 
