@@ -36,6 +36,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case missingKey(key: String, in: String)
     case emptyList(key: String)
     case invalidName(kind: String, name: String)
+    case emptyName(kind: String)
     case nameTooLong(kind: String, limit: Int)
     case duplicateName(kind: String, name: String)
     case noAction
@@ -62,6 +63,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case resultOfLaterStage(stage: String)
     case ownOutputOutsideResult(String)
     case templateNotAllowed(key: String)
+    case resultOutsideStage(key: String)
 
     // Command line values that meet the workflow.
     case unknownVariableOverride(String, suggestion: String?)
@@ -105,6 +107,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .missingKey(let key, let container): "\(container) is missing required key `\(key)`"
         case .emptyList(let key): "`\(key)` must not be empty"
         case .invalidName(let kind, let name): "invalid \(kind) name `\(name)`; names use only A-Z a-z 0-9 _ . -"
+        case .emptyName(let kind): "\(kind) name must not be empty"
         case .nameTooLong(let kind, let limit): "\(kind) name is longer than \(limit) characters"
         case .duplicateName(let kind, let name): "duplicate \(kind) name `\(name)`"
         case .noAction: "task has no action; give exactly one of `run` or `sleep`"
@@ -131,6 +134,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .resultOfLaterStage(let stage): "stage `\(stage)` runs later; only results of earlier stages can be used"
         case .ownOutputOutsideResult(let name): "`\(name)` can only be used in a task's `result`"
         case .templateNotAllowed(let key): "`${{ }}` is not allowed in `\(key)`"
+        case .resultOutsideStage(let key): "task results cannot be used in workflow-level `\(key)`; use them in a task of a later stage"
         case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
         case .unusedVariable(let name): "variable `\(name)` is never used"
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"

@@ -55,9 +55,13 @@ private struct Walk {
         let byKey = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
 
         if let version = byKey["version"] {
-            if case .scalar(let s) = version.value.value, case .int(let v) = s.resolved, v == 1 {
+            if case .scalar(let s) = version.value.value, case .int(let v) = s.resolved {
+                if v != 1 { error(.unsupportedVersion(s.text), at: version.value.location) }
             } else {
-                error(.unsupportedVersion(scalarText(version.value)), at: version.value.location)
+                // `version: "1"` must not read "unsupported version `1`; this flowrun reads version 1".
+                error(.wrongType(key: "version", expected: "the number 1",
+                                 found: "`\(scalarText(version.value))` (\(version.value.kindDescription))"),
+                      at: version.value.location)
             }
         }
         var name = defaultName
@@ -72,8 +76,10 @@ private struct Walk {
             if case .sequence(let items) = entry.value.value, items.isEmpty {
                 error(.emptyList(key: "stages"), at: entry.value.location)
             }
-        } else {
+        } else if !isMisspelled("stages", in: entries, allowed: workflowKeys) {
             error(.missingKey(key: "stages", in: "the workflow"), at: root.location)
+            stageNodes = []
+        } else {
             stageNodes = []
         }
         let headers = stageHeaders(stageNodes)
@@ -186,7 +192,7 @@ private struct Walk {
                 if case .sequence(let items) = tasks.value.value, items.isEmpty {
                     error(.emptyList(key: "tasks"), at: tasks.value.location)
                 }
-            } else {
+            } else if !isMisspelled("tasks", in: entries, allowed: stageKeys) {
                 error(.missingKey(key: "tasks", in: "stage `\(header.name)`"), at: node.location)
             }
         case .scalar:
@@ -229,7 +235,9 @@ private struct Walk {
             let byKey = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             let actions = entries.filter { $0.key == "run" || $0.key == "sleep" }
             if actions.isEmpty {
-                error(.noAction, at: node.location)
+                if !isMisspelled("run", in: entries, allowed: taskKeys) && !isMisspelled("sleep", in: entries, allowed: taskKeys) {
+                    error(.noAction, at: node.location)
+                }
             } else if actions.count > 1 {
                 error(.multipleActions(actions.map(\.key)), at: actions[1].keyLocation)
             }
@@ -277,7 +285,7 @@ private struct Walk {
             case "retries": if let n = integer(entry.value, key: "retries", range: 0...100) { defaults.retries = n }
             case "working-directory":
                 if let path = text(entry.value, key: "working-directory") {
-                    defaults.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "working-directory", stageIndex: nil))
+                    defaults.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "defaults.working-directory", stageIndex: nil))
                 }
             default: break
             }
@@ -389,7 +397,7 @@ private struct Walk {
                 return
             }
             guard let current = scope.stageIndex else {
-                error(.templateNotAllowed(key: "workflow-level \(scope.key)"), at: location)
+                error(.resultOutsideStage(key: scope.key), at: location)
                 return
             }
             if index == current {
@@ -493,6 +501,12 @@ private struct Walk {
         }
     }
 
+    /// Whether an unknown key of `entries` is a likely misspelling of `key`;
+    /// its "did you mean" already explains why `key` is missing.
+    func isMisspelled(_ key: String, in entries: [MappingEntry], allowed: [String]) -> Bool {
+        entries.contains { !allowed.contains($0.key) && Spelling.closest(to: $0.key, among: allowed) == key }
+    }
+
     /// Checks a stage or task name; returns whether it is usable.
     mutating func checkName(_ name: String, kind: String, at location: SourceLocation) -> Bool {
         if name.unicodeScalars.count > Validator.maxNameLength {
@@ -502,7 +516,11 @@ private struct Walk {
         let valid = !name.isEmpty && name.utf8.allSatisfy { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2E || b == 0x2D
         }
-        if !valid { error(.invalidName(kind: kind, name: DisplayText.escaped(name)), at: location) }
+        if name.isEmpty {
+            error(.emptyName(kind: kind), at: location)
+        } else if !valid {
+            error(.invalidName(kind: kind, name: DisplayText.escaped(name)), at: location)
+        }
         return valid
     }
 
