@@ -91,7 +91,8 @@ public struct YAMLReader: Sendable {
     private func syntaxError(_ parser: yaml_parser_t, _ source: SourceText) -> Diagnostic {
         let mark = parser.problem_mark
         let location = SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
-        let offset = Int(mark.index)
+        var offsets = ByteOffsets(bytes: source.bytes)
+        let offset = offsets.byteOffset(ofCharacter: Int(mark.index))
         // libyaml's message for a tab in indentation says only that the
         // character "cannot start any token"; name the real cause.
         if offset < source.bytes.count, source.bytes[offset] == 0x09 {
@@ -121,4 +122,28 @@ private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, count: Int) -
 private func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
     guard let pointer else { return nil }
     return String(cString: pointer)
+}
+
+/// Turns libyaml's mark indexes, which count characters, into byte offsets.
+///
+/// Forward-only: marks are asked for in increasing order while parsing, so
+/// the cost over a whole file is linear. Asking for an earlier mark restarts.
+struct ByteOffsets {
+    let bytes: [UInt8]
+    private var character = 0
+    private var byte = 0
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    mutating func byteOffset(ofCharacter index: Int) -> Int {
+        if index < character { (character, byte) = (0, 0) }
+        while character < index, byte < bytes.count {
+            byte += 1
+            while byte < bytes.count, bytes[byte] & 0xC0 == 0x80 { byte += 1 }
+            character += 1
+        }
+        return byte
+    }
 }
