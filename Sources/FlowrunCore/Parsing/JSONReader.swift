@@ -121,8 +121,9 @@ private struct Cursor {
                 try skipWhitespace()
                 guard !atEnd, current == UInt8(ascii: "\"") else { throw unexpected(expected: "a string key") }
                 let keyLocation = location
+                let keyStart = offset
                 let key = try parseString()
-                try builder.scalar(Scalar(key, style: .quoted), at: keyLocation, anchor: nil)
+                try builder.scalar(Scalar(key, style: .quoted, sourceRange: keyStart..<offset), at: keyLocation, anchor: nil)
                 try skipWhitespace()
                 try expect(UInt8(ascii: ":"), "`:` after the key")
                 try parseValue(into: &builder)
@@ -162,8 +163,9 @@ private struct Cursor {
                 return
             }
         case UInt8(ascii: "\""):
+            let startOffset = offset
             let text = try parseString()
-            try builder.scalar(Scalar(text, style: .quoted), at: start, anchor: nil)
+            try builder.scalar(Scalar(text, style: .quoted, sourceRange: startOffset..<offset), at: start, anchor: nil)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let text = try parseNumber()
             try builder.scalar(Scalar(text, style: .plain), at: start, anchor: nil)

@@ -77,6 +77,12 @@ struct TreeBuilder {
         }
         var node = target.node
         node.location = location
+        // The text is where the anchor is, not here: forget the range so
+        // nothing inside is located relative to the alias.
+        if case .scalar(var scalar) = node.value {
+            scalar.sourceRange = nil
+            node.value = .scalar(scalar)
+        }
         try complete(node, size: target.size, anchor: nil)
     }
 

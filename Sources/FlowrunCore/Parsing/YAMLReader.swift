@@ -34,6 +34,7 @@ public struct YAMLReader: Sendable {
         }
         defer { yaml_parser_delete(&parser) }
         var documents = 0
+        var offsets = ByteOffsets(bytes: source.bytes)
         try source.bytes.withUnsafeBufferPointer { (buffer) throws(TreeBuilder.Fatal) in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
@@ -59,7 +60,10 @@ public struct YAMLReader: Sendable {
                     case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: .block
                     default: .quoted
                     }
-                    try builder.scalar(Scalar(text, style: style), at: location, anchor: optionalString(data.anchor))
+                    let range = offsets.byteOffset(ofCharacter: Int(event.start_mark.index))
+                        ..< offsets.byteOffset(ofCharacter: Int(event.end_mark.index))
+                    try builder.scalar(Scalar(text, style: style, sourceRange: range), at: location,
+                                       anchor: optionalString(data.anchor))
                 case YAML_SEQUENCE_START_EVENT:
                     let data = event.data.sequence_start
                     try rejectTag(data.tag, at: location)

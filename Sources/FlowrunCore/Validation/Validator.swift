@@ -10,8 +10,13 @@ public struct Validator: Sendable {
     /// - Parameters:
     ///   - directory: the folder relative working directories start from.
     ///   - defaultName: the workflow's name when the file gives none.
-    public func validate(_ root: Node, directory: String, defaultName: String) -> (Workflow?, [Diagnostic]) {
+    ///   - source: the text `root` was read from; with it, expressions inside
+    ///     escaped or multi-line scalars are located exactly.
+    public func validate(
+        _ root: Node, directory: String, defaultName: String, source: SourceText? = nil
+    ) -> (Workflow?, [Diagnostic]) {
         var walk = Walk()
+        walk.source = source
         let workflow = walk.workflow(root, directory: directory, defaultName: defaultName)
         let hasError = walk.diagnostics.contains { $0.severity == .error }
         return (hasError ? nil : workflow, walk.diagnostics)
@@ -42,6 +47,7 @@ private struct Walk {
     var variableNames: [String] = []
     var usedVariables: Set<String> = []
     var templateParser = TemplateParser(stageNames: [])
+    var source: SourceText?
 
     mutating func error(_ message: DiagnosticMessage, at location: SourceLocation, notes: [Diagnostic.Note] = []) {
         diagnostics.append(.error(message, at: location, notes: notes))
@@ -368,8 +374,14 @@ private struct Walk {
 
     mutating func template(_ text: String, node: Node, scope: TemplateScope) -> Template {
         var start = node.location
-        if case .scalar(let scalar) = node.value, scalar.style == .quoted { start.column += 1 }
-        let (template, problems) = templateParser.parse(text, start: start)
+        var openings: [SourceLocation]?
+        if case .scalar(let scalar) = node.value {
+            if scalar.style == .quoted { start.column += 1 }
+            if let source, let range = scalar.sourceRange, text.contains("${{") {
+                openings = TemplateParser.openings(in: source.bytes, range: range, start: node.location)
+            }
+        }
+        let (template, problems) = templateParser.parse(text, start: start, openings: openings)
         diagnostics.append(contentsOf: problems)
         for part in template.parts {
             guard case .expression(let expression, let location) = part else { continue }
