@@ -7,18 +7,21 @@ struct TreeBuilder {
         var diagnostic: Diagnostic
     }
 
-    private enum Frame {
-        case sequence(Open, [Node])
-        case mapping(Open, [MappingEntry], pendingKey: (key: String, location: SourceLocation)?, index: [String: Int]?)
-    }
-
-    /// What every open collection carries.
-    private struct Open {
+    /// An open collection. A struct changed in place on the stack, so that
+    /// appending to `items` or `entries` never copies them (a frame taken out
+    /// of an enum and put back copied the array on every append: quadratic).
+    private struct Frame {
+        var isMapping: Bool
         var location: SourceLocation
         var anchor: String?
         /// Nodes inside this collection, itself included, aliases expanded.
         var size = 1
         var skipNextValue = false
+        var items: [Node] = []
+        var entries: [MappingEntry] = []
+        var pendingKey: (key: String, location: SourceLocation)?
+        /// Index of `entries` by key, built once a mapping is large.
+        var index: [String: Int]?
     }
 
     let limits: ReaderLimits
@@ -37,23 +40,19 @@ struct TreeBuilder {
 
     mutating func beginSequence(at location: SourceLocation, anchor: String?) throws(Fatal) {
         try checkDepth(location)
-        stack.append(.sequence(Open(location: location, anchor: anchor), []))
+        stack.append(Frame(isMapping: false, location: location, anchor: anchor))
     }
 
     mutating func beginMapping(at location: SourceLocation, anchor: String?) throws(Fatal) {
         try checkDepth(location)
-        stack.append(.mapping(Open(location: location, anchor: anchor), [], pendingKey: nil, index: nil))
+        stack.append(Frame(isMapping: true, location: location, anchor: anchor))
     }
 
     /// Closes the innermost collection.
     mutating func end() throws(Fatal) {
         guard let frame = stack.popLast() else { return }
-        switch frame {
-        case .sequence(let open, let items):
-            try complete(Node(.sequence(items), at: open.location), size: open.size, anchor: open.anchor)
-        case .mapping(let open, let entries, _, _):
-            try complete(Node(.mapping(entries), at: open.location), size: open.size, anchor: open.anchor)
-        }
+        let value: Node.Value = frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items)
+        try complete(Node(value, at: frame.location), size: frame.size, anchor: frame.anchor)
     }
 
     mutating func scalar(_ scalar: Scalar, at location: SourceLocation, anchor: String?) throws(Fatal) {
@@ -99,47 +98,45 @@ struct TreeBuilder {
     /// Hands a finished node to its parent: a list item, a mapping key, or a mapping value.
     private mutating func complete(_ node: Node, size: Int, anchor: String?) throws(Fatal) {
         if let anchor { anchors[anchor] = (node, size) }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var open, var items):
-            open.size += size
-            items.append(node)
-            stack.append(.sequence(open, items))
-        case .mapping(var open, var entries, let pendingKey, var index):
-            open.size += size
-            if let pendingKey {
-                if open.skipNextValue {
-                    open.skipNextValue = false
-                } else {
-                    entries.append(MappingEntry(key: pendingKey.key, keyLocation: pendingKey.location, value: node))
-                    if index != nil { index![pendingKey.key] = entries.count - 1 }
-                }
-                stack.append(.mapping(open, entries, pendingKey: nil, index: index))
-                return
-            }
-            let key = try keyText(node)
-            if key == "<<", case .scalar(let s) = node.value, s.isPlain {
-                report(.error(.mergeKeyNotSupported, at: node.location))
-                open.skipNextValue = true
-            } else if let first = firstIndex(of: key, in: entries, index: &index) {
-                report(.error(.duplicateKey(key), at: node.location,
-                              notes: [.init(location: entries[first].keyLocation, message: "first defined here")]))
-                open.skipNextValue = true
-            }
-            stack.append(.mapping(open, entries, pendingKey: (key, node.location), index: index))
+        let top = stack.count - 1
+        stack[top].size += size
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
         }
+        if let pendingKey = stack[top].pendingKey {
+            stack[top].pendingKey = nil
+            if stack[top].skipNextValue {
+                stack[top].skipNextValue = false
+            } else {
+                stack[top].entries.append(MappingEntry(key: pendingKey.key, keyLocation: pendingKey.location, value: node))
+                if stack[top].index != nil { stack[top].index![pendingKey.key] = stack[top].entries.count - 1 }
+            }
+            return
+        }
+        let key = try keyText(node)
+        if key == "<<", case .scalar(let s) = node.value, s.isPlain {
+            report(.error(.mergeKeyNotSupported, at: node.location))
+            stack[top].skipNextValue = true
+        } else if let first = firstIndex(of: key, inFrame: top) {
+            report(.error(.duplicateKey(key), at: node.location,
+                          notes: [.init(location: stack[top].entries[first].keyLocation, message: "first defined here")]))
+            stack[top].skipNextValue = true
+        }
+        stack[top].pendingKey = (key, node.location)
     }
 
-    /// Finds a key among earlier entries; small mappings scan, large ones keep an index.
-    private func firstIndex(of key: String, in entries: [MappingEntry], index: inout [String: Int]?) -> Int? {
-        if let index { return index[key] }
-        if entries.count < 16 { return entries.firstIndex { $0.key == key } }
+    /// Finds a key among a mapping's earlier entries; small mappings scan, large ones keep an index.
+    private mutating func firstIndex(of key: String, inFrame top: Int) -> Int? {
+        if let index = stack[top].index { return index[key] }
+        if stack[top].entries.count < 16 { return stack[top].entries.firstIndex { $0.key == key } }
         var built: [String: Int] = [:]
-        for (i, entry) in entries.enumerated() where built[entry.key] == nil { built[entry.key] = i }
-        index = built
+        for (i, entry) in stack[top].entries.enumerated() where built[entry.key] == nil { built[entry.key] = i }
+        stack[top].index = built
         return built[key]
     }
 
