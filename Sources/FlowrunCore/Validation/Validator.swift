@@ -447,7 +447,13 @@ private struct Walk {
 
     mutating func boolean(_ node: Node, key: String) -> Bool? {
         if case .scalar(let scalar) = node.value, case .bool(let value) = scalar.resolved { return value }
-        error(.wrongType(key: key, expected: "true or false", found: node.kindDescription), at: node.location)
+        var found = node.kindDescription
+        // YAML 1.1 habits: say why `yes` is not a boolean here.
+        if case .scalar(let scalar) = node.value, scalar.isPlain,
+           ["yes", "no", "on", "off", "y", "n"].contains(scalar.text.lowercased()) {
+            found = "`\(scalar.text)`, a string (YAML 1.2 reads only true and false as booleans)"
+        }
+        error(.wrongType(key: key, expected: "true or false", found: found), at: node.location)
         return nil
     }
 
