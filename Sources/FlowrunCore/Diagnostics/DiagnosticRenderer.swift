@@ -63,6 +63,8 @@ public struct DiagnosticRenderer: Sendable {
             if index < caret { caretColumn += piece.unicodeScalars.count }
             shown += piece
         }
+        // A column past the end of the line (a problem found at its end).
+        caretColumn += max(0, caret - scalars.count)
         let marker = colored ? "\u{1B}[1;32m^\u{1B}[0m" : "^"
         return "  \(shown)\n  \(String(repeating: " ", count: caretColumn))\(marker)\n"
     }
