@@ -113,7 +113,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .noAction: "task has no action; give exactly one of `run` or `sleep`"
         case .multipleActions(let keys): "task has more than one action (\(keys.map { "`\($0)`" }.joined(separator: ", "))); give exactly one of `run` or `sleep`"
         case .invalidDuration(let text): "invalid duration `\(text)`; use seconds (`3`, `3.5`) or units ms, s, m, h (`250ms`, `1m30s`)"
-        case .durationNotPositive(let key): "`\(key)` must be greater than zero"
+        case .durationNotPositive(let key): "`\(key)` must be at least 1ms"
         case .numberOutOfRange(let key, let value, let range): "`\(key)` is \(value), must be \(range)"
         case .notAnInteger(let key, let value): "`\(key)` must be a whole number, found `\(value)`"
         case .unsupportedVersion(let value): "unsupported version `\(value)`; this flowrun reads version 1"

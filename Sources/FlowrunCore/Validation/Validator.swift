@@ -507,7 +507,13 @@ private struct Walk {
             error(.numberOutOfRange(key: key, value: scalar.text, range: "at most \(Int(DurationParser.maximumSeconds)) seconds"), at: node.location)
             return nil
         }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        let milliseconds = Int64((seconds * 1000).rounded())
+        // Durations count whole milliseconds: `timeout: 0.0001` must not become a zero timeout.
+        if milliseconds == 0 && !allowsZero {
+            error(.durationNotPositive(key: key), at: node.location)
+            return nil
+        }
+        return .milliseconds(milliseconds)
     }
 
     // MARK: Names and keys
