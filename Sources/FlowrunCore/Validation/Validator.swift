@@ -377,8 +377,14 @@ private struct Walk {
         var openings: [SourceLocation]?
         if case .scalar(let scalar) = node.value {
             if scalar.style == .quoted { start.column += 1 }
-            if let source, let range = scalar.sourceRange, text.contains("${{") {
-                openings = TemplateParser.openings(in: source.bytes, range: range, start: node.location)
+            if let source, text.contains("${{") {
+                if let range = scalar.sourceRange {
+                    openings = TemplateParser.openings(in: source.bytes, range: range, start: node.location)
+                } else {
+                    // Read through an alias: the text is at the anchor; point at the alias.
+                    let count = TemplateParser.openingOffsets(Array(text.utf8)).count
+                    openings = Array(repeating: node.location, count: count)
+                }
             }
         }
         let (template, problems) = templateParser.parse(text, start: start, openings: openings)
