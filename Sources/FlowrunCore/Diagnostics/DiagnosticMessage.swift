@@ -82,7 +82,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .utf16Encoding: "the file is UTF-16; workflow files must be UTF-8"
         case .invalidUTF8: "invalid UTF-8 byte sequence; workflow files must be UTF-8"
         case .nulByte: "NUL byte in the file; workflow files are text"
-        case .controlCharacter(let code): "control character U+\(hex(code)) is not allowed here"
+        case .controlCharacter(let code): "control character U+\(hex(code)) in the file; inside a double-quoted string, write it as an escape"
         case .yamlSyntax(let problem, let context):
             if let context { "YAML syntax error: \(problem) (\(context))" } else { "YAML syntax error: \(problem)" }
         case .tabIndentation: "tab character used for indentation; YAML indentation must use spaces"

@@ -93,6 +93,16 @@ public struct YAMLReader: Sendable {
     }
 
     private func syntaxError(_ parser: yaml_parser_t, _ source: SourceText) -> Diagnostic {
+        // Reader errors (a raw control character) carry a byte offset and the
+        // character, not a mark: the mark would say 1:1.
+        if parser.error == YAML_READER_ERROR {
+            let location = source.location(ofByte: Int(parser.problem_offset))
+            if parser.problem_value >= 0 {
+                return .error(.controlCharacter(code: UInt32(parser.problem_value)), at: location)
+            }
+            let problem = parser.problem.map { String(cString: $0) } ?? "unreadable input"
+            return .error(.yamlSyntax(problem: problem, context: nil), at: location)
+        }
         let mark = parser.problem_mark
         let location = SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
         var offsets = ByteOffsets(bytes: source.bytes)
