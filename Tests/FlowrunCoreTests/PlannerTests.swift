@@ -119,11 +119,15 @@ func command(_ task: PlannedTask) -> String {
                     working-directory: /tmp
                   - run: make
                     working-directory: ${{ vars.sub }}/x
+                  - run: make
+                    working-directory: .
+                  - run: make
+                    working-directory: ./src
             """
         let options = Planner.Options(currentDirectory: "/home/u/")
         let (relative, _) = try plan(text, path: "ci/flow.yaml", options: options)
         #expect(relative.stages[0].tasks.map { $0.workingDirectory.render { _ in "" } } == [
-            "/home/u/ci", "/home/u/ci/src", "/tmp", "/home/u/ci/lib/x",
+            "/home/u/ci", "/home/u/ci/src", "/tmp", "/home/u/ci/lib/x", "/home/u/ci", "/home/u/ci/src",
         ])
         let (bare, _) = try plan(text, path: "flow.yaml", options: options)
         #expect(bare.stages[0].tasks[0].workingDirectory == PlannedText(literal: "/home/u"))
