@@ -202,7 +202,11 @@ enum Flowrun {
     }
 
     /// Runs `flowrun arguments` in `directory`; stdin is `stdin` or /dev/null. Killed after `timeout` seconds.
-    static func run(_ arguments: [String], in directory: String, stdin: String? = nil, timeout: Double = 20) throws -> Result {
+    /// - Parameter environment: changes to this process's environment; nil removes a variable.
+    static func run(
+        _ arguments: [String], in directory: String, stdin: String? = nil,
+        environment changes: [String: String?] = [:], timeout: Double = 20
+    ) throws -> Result {
         guard let binary else { throw BinaryMissing() }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -218,6 +222,7 @@ enum Flowrun {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
