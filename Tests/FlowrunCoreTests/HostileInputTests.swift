@@ -10,7 +10,7 @@ import Testing
 /// without a hang. Files are generated into a temporary folder at test time.
 /// Time and memory of the release binary are measured by
 /// `scripts/hostile/measure.sh`; here only what is cheap to assert.
-@Suite struct HostileInputTests {
+@Suite(.timeLimit(.minutes(1))) struct HostileInputTests {
     /// Generous for a debug build on a shared machine; the release target is 200 ms.
     static let budget: Duration = .seconds(2)
 
