@@ -36,6 +36,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case missingKey(key: String, in: String)
     case emptyList(key: String)
     case invalidName(kind: String, name: String)
+    case emptyName(kind: String)
     case nameTooLong(kind: String, limit: Int)
     case duplicateName(kind: String, name: String)
     case noAction
@@ -62,6 +63,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case resultOfLaterStage(stage: String)
     case ownOutputOutsideResult(String)
     case templateNotAllowed(key: String)
+    case resultOutsideStage(key: String)
 
     // Command line values that meet the workflow.
     case unknownVariableOverride(String, suggestion: String?)
@@ -80,7 +82,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .utf16Encoding: "the file is UTF-16; workflow files must be UTF-8"
         case .invalidUTF8: "invalid UTF-8 byte sequence; workflow files must be UTF-8"
         case .nulByte: "NUL byte in the file; workflow files are text"
-        case .controlCharacter(let code): "control character U+\(hex(code)) is not allowed here"
+        case .controlCharacter(let code): "control character U+\(hex(code)) in the file; inside a double-quoted string, write it as an escape"
         case .yamlSyntax(let problem, let context):
             if let context { "YAML syntax error: \(problem) (\(context))" } else { "YAML syntax error: \(problem)" }
         case .tabIndentation: "tab character used for indentation; YAML indentation must use spaces"
@@ -105,12 +107,13 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .missingKey(let key, let container): "\(container) is missing required key `\(key)`"
         case .emptyList(let key): "`\(key)` must not be empty"
         case .invalidName(let kind, let name): "invalid \(kind) name `\(name)`; names use only A-Z a-z 0-9 _ . -"
+        case .emptyName(let kind): "\(kind) name must not be empty"
         case .nameTooLong(let kind, let limit): "\(kind) name is longer than \(limit) characters"
         case .duplicateName(let kind, let name): "duplicate \(kind) name `\(name)`"
         case .noAction: "task has no action; give exactly one of `run` or `sleep`"
         case .multipleActions(let keys): "task has more than one action (\(keys.map { "`\($0)`" }.joined(separator: ", "))); give exactly one of `run` or `sleep`"
         case .invalidDuration(let text): "invalid duration `\(text)`; use seconds (`3`, `3.5`) or units ms, s, m, h (`250ms`, `1m30s`)"
-        case .durationNotPositive(let key): "`\(key)` must be greater than zero"
+        case .durationNotPositive(let key): "`\(key)` must be at least 1ms"
         case .numberOutOfRange(let key, let value, let range): "`\(key)` is \(value), must be \(range)"
         case .notAnInteger(let key, let value): "`\(key)` must be a whole number, found `\(value)`"
         case .unsupportedVersion(let value): "unsupported version `\(value)`; this flowrun reads version 1"
@@ -131,6 +134,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .resultOfLaterStage(let stage): "stage `\(stage)` runs later; only results of earlier stages can be used"
         case .ownOutputOutsideResult(let name): "`\(name)` can only be used in a task's `result`"
         case .templateNotAllowed(let key): "`${{ }}` is not allowed in `\(key)`"
+        case .resultOutsideStage(let key): "task results cannot be used in workflow-level `\(key)`; use them in a task of a later stage"
         case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
         case .unusedVariable(let name): "variable `\(name)` is never used"
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"

@@ -49,16 +49,12 @@ public struct DiagnosticRenderer: Sendable {
 
     /// The source line (escaped, cut to the width) and a caret under the column.
     func snippet(_ source: SourceText, _ location: SourceLocation) -> String {
-        guard let line = source.line(location.line) else { return "" }
-        var scalars = Array(line.unicodeScalars)
-        var caret = max(0, location.column - 1)
-        var prefix = ""
-        if scalars.count > Self.maxSnippetWidth {
-            let start = max(0, min(caret - Self.maxSnippetWidth / 2, scalars.count - Self.maxSnippetWidth))
-            scalars = Array(scalars[start..<min(scalars.count, start + Self.maxSnippetWidth)])
-            caret -= start
-            if start > 0 { prefix = "…" }
-        }
+        // Only a window of a long line is read: a minified 16 MiB JSON file
+        // is one line, and may have an error on every task.
+        guard let excerpt = source.excerpt(around: location, width: Self.maxSnippetWidth) else { return "" }
+        let scalars = Array(excerpt.text.unicodeScalars)
+        let caret = excerpt.caret
+        let prefix = excerpt.cut ? "…" : ""
         // Escape each scalar on its own so the caret column can follow the widening.
         var shown = prefix
         var caretColumn = prefix.isEmpty ? 0 : 1
@@ -67,6 +63,8 @@ public struct DiagnosticRenderer: Sendable {
             if index < caret { caretColumn += piece.unicodeScalars.count }
             shown += piece
         }
+        // A column past the end of the line (a problem found at its end).
+        caretColumn += max(0, caret - scalars.count)
         let marker = colored ? "\u{1B}[1;32m^\u{1B}[0m" : "^"
         return "  \(shown)\n  \(String(repeating: " ", count: caretColumn))\(marker)\n"
     }

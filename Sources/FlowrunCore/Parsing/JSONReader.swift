@@ -60,7 +60,18 @@ private struct Cursor {
         var end = offset + 1
         while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
-        return text.unicodeScalars.first.map { $0.value < 0x20 ? "U+\(String($0.value, radix: 16))" : text } ?? text
+        return text.unicodeScalars.first.map { $0.value < 0x20 ? codePoint($0.value) : text } ?? text
+    }
+
+    /// What was found where `expected` should be; names the usual non-JSON habits.
+    func unexpected(expected: String) -> TreeBuilder.Fatal {
+        if !atEnd, current == UInt8(ascii: "/") {
+            return fatal(.jsonSyntax("comments are not allowed"))
+        }
+        if !atEnd, current == UInt8(ascii: "'") {
+            return fatal(.jsonSyntax("strings and keys use double quotes, found `'`"))
+        }
+        return fatal(.jsonSyntax("expected \(expected), found \(atEnd ? "end of file" : "`\(currentCharacter)`")"))
     }
 
     func fatal(_ message: DiagnosticMessage, at location: SourceLocation? = nil) -> TreeBuilder.Fatal {
@@ -88,9 +99,7 @@ private struct Cursor {
     }
 
     mutating func expect(_ byte: UInt8, _ what: String) throws(TreeBuilder.Fatal) {
-        guard !atEnd, current == byte else {
-            throw fatal(.jsonSyntax("expected \(what), found \(atEnd ? "end of file" : "`\(currentCharacter)`")"))
-        }
+        guard !atEnd, current == byte else { throw unexpected(expected: what) }
         advance()
     }
 
@@ -110,12 +119,11 @@ private struct Cursor {
             }
             while true {
                 try skipWhitespace()
-                guard !atEnd, current == UInt8(ascii: "\"") else {
-                    throw fatal(.jsonSyntax("expected a string key, found \(atEnd ? "end of file" : "`\(currentCharacter)`")"))
-                }
+                guard !atEnd, current == UInt8(ascii: "\"") else { throw unexpected(expected: "a string key") }
                 let keyLocation = location
+                let keyStart = offset
                 let key = try parseString()
-                try builder.scalar(Scalar(key, style: .quoted), at: keyLocation, anchor: nil)
+                try builder.scalar(Scalar(key, style: .quoted, sourceRange: keyStart..<offset), at: keyLocation, anchor: nil)
                 try skipWhitespace()
                 try expect(UInt8(ascii: ":"), "`:` after the key")
                 try parseValue(into: &builder)
@@ -155,8 +163,9 @@ private struct Cursor {
                 return
             }
         case UInt8(ascii: "\""):
+            let startOffset = offset
             let text = try parseString()
-            try builder.scalar(Scalar(text, style: .quoted), at: start, anchor: nil)
+            try builder.scalar(Scalar(text, style: .quoted, sourceRange: startOffset..<offset), at: start, anchor: nil)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let text = try parseNumber()
             try builder.scalar(Scalar(text, style: .plain), at: start, anchor: nil)
@@ -166,7 +175,7 @@ private struct Cursor {
                 try builder.scalar(Scalar(word, style: .plain), at: start, anchor: nil)
                 return
             }
-            throw fatal(.jsonSyntax("unexpected `\(currentCharacter)`, expected a value"))
+            throw unexpected(expected: "a value")
         }
     }
 
@@ -228,7 +237,7 @@ private struct Cursor {
                 return String(decoding: out, as: UTF8.self)
             }
             if b < 0x20 {
-                throw fatal(.jsonSyntax("control character U+\(String(b, radix: 16, uppercase: true)) in a string; write it as an escape"))
+                throw fatal(.jsonSyntax("control character \(codePoint(UInt32(b))) in a string; write it as an escape"))
             }
             if b != UInt8(ascii: "\\") {
                 advance()
@@ -292,4 +301,10 @@ private struct Cursor {
         }
         return value
     }
+}
+
+/// `U+0009`: a code point as the Unicode standard writes it.
+private func codePoint(_ value: UInt32) -> String {
+    let digits = String(value, radix: 16, uppercase: true)
+    return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
 }

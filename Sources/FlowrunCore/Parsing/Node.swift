@@ -61,10 +61,16 @@ public struct Scalar: Sendable {
 
     public var text: String
     public var style: Style
+    /// Byte offsets in the source from where the node starts (a quote, `|`, or
+    /// the first character) to where it ends; nil for an alias to a scalar or
+    /// a scalar made in code. Lets templates be located exactly even when
+    /// escapes or line folding make `text` differ from what was written.
+    public var sourceRange: Range<Int>?
 
-    public init(_ text: String, style: Style) {
+    public init(_ text: String, style: Style, sourceRange: Range<Int>? = nil) {
         self.text = text
         self.style = style
+        self.sourceRange = sourceRange
     }
 
     public var isPlain: Bool { style == .plain }

@@ -1,64 +1,146 @@
-/// The bytes of a workflow file with a lazily built index of line starts, for
-/// turning byte offsets into locations and locations back into source lines.
+/// The bytes of a workflow file, with a sparse index for turning locations
+/// back into source lines.
+///
+/// The index keeps a checkpoint (byte offset, line, column) every few KiB,
+/// so finding any line:column scans at most that much: rendering a snippet
+/// for each of many diagnostics stays linear in their number, and the index
+/// itself stays small (a few hundred KiB for the largest file read).
 public struct SourceText: Sendable {
     /// The file's name as the user gave it; used in diagnostics.
     public var path: String
     /// UTF-8 bytes, a leading byte-order mark removed.
-    public var bytes: [UInt8]
+    public let bytes: [UInt8]
+    private let checkpoints: [Checkpoint]
+
+    /// Bytes between two checkpoints, at least.
+    static let checkpointSpacing = 4096
+
+    /// A byte offset at the start of a character, and its location.
+    private struct Checkpoint {
+        var offset: Int
+        var location: SourceLocation
+    }
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            self.bytes = Array(bytes.dropFirst(3))
-        } else {
-            self.bytes = bytes
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        self.bytes = bytes
+        self.checkpoints = bytes.withUnsafeBufferPointer { bytes in
+            var checkpoints = [Checkpoint(offset: 0, location: SourceLocation(line: 1, column: 1))]
+            var cursor = Cursor()
+            var next = Self.checkpointSpacing
+            while cursor.offset < bytes.count {
+                cursor.step(bytes)
+                if cursor.offset >= next, cursor.offset < bytes.count, bytes[cursor.offset] & 0xC0 != 0x80 {
+                    checkpoints.append(Checkpoint(offset: cursor.offset, location: cursor.location))
+                    next = cursor.offset + Self.checkpointSpacing
+                }
+            }
+            return checkpoints
         }
     }
 
-    /// Byte offsets where lines start. `\r\n`, `\n` and a lone `\r` each end a line.
-    public func lineStarts() -> [Int] {
-        var starts = [0]
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b == 0x0A {
-                starts.append(i + 1)
-            } else if b == 0x0D {
-                if i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
-                starts.append(i + 1)
+    /// A walk over the bytes that keeps line and column: `\r\n`, `\n` and a
+    /// lone `\r` each end a line; columns count Unicode scalars.
+    private struct Cursor {
+        var offset = 0
+        var line = 1
+        var column = 1
+
+        var location: SourceLocation { SourceLocation(line: line, column: column) }
+
+        mutating func step(_ bytes: UnsafeBufferPointer<UInt8>) {
+            let b = bytes[offset]
+            offset += 1
+            if b == 0x0A || (b == 0x0D && !(offset < bytes.count && bytes[offset] == 0x0A)) {
+                line += 1
+                column = 1
+            } else if b & 0xC0 != 0x80, b != 0x0D {
+                column += 1
             }
-            i += 1
         }
-        return starts
     }
 
     /// The location of a byte offset; columns count Unicode scalars.
     public func location(ofByte offset: Int) -> SourceLocation {
-        var line = 1
-        var lineStart = 0
-        var i = 0
         let end = min(offset, bytes.count)
-        while i < end {
-            let b = bytes[i]
-            if b == 0x0A || (b == 0x0D && !(i + 1 < bytes.count && bytes[i + 1] == 0x0A)) {
-                line += 1
-                lineStart = i + 1
-            }
-            i += 1
+        var cursor = cursor(atLast: { $0.offset <= end })
+        bytes.withUnsafeBufferPointer { bytes in
+            while cursor.offset < end { cursor.step(bytes) }
         }
-        var column = 1
-        for j in lineStart..<end where bytes[j] & 0xC0 != 0x80 { column += 1 }
-        return SourceLocation(line: line, column: column)
+        return cursor.location
+    }
+
+    /// A cursor at the last checkpoint that `isBefore` accepts (checkpoints are in file order).
+    private func cursor(atLast isBefore: (Checkpoint) -> Bool) -> Cursor {
+        var low = 0
+        var high = checkpoints.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if isBefore(checkpoints[mid]) { low = mid } else { high = mid - 1 }
+        }
+        let start = checkpoints[low]
+        return Cursor(offset: start.offset, line: start.location.line, column: start.location.column)
+    }
+
+    /// The byte offset of a location and the column found there: the start
+    /// of that character, or the end of its line when the column is past it;
+    /// nil when the line does not exist.
+    func offset(of location: SourceLocation) -> (offset: Int, column: Int)? {
+        var cursor = cursor(atLast: { $0.location <= location })
+        return bytes.withUnsafeBufferPointer { bytes in
+            while cursor.offset < bytes.count {
+                if cursor.line == location.line {
+                    let b = bytes[cursor.offset]
+                    if b == 0x0A || b == 0x0D || (cursor.column >= location.column && b & 0xC0 != 0x80) {
+                        return (cursor.offset, cursor.column)
+                    }
+                }
+                cursor.step(bytes)
+                if cursor.line > location.line { return nil }
+            }
+            return cursor.line == location.line ? (cursor.offset, cursor.column) : nil
+        }
     }
 
     /// The text of a 1-based line without its line break; nil past the end.
     public func line(_ number: Int) -> String? {
-        let starts = lineStarts()
-        guard number >= 1, number <= starts.count else { return nil }
-        let start = starts[number - 1]
-        var end = number < starts.count ? starts[number] : bytes.count
-        while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        guard number >= 1, let start = offset(of: SourceLocation(line: number, column: 1))?.offset else { return nil }
+        var end = start
+        while end < bytes.count, !isLineBreak(bytes[end]) { end += 1 }
         return String(decoding: bytes[start..<end], as: UTF8.self)
     }
+
+    /// At most `width` characters of the line holding `location`, the column
+    /// kept inside: the whole line when it is short enough, else a window
+    /// around the column. `caret` is the column's index in `text`; `cut` says
+    /// whether text before the window was left out.
+    public func excerpt(around location: SourceLocation, width: Int) -> (text: String, caret: Int, cut: Bool)? {
+        guard location.line >= 1, let (target, found) = offset(of: location) else { return nil }
+        func previous(_ i: Int) -> Int {
+            var j = i - 1
+            while j > 0, bytes[j] & 0xC0 == 0x80 { j -= 1 }
+            return j
+        }
+        func next(_ i: Int) -> Int {
+            var j = i + 1
+            while j < bytes.count, bytes[j] & 0xC0 == 0x80 { j += 1 }
+            return j
+        }
+        func atLineStart(_ i: Int) -> Bool { i == 0 || isLineBreak(bytes[i - 1]) }
+        var start = target
+        var before = 0
+        while before < width / 2, !atLineStart(start) { start = previous(start); before += 1 }
+        var end = target
+        var count = before
+        while count < width, end < bytes.count, !isLineBreak(bytes[end]) { end = next(end); count += 1 }
+        // Near the end of a long line, show more of what comes before.
+        while count < width, !atLineStart(start) { start = previous(start); before += 1; count += 1 }
+        let text = String(decoding: bytes[start..<end], as: UTF8.self)
+        // The column may lie past the end of the line (a problem at its end).
+        let caret = before + max(0, location.column - found)
+        return (text, caret, !atLineStart(start))
+    }
+
+    private func isLineBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
 }

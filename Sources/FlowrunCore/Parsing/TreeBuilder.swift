@@ -7,19 +7,20 @@ struct TreeBuilder {
         var diagnostic: Diagnostic
     }
 
-    /// An open collection. Mutated in place on the stack so that appending
-    /// never copies the children (a popped-and-pushed enum would, every time).
+    /// An open collection. A struct changed in place on the stack, so that
+    /// appending to `items` or `entries` never copies them (a frame taken out
+    /// of an enum and put back copied the array on every append: quadratic).
     private struct Frame {
         var isMapping: Bool
         var location: SourceLocation
         var anchor: String?
         /// Nodes inside this collection, itself included, aliases expanded.
         var size = 1
+        var skipNextValue = false
         var items: [Node] = []
         var entries: [MappingEntry] = []
         var pendingKey: (key: String, location: SourceLocation)?
-        var skipNextValue = false
-        /// Key positions, built once a mapping is large enough for scans to cost.
+        /// Index of `entries` by key, built once a mapping is large.
         var index: [String: Int]?
     }
 
@@ -75,6 +76,12 @@ struct TreeBuilder {
         }
         var node = target.node
         node.location = location
+        // The text is where the anchor is, not here: forget the range so
+        // nothing inside is located relative to the alias.
+        if case .scalar(var scalar) = node.value {
+            scalar.sourceRange = nil
+            node.value = .scalar(scalar)
+        }
         try complete(node, size: target.size, anchor: nil)
     }
 
@@ -91,11 +98,11 @@ struct TreeBuilder {
     /// Hands a finished node to its parent: a list item, a mapping key, or a mapping value.
     private mutating func complete(_ node: Node, size: Int, anchor: String?) throws(Fatal) {
         if let anchor { anchors[anchor] = (node, size) }
-        let top = stack.count - 1
-        guard top >= 0 else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
+        let top = stack.count - 1
         stack[top].size += size
         guard stack[top].isMapping else {
             stack[top].items.append(node)
@@ -115,7 +122,7 @@ struct TreeBuilder {
         if key == "<<", case .scalar(let s) = node.value, s.isPlain {
             report(.error(.mergeKeyNotSupported, at: node.location))
             stack[top].skipNextValue = true
-        } else if let first = firstIndex(of: key, in: &stack[top]) {
+        } else if let first = firstIndex(of: key, inFrame: top) {
             report(.error(.duplicateKey(key), at: node.location,
                           notes: [.init(location: stack[top].entries[first].keyLocation, message: "first defined here")]))
             stack[top].skipNextValue = true
@@ -123,13 +130,13 @@ struct TreeBuilder {
         stack[top].pendingKey = (key, node.location)
     }
 
-    /// Finds a key among earlier entries; small mappings scan, large ones keep an index.
-    private func firstIndex(of key: String, in frame: inout Frame) -> Int? {
-        if let index = frame.index { return index[key] }
-        if frame.entries.count < 16 { return frame.entries.firstIndex { $0.key == key } }
+    /// Finds a key among a mapping's earlier entries; small mappings scan, large ones keep an index.
+    private mutating func firstIndex(of key: String, inFrame top: Int) -> Int? {
+        if let index = stack[top].index { return index[key] }
+        if stack[top].entries.count < 16 { return stack[top].entries.firstIndex { $0.key == key } }
         var built: [String: Int] = [:]
-        for (i, entry) in frame.entries.enumerated() where built[entry.key] == nil { built[entry.key] = i }
-        frame.index = built
+        for (i, entry) in stack[top].entries.enumerated() where built[entry.key] == nil { built[entry.key] = i }
+        stack[top].index = built
         return built[key]
     }
 

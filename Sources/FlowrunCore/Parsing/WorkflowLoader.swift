@@ -50,7 +50,8 @@ public struct WorkflowLoader: Sendable {
             return Outcome(source: source, workflow: nil, diagnostics: sorted(readDiagnostics))
         }
         let (workflow, diagnostics) = Validator().validate(
-            root, directory: Self.directory(of: source.path), defaultName: Self.defaultName(of: source.path))
+            root, directory: Self.directory(of: source.path), defaultName: Self.defaultName(of: source.path),
+            source: source)
         let all = sorted(readDiagnostics + diagnostics)
         let hasErrors = all.contains { $0.severity == .error }
         return Outcome(source: source, workflow: hasErrors ? nil : workflow, diagnostics: all)

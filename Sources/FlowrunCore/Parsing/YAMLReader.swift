@@ -34,6 +34,7 @@ public struct YAMLReader: Sendable {
         }
         defer { yaml_parser_delete(&parser) }
         var documents = 0
+        var offsets = ByteOffsets(bytes: source.bytes)
         try source.bytes.withUnsafeBufferPointer { (buffer) throws(TreeBuilder.Fatal) in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
@@ -59,7 +60,10 @@ public struct YAMLReader: Sendable {
                     case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: .block
                     default: .quoted
                     }
-                    try builder.scalar(Scalar(text, style: style), at: location, anchor: optionalString(data.anchor))
+                    let range = offsets.byteOffset(ofCharacter: Int(event.start_mark.index))
+                        ..< offsets.byteOffset(ofCharacter: Int(event.end_mark.index))
+                    try builder.scalar(Scalar(text, style: style, sourceRange: range), at: location,
+                                       anchor: optionalString(data.anchor))
                 case YAML_SEQUENCE_START_EVENT:
                     let data = event.data.sequence_start
                     try rejectTag(data.tag, at: location)
@@ -81,14 +85,28 @@ public struct YAMLReader: Sendable {
 
     private func rejectTag(_ tag: UnsafeMutablePointer<yaml_char_t>?, at location: SourceLocation) throws(TreeBuilder.Fatal) {
         if let tag = optionalString(tag) {
-            throw TreeBuilder.Fatal(diagnostic: .error(.tagNotAllowed(tag: tag), at: location))
+            // libyaml hands over the resolved tag; show it as it was written.
+            let standard = "tag:yaml.org,2002:"
+            let written = tag.hasPrefix(standard) ? "!!" + tag.dropFirst(standard.count) : tag
+            throw TreeBuilder.Fatal(diagnostic: .error(.tagNotAllowed(tag: written), at: location))
         }
     }
 
     private func syntaxError(_ parser: yaml_parser_t, _ source: SourceText) -> Diagnostic {
+        // Reader errors (a raw control character) carry a byte offset and the
+        // character, not a mark: the mark would say 1:1.
+        if parser.error == YAML_READER_ERROR {
+            let location = source.location(ofByte: Int(parser.problem_offset))
+            if parser.problem_value >= 0 {
+                return .error(.controlCharacter(code: UInt32(parser.problem_value)), at: location)
+            }
+            let problem = parser.problem.map { String(cString: $0) } ?? "unreadable input"
+            return .error(.yamlSyntax(problem: problem, context: nil), at: location)
+        }
         let mark = parser.problem_mark
         let location = SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
-        let offset = Int(mark.index)
+        var offsets = ByteOffsets(bytes: source.bytes)
+        let offset = offsets.byteOffset(ofCharacter: Int(mark.index))
         // libyaml's message for a tab in indentation says only that the
         // character "cannot start any token"; name the real cause.
         if offset < source.bytes.count, source.bytes[offset] == 0x09 {
@@ -96,7 +114,17 @@ public struct YAMLReader: Sendable {
         }
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
         let context = parser.context.map { String(cString: $0) }
-        return .error(.yamlSyntax(problem: problem, context: context), at: location)
+        // An unclosed quote or bracket is found only at the end of the file;
+        // point also at where the unclosed thing started.
+        var notes: [Diagnostic.Note] = []
+        let contextMark = parser.context_mark
+        if let context, contextMark.index != mark.index || contextMark.line != mark.line {
+            let what = context.replacing("while scanning ", with: "").replacing("while parsing ", with: "")
+            notes.append(.init(
+                location: SourceLocation(line: Int(contextMark.line) + 1, column: Int(contextMark.column) + 1),
+                message: "\(what) starts here"))
+        }
+        return .error(.yamlSyntax(problem: problem, context: context), at: location, notes: notes)
     }
 }
 
@@ -108,4 +136,28 @@ private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, count: Int) -
 private func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
     guard let pointer else { return nil }
     return String(cString: pointer)
+}
+
+/// Turns libyaml's mark indexes, which count characters, into byte offsets.
+///
+/// Forward-only: marks are asked for in increasing order while parsing, so
+/// the cost over a whole file is linear. Asking for an earlier mark restarts.
+struct ByteOffsets {
+    let bytes: [UInt8]
+    private var character = 0
+    private var byte = 0
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    mutating func byteOffset(ofCharacter index: Int) -> Int {
+        if index < character { (character, byte) = (0, 0) }
+        while character < index, byte < bytes.count {
+            byte += 1
+            while byte < bytes.count, bytes[byte] & 0xC0 == 0x80 { byte += 1 }
+            character += 1
+        }
+        return byte
+    }
 }

@@ -65,7 +65,14 @@ public struct Planner: Sendable {
                 var workingDirectory = PlannedText(literal: directory)
                 if let template = task.workingDirectory {
                     workingDirectory = resolver.resolve(template, names: names, quoting: false)
-                    if case .text(let first)? = workingDirectory.parts.first, first.hasPrefix("/") {
+                    // `.` and `./x` name the workflow's folder and `x` in it, not `folder/.`.
+                    while case .text(var first)? = workingDirectory.parts.first, first == "." || first.hasPrefix("./") {
+                        first = first == "." ? "" : String(first.dropFirst(2))
+                        if first.isEmpty { workingDirectory.parts.removeFirst() } else { workingDirectory.parts[0] = .text(first) }
+                    }
+                    if workingDirectory.parts.isEmpty {
+                        workingDirectory = PlannedText(literal: directory)
+                    } else if case .text(let first)? = workingDirectory.parts.first, first.hasPrefix("/") {
                     } else {
                         workingDirectory.parts.insert(.text(directory + "/"), at: 0)
                     }

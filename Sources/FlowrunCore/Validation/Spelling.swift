@@ -10,6 +10,9 @@ enum Spelling {
             let other = Array(candidate.lowercased().unicodeScalars)
             guard abs(other.count - target.count) <= threshold else { continue }
             let d = distance(target, other)
+            // A suggestion must keep something of the word: `x` is one edit
+            // from every one-letter name, and `1` is no hint for it.
+            guard d < target.count, d < other.count else { continue }
             if d <= threshold, d < (best?.distance ?? .max) { best = (candidate, d) }
         }
         return best?.word

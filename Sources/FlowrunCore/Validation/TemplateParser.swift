@@ -5,9 +5,13 @@ struct TemplateParser {
     /// Stage names of the workflow, to split `stages.A.tasks.B.result` when names contain dots.
     var stageNames: Set<String>
 
-    /// Parses `text`, whose first character is at `start`. Locations of
-    /// expressions are exact on single-line text and fall back to `start` otherwise.
-    func parse(_ text: String, start: SourceLocation) -> (Template, [Diagnostic]) {
+    /// Parses `text`, whose first character is at `start`.
+    ///
+    /// - Parameter openings: where each `${{` of `text` is in the source, as
+    ///   `openings(in:range:start:)` finds them. Used when their number matches
+    ///   the text's; otherwise locations are exact only on single-line text
+    ///   written without escapes, and fall back to `start` on several lines.
+    func parse(_ text: String, start: SourceLocation, openings: [SourceLocation]? = nil) -> (Template, [Diagnostic]) {
         // Most values hold no expression: skip the scalar-by-scalar walk.
         if !text.utf8.contains(UInt8(ascii: "{")) { return (Template(literal: text), []) }
         var parts: [Template.Part] = []
@@ -15,8 +19,13 @@ struct TemplateParser {
         var literal = ""
         let scalars = Array(text.unicodeScalars)
         let singleLine = !scalars.contains("\n") && !scalars.contains("\r")
+        let exact = openings.flatMap { $0.count == Self.openingOffsets(Array(text.utf8)).count ? $0 : nil }
+        var ordinal = 0
+        // Called exactly once for each `${{`, in order.
         func location(_ index: Int) -> SourceLocation {
-            singleLine ? SourceLocation(line: start.line, column: start.column + index) : start
+            defer { ordinal += 1 }
+            if let exact { return exact[ordinal] }
+            return singleLine ? SourceLocation(line: start.line, column: start.column + index) : start
         }
         func opens(at i: Int) -> Bool {
             i + 2 < scalars.count && scalars[i] == "$" && scalars[i + 1] == "{" && scalars[i + 2] == "{"
@@ -53,6 +62,56 @@ struct TemplateParser {
         }
         if !literal.isEmpty { parts.append(.literal(literal)) }
         return (Template(parts: parts), diagnostics)
+    }
+
+    /// Byte offsets of every `${{` that opens an expression in `bytes[range]`,
+    /// skipping `$${{` and whatever lies between an opening and its `}}`,
+    /// exactly as `parse` reads text.
+    static func openingOffsets(_ bytes: [UInt8], range: Range<Int>? = nil) -> [Int] {
+        let range = range ?? 0..<bytes.count
+        let end = min(range.upperBound, bytes.count)
+        func opens(_ k: Int) -> Bool {
+            k + 2 < end && bytes[k] == UInt8(ascii: "$") && bytes[k + 1] == UInt8(ascii: "{") && bytes[k + 2] == UInt8(ascii: "{")
+        }
+        var result: [Int] = []
+        var i = range.lowerBound
+        while i < end {
+            if bytes[i] == UInt8(ascii: "$"), opens(i + 1) {
+                i += 4
+                continue
+            }
+            guard opens(i) else {
+                i += 1
+                continue
+            }
+            result.append(i)
+            var j = i + 3
+            while j + 1 < end, !(bytes[j] == UInt8(ascii: "}") && bytes[j + 1] == UInt8(ascii: "}")) { j += 1 }
+            i = j + 2
+        }
+        return result
+    }
+
+    /// Where each `${{` of a scalar is in the source, whose bytes `range` start at `start`.
+    static func openings(in bytes: [UInt8], range: Range<Int>, start: SourceLocation) -> [SourceLocation] {
+        var result: [SourceLocation] = []
+        var line = start.line
+        var column = start.column
+        var i = range.lowerBound
+        for offset in openingOffsets(bytes, range: range) {
+            while i < offset {
+                let b = bytes[i]
+                if b == 0x0A || (b == 0x0D && !(i + 1 < bytes.count && bytes[i + 1] == 0x0A)) {
+                    line += 1
+                    column = 1
+                } else if b & 0xC0 != 0x80, b != 0x0D {
+                    column += 1
+                }
+                i += 1
+            }
+            result.append(SourceLocation(line: line, column: column))
+        }
+        return result
     }
 
     private func classify(_ body: String) -> Result<Expression, DiagnosticMessage> {

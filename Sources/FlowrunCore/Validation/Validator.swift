@@ -10,8 +10,13 @@ public struct Validator: Sendable {
     /// - Parameters:
     ///   - directory: the folder relative working directories start from.
     ///   - defaultName: the workflow's name when the file gives none.
-    public func validate(_ root: Node, directory: String, defaultName: String) -> (Workflow?, [Diagnostic]) {
+    ///   - source: the text `root` was read from; with it, expressions inside
+    ///     escaped or multi-line scalars are located exactly.
+    public func validate(
+        _ root: Node, directory: String, defaultName: String, source: SourceText? = nil
+    ) -> (Workflow?, [Diagnostic]) {
         var walk = Walk()
+        walk.source = source
         let workflow = walk.workflow(root, directory: directory, defaultName: defaultName)
         let hasError = walk.diagnostics.contains { $0.severity == .error }
         return (hasError ? nil : workflow, walk.diagnostics)
@@ -42,6 +47,7 @@ private struct Walk {
     var variableNames: [String] = []
     var usedVariables: Set<String> = []
     var templateParser = TemplateParser(stageNames: [])
+    var source: SourceText?
 
     mutating func error(_ message: DiagnosticMessage, at location: SourceLocation, notes: [Diagnostic.Note] = []) {
         diagnostics.append(.error(message, at: location, notes: notes))
@@ -55,9 +61,13 @@ private struct Walk {
         let byKey = KeyedEntries(entries)
 
         if let version = byKey["version"] {
-            if case .scalar(let s) = version.value.value, case .int(let v) = s.resolved, v == 1 {
+            if case .scalar(let s) = version.value.value, case .int(let v) = s.resolved {
+                if v != 1 { error(.unsupportedVersion(s.text), at: version.value.location) }
             } else {
-                error(.unsupportedVersion(scalarText(version.value)), at: version.value.location)
+                // `version: "1"` must not read "unsupported version `1`; this flowrun reads version 1".
+                error(.wrongType(key: "version", expected: "the number 1",
+                                 found: "`\(scalarText(version.value))` (\(version.value.kindDescription))"),
+                      at: version.value.location)
             }
         }
         var name = defaultName
@@ -72,8 +82,10 @@ private struct Walk {
             if case .sequence(let items) = entry.value.value, items.isEmpty {
                 error(.emptyList(key: "stages"), at: entry.value.location)
             }
-        } else {
+        } else if !isMisspelled("stages", in: entries, allowed: workflowKeys) {
             error(.missingKey(key: "stages", in: "the workflow"), at: root.location)
+            stageNodes = []
+        } else {
             stageNodes = []
         }
         let headers = stageHeaders(stageNodes)
@@ -189,7 +201,7 @@ private struct Walk {
                 if case .sequence(let items) = tasks.value.value, items.isEmpty {
                     error(.emptyList(key: "tasks"), at: tasks.value.location)
                 }
-            } else {
+            } else if !isMisspelled("tasks", in: entries, allowed: stageKeys) {
                 error(.missingKey(key: "tasks", in: "stage `\(header.name)`"), at: node.location)
             }
         case .scalar:
@@ -232,7 +244,9 @@ private struct Walk {
             let byKey = KeyedEntries(entries)
             let actions = entries.filter { $0.key == "run" || $0.key == "sleep" }
             if actions.isEmpty {
-                error(.noAction, at: node.location)
+                if !isMisspelled("run", in: entries, allowed: taskKeys) && !isMisspelled("sleep", in: entries, allowed: taskKeys) {
+                    error(.noAction, at: node.location)
+                }
             } else if actions.count > 1 {
                 error(.multipleActions(actions.map(\.key)), at: actions[1].keyLocation)
             }
@@ -280,7 +294,7 @@ private struct Walk {
             case "retries": if let n = integer(entry.value, key: "retries", range: 0...100) { defaults.retries = n }
             case "working-directory":
                 if let path = text(entry.value, key: "working-directory") {
-                    defaults.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "working-directory", stageIndex: nil))
+                    defaults.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "defaults.working-directory", stageIndex: nil))
                 }
             default: break
             }
@@ -363,8 +377,20 @@ private struct Walk {
 
     mutating func template(_ text: String, node: Node, scope: TemplateScope) -> Template {
         var start = node.location
-        if case .scalar(let scalar) = node.value, scalar.style == .quoted { start.column += 1 }
-        let (template, problems) = templateParser.parse(text, start: start)
+        var openings: [SourceLocation]?
+        if case .scalar(let scalar) = node.value {
+            if scalar.style == .quoted { start.column += 1 }
+            if let source, text.contains("${{") {
+                if let range = scalar.sourceRange {
+                    openings = TemplateParser.openings(in: source.bytes, range: range, start: node.location)
+                } else {
+                    // Read through an alias: the text is at the anchor; point at the alias.
+                    let count = TemplateParser.openingOffsets(Array(text.utf8)).count
+                    openings = Array(repeating: node.location, count: count)
+                }
+            }
+        }
+        let (template, problems) = templateParser.parse(text, start: start, openings: openings)
         diagnostics.append(contentsOf: problems)
         for part in template.parts {
             guard case .expression(let expression, let location) = part else { continue }
@@ -392,7 +418,7 @@ private struct Walk {
                 return
             }
             guard let current = scope.stageIndex else {
-                error(.templateNotAllowed(key: "workflow-level \(scope.key)"), at: location)
+                error(.resultOutsideStage(key: scope.key), at: location)
                 return
             }
             if index == current {
@@ -430,7 +456,13 @@ private struct Walk {
 
     mutating func boolean(_ node: Node, key: String) -> Bool? {
         if case .scalar(let scalar) = node.value, case .bool(let value) = scalar.resolved { return value }
-        error(.wrongType(key: key, expected: "true or false", found: node.kindDescription), at: node.location)
+        var found = node.kindDescription
+        // YAML 1.1 habits: say why `yes` is not a boolean here.
+        if case .scalar(let scalar) = node.value, scalar.isPlain,
+           ["yes", "no", "on", "off", "y", "n"].contains(scalar.text.lowercased()) {
+            found = "`\(scalar.text)`, a string (YAML 1.2 reads only true and false as booleans)"
+        }
+        error(.wrongType(key: key, expected: "true or false", found: found), at: node.location)
         return nil
     }
 
@@ -484,7 +516,13 @@ private struct Walk {
             error(.numberOutOfRange(key: key, value: scalar.text, range: "at most \(Int(DurationParser.maximumSeconds)) seconds"), at: node.location)
             return nil
         }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        let milliseconds = Int64((seconds * 1000).rounded())
+        // Durations count whole milliseconds: `timeout: 0.0001` must not become a zero timeout.
+        if milliseconds == 0 && !allowsZero {
+            error(.durationNotPositive(key: key), at: node.location)
+            return nil
+        }
+        return .milliseconds(milliseconds)
     }
 
     // MARK: Names and keys
@@ -496,6 +534,12 @@ private struct Walk {
         }
     }
 
+    /// Whether an unknown key of `entries` is a likely misspelling of `key`;
+    /// its "did you mean" already explains why `key` is missing.
+    func isMisspelled(_ key: String, in entries: [MappingEntry], allowed: [String]) -> Bool {
+        entries.contains { !allowed.contains($0.key) && Spelling.closest(to: $0.key, among: allowed) == key }
+    }
+
     /// Checks a stage or task name; returns whether it is usable.
     mutating func checkName(_ name: String, kind: String, at location: SourceLocation) -> Bool {
         if name.unicodeScalars.count > Validator.maxNameLength {
@@ -505,7 +549,11 @@ private struct Walk {
         let valid = !name.isEmpty && name.utf8.allSatisfy { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2E || b == 0x2D
         }
-        if !valid { error(.invalidName(kind: kind, name: DisplayText.escaped(name)), at: location) }
+        if name.isEmpty {
+            error(.emptyName(kind: kind), at: location)
+        } else if !valid {
+            error(.invalidName(kind: kind, name: DisplayText.escaped(name)), at: location)
+        }
         return valid
     }
 

@@ -1,0 +1,254 @@
+import Foundation
+import Testing
+
+/// `flowrun validate` as a user runs it: the built binary, its streams and exit status.
+@Suite struct ValidateCommandTests {
+    @Test func validFileExitsZeroAndSaysOK() throws {
+        let result = try Flowrun.run(["validate", "valid/full.yaml", "valid/json-full.json"], in: Flowrun.fixtures)
+        #expect(result.status == 0)
+        #expect(result.stdout == "valid/full.yaml: ok (2 stages, 3 tasks)\nvalid/json-full.json: ok (2 stages, 3 tasks)\n")
+        #expect(result.stderr == "")
+    }
+
+    /// Every fixture through the binary: stderr is exactly its golden, the status follows its validity.
+    @Test func everyFixtureMatchesItsGoldenThroughTheBinary() throws {
+        for fixture in Flowrun.fixtureList() {
+            let golden = try String(contentsOfFile: Flowrun.fixtures + "/" + fixture + ".expected", encoding: .utf8)
+            let (header, expected) = try #require(golden.splitGolden(), "\(fixture).expected has no header")
+            let result = try Flowrun.run(["validate", fixture], in: Flowrun.fixtures)
+            #expect(result.stderr == expected, "\(fixture)")
+            #expect(result.status == (header == "status: valid" ? 0 : 2), "\(fixture)")
+            #expect(result.stdout.isEmpty == (header != "status: valid"), "\(fixture)")
+        }
+    }
+
+    @Test func invalidFileExitsTwoWithLocatedErrorsOnStderr() throws {
+        let result = try Flowrun.run(["validate", "invalid/version-2.yaml"], in: Flowrun.fixtures)
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+            invalid/version-2.yaml:1:10: error: unsupported version `2`; this flowrun reads version 1
+              version: 2
+                       ^
+
+            """)
+    }
+
+    @Test func oneInvalidFileAmongSeveralFailsTheRun() throws {
+        let result = try Flowrun.run(["validate", "valid/minimal.yaml", "invalid/empty-stages.yaml"], in: Flowrun.fixtures)
+        #expect(result.status == 2)
+        #expect(result.stdout == "valid/minimal.yaml: ok (1 stages, 1 tasks)\n")
+        #expect(result.stderr.hasPrefix("invalid/empty-stages.yaml:1:9: error: "))
+    }
+
+    @Test func jsonFormatIsOneArrayOnStdoutAndNothingElse() throws {
+        let result = try Flowrun.run(
+            ["validate", "--format", "json", "invalid/duplicate-key.yaml", "valid/minimal.yaml", "invalid/json-comment.json"],
+            in: Flowrun.fixtures)
+        #expect(result.status == 2)
+        #expect(result.stderr == "")
+        let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        let items = try #require(parsed as? [[String: Any]])
+        #expect(items.count == 2)
+        #expect(items[0]["file"] as? String == "invalid/duplicate-key.yaml")
+        #expect(items[0]["severity"] as? String == "error")
+        #expect(items[0]["code"] as? String == "duplicateKey")
+        #expect(items[0]["line"] as? Int == 6)
+        #expect(items[0]["column"] as? Int == 9)
+        let notes = try #require(items[0]["notes"] as? [[String: Any]])
+        #expect(notes.first?["line"] as? Int == 5)
+        #expect(items[1]["file"] as? String == "invalid/json-comment.json")
+        #expect(items[1]["message"] as? String == "JSON syntax error: comments are not allowed")
+    }
+
+    @Test func jsonFormatOfValidFilesIsAnEmptyArray() throws {
+        let result = try Flowrun.run(["validate", "--format", "json", "valid/minimal.yaml"], in: Flowrun.fixtures)
+        #expect(result.status == 0)
+        #expect(result.stdout == "[]\n")
+        #expect(result.stderr == "")
+    }
+
+    @Test func githubFormatPrintsAnnotations() throws {
+        let result = try Flowrun.run(["validate", "--format", "github", "invalid/bad-env-name.yaml"], in: Flowrun.fixtures)
+        #expect(result.status == 2)
+        #expect(result.stderr == "")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0.hasPrefix("::error file=invalid/bad-env-name.yaml,line=") })
+        #expect(lines[0] == "::error file=invalid/bad-env-name.yaml,line=2,col=3::invalid environment variable name `1ST`; use letters, digits and _ and do not start with a digit")
+    }
+
+    @Test func warningsPassUnlessStrict() throws {
+        let relaxed = try Flowrun.run(["validate", "valid/unused-variable.yaml"], in: Flowrun.fixtures)
+        #expect(relaxed.status == 0)
+        #expect(relaxed.stderr.hasPrefix("valid/unused-variable.yaml:3:3: warning: variable `unused` is never used\n"))
+        let strict = try Flowrun.run(["validate", "--strict", "valid/unused-variable.yaml"], in: Flowrun.fixtures)
+        #expect(strict.status == 2)
+        #expect(strict.stdout == "")
+        #expect(strict.stderr.hasPrefix("valid/unused-variable.yaml:3:3: error: variable `unused` is never used\n"))
+    }
+
+    @Test(arguments: [
+        ["validate"],
+        ["validate", "--format", "xml", "valid/minimal.yaml"],
+        ["validate", "--bogus", "valid/minimal.yaml"],
+        ["validate", "--format-in", "toml", "-"],
+    ])
+    func usageErrorsExit64(_ arguments: [String]) throws {
+        let result = try Flowrun.run(arguments, in: Flowrun.fixtures)
+        #expect(result.status == 64)
+        #expect(result.stdout == "")
+        #expect(result.stderr.contains("Usage: flowrun validate") || result.stderr.contains("Error:"))
+    }
+
+    @Test func standardInputWithDash() throws {
+        let yaml = try Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - [make]\n")
+        #expect(yaml.status == 0)
+        #expect(yaml.stdout == "<stdin>: ok (1 stages, 1 tasks)\n")
+        let bad = try Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - name: a b\n    tasks: [x]\n")
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("<stdin>:2:11: error: invalid stage name `a b`"))
+    }
+
+    @Test func standardInputAsJSON() throws {
+        let json = #"{"stages": [{"name": "s", "tasks": ["echo \ud83d\ude00"]}]}"#
+        let asJSON = try Flowrun.run(["validate", "--format-in", "json", "-"], in: Flowrun.fixtures, stdin: json)
+        #expect(asJSON.status == 0)
+        #expect(asJSON.stderr == "")
+        let trailing = try Flowrun.run(["validate", "--format-in", "json", "-"], in: Flowrun.fixtures, stdin: #"{"stages": [],}"#)
+        #expect(trailing.status == 2)
+        #expect(trailing.stderr.hasPrefix("<stdin>:1:14: error: JSON syntax error: trailing comma"))
+    }
+
+    @Test func unreadableInputsExitTwo() throws {
+        let missing = try Flowrun.run(["validate", "no/such/file.yaml"], in: Flowrun.fixtures)
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "no/such/file.yaml: error: no such file\n")
+        let directory = try Flowrun.run(["validate", "valid"], in: Flowrun.fixtures)
+        #expect(directory.status == 2)
+        #expect(directory.stderr.hasPrefix("valid:1:1: error: is a directory"))
+        let device = try Flowrun.run(["validate", "/dev/zero"], in: Flowrun.fixtures)
+        #expect(device.status == 2)
+        #expect(device.stderr.hasPrefix("/dev/zero:1:1: error: is not a regular file"))
+    }
+
+    @Test func controlCharactersAreNeverEchoedRaw() throws {
+        let result = try Flowrun.run(["validate", "invalid/control-chars-in-stage-name.yaml", "invalid/raw-control-character.yaml"],
+                                     in: Flowrun.fixtures)
+        #expect(result.status == 2)
+        #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
+    }
+}
+
+extension String {
+    /// A golden file's `status: …` header and the diagnostics after its `---` line.
+    func splitGolden() -> (header: String, body: String)? {
+        guard let newline = firstIndex(of: "\n") else { return nil }
+        let header = String(self[..<newline])
+        let rest = self[index(after: newline)...]
+        guard rest.hasPrefix("---\n") else { return nil }
+        return (header, String(rest.dropFirst(4)))
+    }
+}
+
+/// Runs the built `flowrun` binary. Shared by the Validate and Plan end-to-end tests.
+enum Flowrun {
+    /// What a run left: exit status (128 + signal when killed) and both streams.
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let packageRoot: String = {
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path
+    }()
+
+    static let fixtures = packageRoot + "/Tests/FlowrunCoreTests/Fixtures"
+
+    /// The binary next to the test bundle (any `--scratch-path`), else `.build/debug/flowrun`.
+    static let binary: String? = {
+        var candidates: [String] = []
+        if let override = ProcessInfo.processInfo.environment["FLOWRUN_BINARY"] { candidates.append(override) }
+        var bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        for _ in 0..<4 {
+            bundle.deleteLastPathComponent()
+            candidates.append(bundle.appendingPathComponent("flowrun").path)
+        }
+        candidates.append(packageRoot + "/.build/debug/flowrun")
+        return candidates.first { path in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+                && FileManager.default.isExecutableFile(atPath: path)
+        }
+    }()
+
+    /// Workflow fixtures (`valid/…`, `invalid/…`) that have a golden.
+    static func fixtureList() -> [String] {
+        ["valid", "invalid"].flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: fixtures + "/" + folder)) ?? [])
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
+                .sorted()
+                .map { "\(folder)/\($0)" }
+        }
+    }
+
+    struct BinaryMissing: Error, CustomStringConvertible {
+        var description: String {
+            "the flowrun binary was not found next to the test bundle (\(CommandLine.arguments[0])) nor in .build/debug; build it first (swift build) or set FLOWRUN_BINARY"
+        }
+    }
+
+    /// Runs `flowrun arguments` in `directory`; stdin is `stdin` or /dev/null. Killed after `timeout` seconds.
+    /// - Parameter environment: changes to this process's environment; nil removes a variable.
+    static func run(
+        _ arguments: [String], in directory: String, stdin: String? = nil,
+        environment changes: [String: String?] = [:], timeout: Double = 20
+    ) throws -> Result {
+        guard let binary else { throw BinaryMissing() }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // Files, not pipes: nothing can block on a full pipe, and the streams stay apart.
+        let outURL = scratch.appendingPathComponent("stdout")
+        let errURL = scratch.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        for (name, value) in changes { environment[name] = value }
+        process.environment = environment
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        if let stdin {
+            let inURL = scratch.appendingPathComponent("stdin")
+            try Data(stdin.utf8).write(to: inURL)
+            process.standardInput = try FileHandle(forReadingFrom: inURL)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline {
+                process.terminate()
+                process.waitUntilExit()
+                Issue.record("flowrun \(arguments.joined(separator: " ")) did not end within \(timeout) s")
+                break
+            }
+            usleep(2000)
+        }
+        process.waitUntilExit()
+        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return Result(
+            status: status,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}
