@@ -36,7 +36,8 @@ import Testing
                 stage(1, "next", [("n", "0 0")]),
             ]), sink: EventRecorder())
         #expect(result.tasks.map(\.state) == [.cancelled, .failed(exitCode: 3), .skipped, .skipped])
-        #expect(result.wallTime < .seconds(2))
+        // The long task would take 5 s; loose bound for a loaded machine.
+        #expect(result.wallTime < .seconds(4))
         #expect(result.firstFailure?.name == "bad")
         #expect(result.exitStatus == .taskFailed)
         #expect(result.stages[1].skipped)

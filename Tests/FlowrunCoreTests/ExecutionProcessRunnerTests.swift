@@ -67,7 +67,9 @@ import Testing
         #expect(outcome.termination == .exited(0))
         #expect(outcome.stdout == "started\n")
         #expect(!outcome.escapedDescendant)
-        #expect(elapsed < .seconds(1))
+        // Far below the 100 s the grandchild would hold the pipe; generous
+        // because other suites of this process load the two cores meanwhile.
+        #expect(elapsed < .seconds(5))
         #expect(await Descendants.awaitNone(marker: marker).isEmpty)
     }
 

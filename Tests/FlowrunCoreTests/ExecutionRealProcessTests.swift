@@ -78,7 +78,9 @@ import Testing
             sink: EventRecorder())
         #expect(result.tasks[0].state == .timedOut)
         #expect(result.tasks[0].duration >= .milliseconds(550))
-        #expect(result.tasks[0].duration < .milliseconds(1500))
+        // Timeout + grace is 600 ms; the bound is loose because other suites
+        // load the machine meanwhile, and still far below the 100 s sleeps.
+        #expect(result.tasks[0].duration < .seconds(5))
         #expect(await Descendants.awaitNone(marker: executor.runID).isEmpty)
     }
 

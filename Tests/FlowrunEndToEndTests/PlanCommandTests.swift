@@ -23,8 +23,8 @@ import Testing
               - {name: f, sleep: 3.5}
         """
 
-    @Test func textShowsStagesInOrderAndWhatRunsConcurrently() throws {
-        let result = try Flowrun.run(["plan", "-"], in: Flowrun.fixtures, stdin: Self.seed)
+    @Test func textShowsStagesInOrderAndWhatRunsConcurrently() async throws {
+        let result = try await Flowrun.run(["plan", "-"], in: Flowrun.fixtures, stdin: Self.seed)
         #expect(result.status == 0)
         #expect(result.stderr == "")
         #expect(result.stdout == """
@@ -46,14 +46,14 @@ import Testing
             """)
     }
 
-    @Test func jobsCapsConcurrency() throws {
-        let result = try Flowrun.run(["plan", "--jobs", "1", "-"], in: Flowrun.fixtures, stdin: Self.seed)
+    @Test func jobsCapsConcurrency() async throws {
+        let result = try await Flowrun.run(["plan", "--jobs", "1", "-"], in: Flowrun.fixtures, stdin: Self.seed)
         #expect(result.status == 0)
         #expect(result.stdout.contains("stage 1/3 one: 2 tasks one at a time, fail-fast"))
     }
 
-    @Test func jsonIsOneDocumentOnStdout() throws {
-        let result = try Flowrun.run(["plan", "--format", "json", "valid/full.yaml"], in: Flowrun.fixtures,
+    @Test func jsonIsOneDocumentOnStdout() async throws {
+        let result = try await Flowrun.run(["plan", "--format", "json", "valid/full.yaml"], in: Flowrun.fixtures,
                                      environment: ["DEPLOY_TOKEN": "t0ps3cret"])
         #expect(result.status == 0)
         #expect(!result.stdout.contains("t0ps3cret"), "secret values are masked")
@@ -69,17 +69,17 @@ import Testing
         #expect(env["TOKEN"] == "***")
     }
 
-    @Test func jsonOnStdoutEvenWithWarnings() throws {
+    @Test func jsonOnStdoutEvenWithWarnings() async throws {
         // DEPLOY_TOKEN unset: the warning goes to stderr, stdout stays one JSON document.
-        let result = try Flowrun.run(["plan", "--format", "json", "valid/full.yaml"], in: Flowrun.fixtures,
+        let result = try await Flowrun.run(["plan", "--format", "json", "valid/full.yaml"], in: Flowrun.fixtures,
                                      environment: ["DEPLOY_TOKEN": nil])
         #expect(result.status == 0)
         #expect(result.stderr.contains("warning: environment variable `DEPLOY_TOKEN` is not set"))
         #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil)
     }
 
-    @Test func dotIsAGraph() throws {
-        let result = try Flowrun.run(["plan", "--format", "dot", "-"], in: Flowrun.fixtures, stdin: Self.seed)
+    @Test func dotIsAGraph() async throws {
+        let result = try await Flowrun.run(["plan", "--format", "dot", "-"], in: Flowrun.fixtures, stdin: Self.seed)
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("digraph \"seed\" {\n"))
         #expect(result.stdout.hasSuffix("}\n"))
@@ -88,8 +88,8 @@ import Testing
         #expect(balanced(result.stdout, "{", "}"))
     }
 
-    @Test func mermaidIsAFlowchart() throws {
-        let result = try Flowrun.run(["plan", "--format", "mermaid", "-"], in: Flowrun.fixtures, stdin: Self.seed)
+    @Test func mermaidIsAFlowchart() async throws {
+        let result = try await Flowrun.run(["plan", "--format", "mermaid", "-"], in: Flowrun.fixtures, stdin: Self.seed)
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first == "flowchart LR")
@@ -98,43 +98,43 @@ import Testing
         #expect(lines.suffix(2) == ["  s0 --> s1", "  s1 --> s2"])
     }
 
-    @Test func varsOverrideAndUnknownVarIsAUsageError() throws {
+    @Test func varsOverrideAndUnknownVarIsAUsageError() async throws {
         let workflow = "vars:\n  target: debug\nstages:\n  - name: s\n    tasks:\n      - run: make ${{ vars.target }}\n"
-        let ok = try Flowrun.run(["plan", "--var", "target=rel ease", "-"], in: Flowrun.fixtures, stdin: workflow)
+        let ok = try await Flowrun.run(["plan", "--var", "target=rel ease", "-"], in: Flowrun.fixtures, stdin: workflow)
         #expect(ok.status == 0)
         #expect(ok.stdout.contains("run: make 'rel ease'"))
-        let unknown = try Flowrun.run(["plan", "--var", "unknown=1", "-"], in: Flowrun.fixtures, stdin: workflow)
+        let unknown = try await Flowrun.run(["plan", "--var", "unknown=1", "-"], in: Flowrun.fixtures, stdin: workflow)
         #expect(unknown.status == 64)
         #expect(unknown.stdout == "")
         #expect(unknown.stderr == "flowrun: error: --var unknown: the workflow declares no variable `unknown` in `vars`\n")
-        let malformed = try Flowrun.run(["plan", "--var", "novalue", "-"], in: Flowrun.fixtures, stdin: workflow)
+        let malformed = try await Flowrun.run(["plan", "--var", "novalue", "-"], in: Flowrun.fixtures, stdin: workflow)
         #expect(malformed.status == 64)
     }
 
-    @Test func invalidWorkflowExitsTwo() throws {
-        let result = try Flowrun.run(["plan", "invalid/template-later-stage-result.yaml"], in: Flowrun.fixtures)
+    @Test func invalidWorkflowExitsTwo() async throws {
+        let result = try await Flowrun.run(["plan", "invalid/template-later-stage-result.yaml"], in: Flowrun.fixtures)
         #expect(result.status == 2)
         #expect(result.stdout == "")
         #expect(result.stderr.hasPrefix("invalid/template-later-stage-result.yaml:4:19: error: stage `ship` runs later"))
     }
 
-    @Test func jsonInputFromStandardInput() throws {
+    @Test func jsonInputFromStandardInput() async throws {
         let json = #"{"name": "j", "stages": [{"name": "s", "tasks": [{"name": "t", "run": "echo \ud83d\ude00"}]}]}"#
-        let result = try Flowrun.run(["plan", "--format-in", "json", "-"], in: Flowrun.fixtures, stdin: json)
+        let result = try await Flowrun.run(["plan", "--format-in", "json", "-"], in: Flowrun.fixtures, stdin: json)
         #expect(result.status == 0)
         #expect(result.stdout.contains("t  run: echo 😀"))
     }
 
     @Test(arguments: [["plan"], ["plan", "--jobs", "0", "-"], ["plan", "--format", "svg", "-"]])
-    func usageErrorsExit64(_ arguments: [String]) throws {
-        let result = try Flowrun.run(arguments, in: Flowrun.fixtures, stdin: Self.seed)
+    func usageErrorsExit64(_ arguments: [String]) async throws {
+        let result = try await Flowrun.run(arguments, in: Flowrun.fixtures, stdin: Self.seed)
         #expect(result.status == 64)
         #expect(result.stdout == "")
     }
 
-    @Test func hostileCommandsAreEscapedWhenShown() throws {
+    @Test func hostileCommandsAreEscapedWhenShown() async throws {
         let workflow = "stages:\n  - name: s\n    tasks:\n      - run: \"printf '\\e]0;owned\\a' \\u202E\"\n"
-        let result = try Flowrun.run(["plan", "-"], in: Flowrun.fixtures, stdin: workflow)
+        let result = try await Flowrun.run(["plan", "-"], in: Flowrun.fixtures, stdin: workflow)
         #expect(result.status == 0)
         #expect(!result.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
         #expect(result.stdout.contains(#"printf '\u{1B}]0;owned\u{7}' \u{202E}"#))

@@ -3,27 +3,27 @@ import Testing
 
 /// `flowrun validate` as a user runs it: the built binary, its streams and exit status.
 @Suite struct ValidateCommandTests {
-    @Test func validFileExitsZeroAndSaysOK() throws {
-        let result = try Flowrun.run(["validate", "valid/full.yaml", "valid/json-full.json"], in: Flowrun.fixtures)
+    @Test func validFileExitsZeroAndSaysOK() async throws {
+        let result = try await Flowrun.run(["validate", "valid/full.yaml", "valid/json-full.json"], in: Flowrun.fixtures)
         #expect(result.status == 0)
         #expect(result.stdout == "valid/full.yaml: ok (2 stages, 3 tasks)\nvalid/json-full.json: ok (2 stages, 3 tasks)\n")
         #expect(result.stderr == "")
     }
 
     /// Every fixture through the binary: stderr is exactly its golden, the status follows its validity.
-    @Test func everyFixtureMatchesItsGoldenThroughTheBinary() throws {
+    @Test func everyFixtureMatchesItsGoldenThroughTheBinary() async throws {
         for fixture in Flowrun.fixtureList() {
             let golden = try String(contentsOfFile: Flowrun.fixtures + "/" + fixture + ".expected", encoding: .utf8)
             let (header, expected) = try #require(golden.splitGolden(), "\(fixture).expected has no header")
-            let result = try Flowrun.run(["validate", fixture], in: Flowrun.fixtures)
+            let result = try await Flowrun.run(["validate", fixture], in: Flowrun.fixtures)
             #expect(result.stderr == expected, "\(fixture)")
             #expect(result.status == (header == "status: valid" ? 0 : 2), "\(fixture)")
             #expect(result.stdout.isEmpty == (header != "status: valid"), "\(fixture)")
         }
     }
 
-    @Test func invalidFileExitsTwoWithLocatedErrorsOnStderr() throws {
-        let result = try Flowrun.run(["validate", "invalid/version-2.yaml"], in: Flowrun.fixtures)
+    @Test func invalidFileExitsTwoWithLocatedErrorsOnStderr() async throws {
+        let result = try await Flowrun.run(["validate", "invalid/version-2.yaml"], in: Flowrun.fixtures)
         #expect(result.status == 2)
         #expect(result.stdout == "")
         #expect(result.stderr == """
@@ -34,15 +34,15 @@ import Testing
             """)
     }
 
-    @Test func oneInvalidFileAmongSeveralFailsTheRun() throws {
-        let result = try Flowrun.run(["validate", "valid/minimal.yaml", "invalid/empty-stages.yaml"], in: Flowrun.fixtures)
+    @Test func oneInvalidFileAmongSeveralFailsTheRun() async throws {
+        let result = try await Flowrun.run(["validate", "valid/minimal.yaml", "invalid/empty-stages.yaml"], in: Flowrun.fixtures)
         #expect(result.status == 2)
         #expect(result.stdout == "valid/minimal.yaml: ok (1 stages, 1 tasks)\n")
         #expect(result.stderr.hasPrefix("invalid/empty-stages.yaml:1:9: error: "))
     }
 
-    @Test func jsonFormatIsOneArrayOnStdoutAndNothingElse() throws {
-        let result = try Flowrun.run(
+    @Test func jsonFormatIsOneArrayOnStdoutAndNothingElse() async throws {
+        let result = try await Flowrun.run(
             ["validate", "--format", "json", "invalid/duplicate-key.yaml", "valid/minimal.yaml", "invalid/json-comment.json"],
             in: Flowrun.fixtures)
         #expect(result.status == 2)
@@ -61,15 +61,15 @@ import Testing
         #expect(items[1]["message"] as? String == "JSON syntax error: comments are not allowed")
     }
 
-    @Test func jsonFormatOfValidFilesIsAnEmptyArray() throws {
-        let result = try Flowrun.run(["validate", "--format", "json", "valid/minimal.yaml"], in: Flowrun.fixtures)
+    @Test func jsonFormatOfValidFilesIsAnEmptyArray() async throws {
+        let result = try await Flowrun.run(["validate", "--format", "json", "valid/minimal.yaml"], in: Flowrun.fixtures)
         #expect(result.status == 0)
         #expect(result.stdout == "[]\n")
         #expect(result.stderr == "")
     }
 
-    @Test func githubFormatPrintsAnnotations() throws {
-        let result = try Flowrun.run(["validate", "--format", "github", "invalid/bad-env-name.yaml"], in: Flowrun.fixtures)
+    @Test func githubFormatPrintsAnnotations() async throws {
+        let result = try await Flowrun.run(["validate", "--format", "github", "invalid/bad-env-name.yaml"], in: Flowrun.fixtures)
         #expect(result.status == 2)
         #expect(result.stderr == "")
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -78,11 +78,11 @@ import Testing
         #expect(lines[0] == "::error file=invalid/bad-env-name.yaml,line=2,col=3::invalid environment variable name `1ST`; use letters, digits and _ and do not start with a digit")
     }
 
-    @Test func warningsPassUnlessStrict() throws {
-        let relaxed = try Flowrun.run(["validate", "valid/unused-variable.yaml"], in: Flowrun.fixtures)
+    @Test func warningsPassUnlessStrict() async throws {
+        let relaxed = try await Flowrun.run(["validate", "valid/unused-variable.yaml"], in: Flowrun.fixtures)
         #expect(relaxed.status == 0)
         #expect(relaxed.stderr.hasPrefix("valid/unused-variable.yaml:3:3: warning: variable `unused` is never used\n"))
-        let strict = try Flowrun.run(["validate", "--strict", "valid/unused-variable.yaml"], in: Flowrun.fixtures)
+        let strict = try await Flowrun.run(["validate", "--strict", "valid/unused-variable.yaml"], in: Flowrun.fixtures)
         #expect(strict.status == 2)
         #expect(strict.stdout == "")
         #expect(strict.stderr.hasPrefix("valid/unused-variable.yaml:3:3: error: variable `unused` is never used\n"))
@@ -94,46 +94,46 @@ import Testing
         ["validate", "--bogus", "valid/minimal.yaml"],
         ["validate", "--format-in", "toml", "-"],
     ])
-    func usageErrorsExit64(_ arguments: [String]) throws {
-        let result = try Flowrun.run(arguments, in: Flowrun.fixtures)
+    func usageErrorsExit64(_ arguments: [String]) async throws {
+        let result = try await Flowrun.run(arguments, in: Flowrun.fixtures)
         #expect(result.status == 64)
         #expect(result.stdout == "")
         #expect(result.stderr.contains("Usage: flowrun validate") || result.stderr.contains("Error:"))
     }
 
-    @Test func standardInputWithDash() throws {
-        let yaml = try Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - [make]\n")
+    @Test func standardInputWithDash() async throws {
+        let yaml = try await Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - [make]\n")
         #expect(yaml.status == 0)
         #expect(yaml.stdout == "<stdin>: ok (1 stages, 1 tasks)\n")
-        let bad = try Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - name: a b\n    tasks: [x]\n")
+        let bad = try await Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - name: a b\n    tasks: [x]\n")
         #expect(bad.status == 2)
         #expect(bad.stderr.hasPrefix("<stdin>:2:11: error: invalid stage name `a b`"))
     }
 
-    @Test func standardInputAsJSON() throws {
+    @Test func standardInputAsJSON() async throws {
         let json = #"{"stages": [{"name": "s", "tasks": ["echo \ud83d\ude00"]}]}"#
-        let asJSON = try Flowrun.run(["validate", "--format-in", "json", "-"], in: Flowrun.fixtures, stdin: json)
+        let asJSON = try await Flowrun.run(["validate", "--format-in", "json", "-"], in: Flowrun.fixtures, stdin: json)
         #expect(asJSON.status == 0)
         #expect(asJSON.stderr == "")
-        let trailing = try Flowrun.run(["validate", "--format-in", "json", "-"], in: Flowrun.fixtures, stdin: #"{"stages": [],}"#)
+        let trailing = try await Flowrun.run(["validate", "--format-in", "json", "-"], in: Flowrun.fixtures, stdin: #"{"stages": [],}"#)
         #expect(trailing.status == 2)
         #expect(trailing.stderr.hasPrefix("<stdin>:1:14: error: JSON syntax error: trailing comma"))
     }
 
-    @Test func unreadableInputsExitTwo() throws {
-        let missing = try Flowrun.run(["validate", "no/such/file.yaml"], in: Flowrun.fixtures)
+    @Test func unreadableInputsExitTwo() async throws {
+        let missing = try await Flowrun.run(["validate", "no/such/file.yaml"], in: Flowrun.fixtures)
         #expect(missing.status == 2)
         #expect(missing.stderr == "no/such/file.yaml: error: no such file\n")
-        let directory = try Flowrun.run(["validate", "valid"], in: Flowrun.fixtures)
+        let directory = try await Flowrun.run(["validate", "valid"], in: Flowrun.fixtures)
         #expect(directory.status == 2)
         #expect(directory.stderr.hasPrefix("valid:1:1: error: is a directory"))
-        let device = try Flowrun.run(["validate", "/dev/zero"], in: Flowrun.fixtures)
+        let device = try await Flowrun.run(["validate", "/dev/zero"], in: Flowrun.fixtures)
         #expect(device.status == 2)
         #expect(device.stderr.hasPrefix("/dev/zero:1:1: error: is not a regular file"))
     }
 
-    @Test func controlCharactersAreNeverEchoedRaw() throws {
-        let result = try Flowrun.run(["validate", "invalid/control-chars-in-stage-name.yaml", "invalid/raw-control-character.yaml"],
+    @Test func controlCharactersAreNeverEchoedRaw() async throws {
+        let result = try await Flowrun.run(["validate", "invalid/control-chars-in-stage-name.yaml", "invalid/raw-control-character.yaml"],
                                      in: Flowrun.fixtures)
         #expect(result.status == 2)
         #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
@@ -206,7 +206,7 @@ enum Flowrun {
     static func run(
         _ arguments: [String], in directory: String, stdin: String? = nil,
         environment changes: [String: String?] = [:], timeout: Double = 20
-    ) throws -> Result {
+    ) async throws -> Result {
         guard let binary else { throw BinaryMissing() }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -242,7 +242,8 @@ enum Flowrun {
                 Issue.record("flowrun \(arguments.joined(separator: " ")) did not end within \(timeout) s")
                 break
             }
-            usleep(2000)
+            // Poll without holding a thread: the cooperative pool may be two threads.
+            try await Task.sleep(for: .milliseconds(2))
         }
         process.waitUntilExit()
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
