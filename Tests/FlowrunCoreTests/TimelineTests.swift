@@ -61,7 +61,7 @@ import Testing
     }
 
     static let seed80 = """
-        timeline               0s       2s        4s        6s       8s        10s
+        timeline               0s        2s       4s        6s        8s       10s
         concurrent_task        ├───────────────┤│                │                 3.50s
           1                    ███████████████  │                │                 3.00s
           2                    █████████████████│                │                 3.50s
@@ -75,8 +75,8 @@ import Testing
 
         """
     static let failing64 = """
-        timeline  0s       500ms    1s        1.5s
-        build     ├───────────────────────────┤                    1.50s
+        timeline  0s       500ms     1s       1.5s    2s
+        build     ├──────────────────────────┤│                    1.50s
           compile ███████████████████████     │                    1.20s
           lint    ▓▓▓▓▓▓                      │             300ms failed
           flaky   ▓▓▓▓·····████████           │                    900ms

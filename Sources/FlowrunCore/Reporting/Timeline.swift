@@ -3,8 +3,8 @@
 /// as bars side by side. Stage rows carry a bracket `├──┤` over the stage's
 /// span, and every row a `│` where a stage starts.
 ///
-/// Columns are whole cells: a bar covers every cell its interval touches, so
-/// a short task still shows one cell. The chart is at most `width` columns
+/// Columns are whole cells: a bar runs between the cell boundaries nearest
+/// to its start and end, and a short task still shows one cell. The chart is at most `width` columns
 /// wide (labels are cut with `…` to make room for a bar of 10 cells or more).
 public enum Timeline {
     /// The fewest cells a bar area gets, whatever the width.
@@ -126,17 +126,22 @@ public enum Timeline {
         let total: Int
         let width: Int
 
-        /// The cell an instant falls in.
+        /// The cell boundary nearest to an instant, as a cell index.
+        ///
+        /// Rounding (not floor and ceiling) keeps a task that ends at a
+        /// stage's end and one that starts right after out of each other's cells.
         func column(_ offset: Duration) -> Int {
-            min(width - 1, max(0, TraceReport.microseconds(offset) * width / total))
+            min(width - 1, boundary(offset))
         }
 
-        /// Every cell the interval touches; at least one.
+        /// The cells from the boundary nearest `from` to the one nearest `to`; at least one.
         func cells(_ from: Duration, _ to: Duration) -> Range<Int> {
             let first = column(from)
-            let micros = TraceReport.microseconds(to)
-            let endExclusive = min(width, (micros * width + total - 1) / total)
-            return first..<max(first + 1, endExclusive)
+            return first..<max(first + 1, min(width, boundary(to)))
+        }
+
+        private func boundary(_ offset: Duration) -> Int {
+            max(0, (TraceReport.microseconds(offset) * width + total / 2) / total)
         }
     }
 
@@ -151,8 +156,9 @@ public enum Timeline {
         var tick = 0
         while tick <= totalMillis {
             let label = tick == 0 ? "0s" : DurationFormat.written(.milliseconds(tick))
-            let column = scale.column(.milliseconds(tick))
-            if column >= nextFree, column + label.count <= barWidth {
+            // A label that would run off the end moves left to fit.
+            let column = min(scale.column(.milliseconds(tick)), barWidth - label.count)
+            if column >= nextFree {
                 for (offset, character) in label.enumerated() { line[column + offset] = character }
                 nextFree = column + label.count + 1
             }
