@@ -29,11 +29,18 @@ public final class TaskOutputLog: RunEventSink {
         var bytes = 0
         /// Index of the oldest kept line in `captured.lines`; compacted now and then.
         var head = 0
+        /// The attempt that wrote the last line.
+        var attempt = 1
+    }
+
+    private struct Log {
+        var buffers: [TaskID: [OutputStreamKind: Buffer]] = [:]
+        var attempts: [TaskID: Int] = [:]
     }
 
     /// Bytes kept per task and stream.
     public let limit: Int
-    private let buffers = Mutex<[TaskID: [OutputStreamKind: Buffer]]>([:])
+    private let log = Mutex(Log())
 
     public init(limit: Int = 64 * 1024) {
         self.limit = max(1, limit)
@@ -42,21 +49,19 @@ public final class TaskOutputLog: RunEventSink {
     public func receive(_ event: RunEvent) {
         switch event {
         case .output(let id, let stream, let lines):
-            buffers.withLock { buffers in
-                var buffer = buffers[id]?[stream] ?? Buffer()
-                for line in lines { append(line, to: &buffer) }
-                buffers[id, default: [:]][stream] = buffer
-            }
-        case .taskStarted(let id, let attempt, _) where attempt > 1:
-            // Marks where a retry's output begins, in the streams that have any.
-            buffers.withLock { buffers in
-                guard var streams = buffers[id] else { return }
-                for (stream, var buffer) in streams where buffer.bytes > 0 {
-                    append("--- attempt \(attempt) ---", to: &buffer)
-                    streams[stream] = buffer
+            log.withLock { log in
+                let attempt = log.attempts[id] ?? 1
+                var buffer = log.buffers[id]?[stream] ?? Buffer(attempt: attempt)
+                // Marks where a retry's output begins in a stream an earlier attempt wrote to.
+                if buffer.attempt != attempt {
+                    if buffer.bytes > 0 { append("--- attempt \(attempt) ---", to: &buffer) }
+                    buffer.attempt = attempt
                 }
-                buffers[id] = streams
+                for line in lines { append(line, to: &buffer) }
+                log.buffers[id, default: [:]][stream] = buffer
             }
+        case .taskStarted(let id, let attempt, _):
+            log.withLock { $0.attempts[id] = attempt }
         default:
             break
         }
@@ -64,8 +69,8 @@ public final class TaskOutputLog: RunEventSink {
 
     /// What was kept of `stream` for task `id` (empty if it wrote nothing).
     public func captured(_ id: TaskID, _ stream: OutputStreamKind) -> Captured {
-        buffers.withLock { buffers in
-            guard let buffer = buffers[id]?[stream] else { return Captured() }
+        log.withLock { log in
+            guard let buffer = log.buffers[id]?[stream] else { return Captured() }
             var captured = buffer.captured
             captured.lines.removeFirst(buffer.head)
             return captured
