@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FlowrunCore
+import Synchronization
 
 /// Writes whole strings to standard output or standard error, unbuffered,
 /// retrying short writes. Reporters hand it finished lines only.
@@ -12,11 +14,36 @@ enum Console {
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
-    /// Whether to color output on `fd`: NO_COLOR and TERM=dumb turn color off.
+    /// `--color` of the running command; `auto` unless a command sets it
+    /// before it prints anything (diagnostics included).
+    static var colorChoice: ColorChoice {
+        get { choice.withLock { $0 } }
+        set { choice.withLock { $0 = newValue } }
+    }
+
+    private static let choice = Mutex(ColorChoice.auto)
+
+    /// Whether to color output on `fd` under `colorChoice` (see `TerminalTraits.colors`).
     static func colors(_ fd: Int32) -> Bool {
-        if getenv("NO_COLOR").map({ String(cString: $0) }).map({ !$0.isEmpty }) == true { return false }
-        if getenv("TERM").map({ String(cString: $0) }) == "dumb" { return false }
-        return isTerminal(fd)
+        traits(fd).colors(colorChoice)
+    }
+
+    /// What the environment and the system say about `fd`: terminal or not,
+    /// `TERM`, `NO_COLOR`, and its width (`COLUMNS`, else `TIOCGWINSZ`).
+    static func traits(_ fd: Int32) -> TerminalTraits {
+        let terminal = isTerminal(fd)
+        var columns = variable("COLUMNS").flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+        if columns == nil, terminal {
+            var size = winsize()
+            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { columns = Int(size.ws_col) }
+        }
+        return TerminalTraits(
+            isTerminal: terminal, term: variable("TERM"),
+            noColor: variable("NO_COLOR").map { !$0.isEmpty } ?? false, columns: columns)
+    }
+
+    private static func variable(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
     }
 
     private static func write(_ fd: Int32, _ text: String) {

@@ -9,6 +9,7 @@ import Darwin
 #endif
 
 extension OutputMode: ExpressibleByArgument {}
+extension ColorChoice: ExpressibleByArgument {}
 
 /// The output formats of `flowrun run --format`.
 enum RunFormat: String, ExpressibleByArgument, CaseIterable {
@@ -40,6 +41,21 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the JSON report to FILE.", valueName: "file"))
     var report: String?
 
+    @Option(help: ArgumentHelp("Also write a JUnit XML report to FILE: a testsuite per stage, a testcase per task.", valueName: "file"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Also write a Chrome trace (Perfetto, chrome://tracing) to FILE.", valueName: "file"))
+    var trace: String?
+
+    @Flag(help: "Draw a timeline of the tasks after the text report (the default when stdout is a terminal).")
+    var timeline = false
+
+    @Flag(help: "Do not show the live status line (shown only when stderr is a terminal).")
+    var noProgress = false
+
+    @Option(help: "Color states, diagnostics and progress: auto (on a terminal, unless NO_COLOR or TERM=dumb), always or never.")
+    var color: ColorChoice = .auto
+
     @Option(help: ArgumentHelp("Time between SIGTERM and SIGKILL when a task is ended (e.g. 5s, 500ms).", valueName: "duration"))
     var killGrace: String = "5s"
 
@@ -55,6 +71,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        Console.colorChoice = color
         let (_, loaded) = WorkflowInput.load(workflow, format: input.formatIn)
         guard let loaded else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
         let grace = DurationArgument.parse(killGrace) ?? .seconds(5)
@@ -70,15 +87,37 @@ struct RunCommand: AsyncParsableCommand {
         let control = RunControl()
         // A closed stdout (e.g. `| head -1`) ends the run like an interrupt, quietly.
         let watchedOut = BrokenPipeWatcher(stdout) { control.cancel() }
+        let outTraits = Console.traits(1)
+        let errTraits = Console.traits(2)
+        let progress = !noProgress && errTraits.canRedraw
+            ? ProgressLine(plan: plan, terminal: stderr, width: errTraits.width, colored: errTraits.colors(color)) : nil
+        // Everything that may reach the terminal passes the status line.
+        let guarded = { (sink: any TextSink) -> any TextSink in progress?.guarding(sink) ?? sink }
         let reporter = TextReporter(
             plan: plan, mode: output,
-            output: format == .json ? stderr : watchedOut,
-            report: format == .text ? watchedOut : nil,
-            verbose: verbose ? stderr : nil)
+            output: guarded(format == .json ? stderr : watchedOut),
+            report: format == .text ? guarded(watchedOut) : nil,
+            verbose: verbose ? guarded(stderr) : nil,
+            style: RunReport.Style(
+                colored: outTraits.colors(color),
+                timelineWidth: timeline || outTraits.isTerminal ? outTraits.width : nil))
+        let outputLog = junit == nil ? nil : TaskOutputLog()
+        // The status line goes first so it is erased before the report is written.
+        let sinks: [(any RunEventSink)?] = [progress, outputLog, reporter]
+        let sink = FanOutEventSink(sinks.compactMap { $0 })
+        let ticker = progress.map { progress in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    progress.tick()
+                }
+            }
+        }
         // Installed before the run starts, so no signal can fall between the two.
         let trap = InterruptTrap { _ in control.cancel() }
         let executor = Executor()
-        let result = await control.run { await executor.run(plan, sink: reporter) }
+        let result = await control.run { await executor.run(plan, sink: sink) }
+        ticker?.cancel()
         let status = trap.exitStatus ?? result.exitStatus
         if format == .json {
             stdout.write(JSONReport.render(plan: plan, run: result, exitStatus: status))
@@ -86,6 +125,16 @@ struct RunCommand: AsyncParsableCommand {
         if let report {
             if let problem = ReportFile.write(JSONReport.render(plan: plan, run: result, exitStatus: status), to: report) {
                 Console.err("flowrun: cannot write report \(report): \(problem)\n")
+            }
+        }
+        let mask = SecretMask(plan.secretValues)
+        for (path, kind, text) in [
+            (junit, "JUnit report", { JUnitReport.render(result, outputs: outputLog, mask: mask) }),
+            (trace, "trace", { TraceReport.render(result, mask: mask) }),
+        ] {
+            guard let path else { continue }
+            if let problem = ReportFile.write(text(), to: path) {
+                Console.err("flowrun: cannot write \(kind) \(path): \(problem)\n")
             }
         }
         withExtendedLifetime(trap) {}

@@ -214,13 +214,17 @@ private final class RunContext: Sendable {
     private func runTask(_ task: PlannedTask, started: Duration) async -> TaskResult {
         var attempt = 0
         var last: AttemptOutcome
+        var spans: [AttemptSpan] = []
         while true {
             attempt += 1
-            if attempt > 1 { sink.receive(.taskStarted(task.id, attempt: attempt, at: now())) }
+            let attemptStarted = attempt == 1 ? started : now()
+            if attempt > 1 { sink.receive(.taskStarted(task.id, attempt: attempt, at: attemptStarted)) }
             last = await runAttempt(task)
+            let attemptFinished = now()
+            spans.append(AttemptSpan(attempt: attempt, started: attemptStarted, finished: attemptFinished, state: last.state))
             let willRetry = last.state.isFailure && attempt <= task.retries && !Task.isCancelled
             if last.state.isFailure || last.state == .cancelled {
-                sink.receive(.attemptFailed(task.id, attempt: attempt, state: last.state, willRetry: willRetry, at: now()))
+                sink.receive(.attemptFailed(task.id, attempt: attempt, state: last.state, willRetry: willRetry, at: attemptFinished))
             }
             guard willRetry else { break }
             if task.retryDelay > .zero {
@@ -238,7 +242,7 @@ private final class RunContext: Sendable {
         let result = TaskResult(
             id: task.id, stageName: task.stageName, name: task.name, state: last.state, attempts: attempt,
             started: started, finished: now(), result: last.result, stderrTail: last.stderrTail,
-            continueOnError: task.continueOnError, escapedDescendant: last.escapedDescendant)
+            continueOnError: task.continueOnError, escapedDescendant: last.escapedDescendant, attemptSpans: spans)
         sink.receive(.taskFinished(result))
         return result
     }

@@ -33,6 +33,22 @@ public enum TaskState: Sendable, Hashable {
     }
 }
 
+/// One attempt of a task: when it ran and how it ended (offsets from the run's start).
+public struct AttemptSpan: Sendable, Hashable {
+    /// 1 for the first attempt.
+    public var attempt: Int
+    public var started: Duration
+    public var finished: Duration
+    public var state: TaskState
+
+    public init(attempt: Int, started: Duration, finished: Duration, state: TaskState) {
+        self.attempt = attempt
+        self.started = started
+        self.finished = finished
+        self.state = state
+    }
+}
+
 /// The outcome of one task: data, never a thrown error.
 public struct TaskResult: Sendable, Hashable {
     public var id: TaskID
@@ -51,11 +67,14 @@ public struct TaskResult: Sendable, Hashable {
     public var continueOnError: Bool
     /// True when a descendant escaped the task's process group and held its output open.
     public var escapedDescendant: Bool
+    /// Every attempt in order; the gaps between them are retry delays. Empty when skipped.
+    public var attemptSpans: [AttemptSpan]
 
     public init(
         id: TaskID, stageName: String, name: String, state: TaskState, attempts: Int = 0,
         started: Duration? = nil, finished: Duration? = nil, result: String? = nil,
-        stderrTail: [String] = [], continueOnError: Bool = false, escapedDescendant: Bool = false
+        stderrTail: [String] = [], continueOnError: Bool = false, escapedDescendant: Bool = false,
+        attemptSpans: [AttemptSpan] = []
     ) {
         self.id = id
         self.stageName = stageName
@@ -68,6 +87,7 @@ public struct TaskResult: Sendable, Hashable {
         self.stderrTail = stderrTail
         self.continueOnError = continueOnError
         self.escapedDescendant = escapedDescendant
+        self.attemptSpans = attemptSpans
     }
 
     /// `stage/task`.

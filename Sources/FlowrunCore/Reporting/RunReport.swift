@@ -2,12 +2,27 @@
 ///
 /// Layout: per stage its wall time and each task's state, duration, attempts
 /// and first line of result; totals; the first failure with its stderr tail;
-/// then the ordered result list as the seed prints it (`result: ('a', 'b')`).
+/// then the ordered result list as the seed prints it (`result: ('a', 'b')`);
+/// then, if asked, a `Timeline` of the tasks.
 public enum RunReport {
     /// Longest result excerpt shown per task.
     static let resultWidth = 60
 
-    public static func render(_ run: RunResult) -> String {
+    /// How the report is dressed: colors, and whether to end with a timeline.
+    public struct Style: Sendable, Hashable {
+        /// Color task states and the first failure (ANSI).
+        public var colored: Bool
+        /// Draw a timeline this many columns wide after the result list; nil for none.
+        public var timelineWidth: Int?
+
+        public init(colored: Bool = false, timelineWidth: Int? = nil) {
+            self.colored = colored
+            self.timelineWidth = timelineWidth
+        }
+    }
+
+    public static func render(_ run: RunResult, style: Style = Style()) -> String {
+        let colored = style.colored
         var out = ""
         let nameWidth = min(30, run.tasks.map { $0.name.count }.max() ?? 0)
         let stateWidth = min(28, run.tasks.map { describe($0.state).count }.max() ?? 0)
@@ -15,7 +30,9 @@ public enum RunReport {
             let head = stage.skipped ? "skipped" : DurationFormat.human(stage.duration)
             out += "stage \(stage.name): \(head)\n"
             for task in run.tasks where task.id.stage == stage.index {
-                var line = "  " + padded(task.name, nameWidth) + "  " + padded(describe(task.state), stateWidth)
+                let state = describe(task.state)
+                var line = "  " + padded(task.name, nameWidth) + "  "
+                    + TerminalColor.paint(state, TerminalColor.of(task.state), colored) + padded("", stateWidth - state.count)
                 if task.state != .skipped {
                     line += "  " + padded(DurationFormat.human(task.duration), 8, left: true)
                     line += "  " + (task.attempts == 1 ? "1 attempt " : "\(task.attempts) attempts")
@@ -32,10 +49,14 @@ public enum RunReport {
         out += ", parallelism \(fixed2(parallelism))x, critical path \(DurationFormat.human(run.criticalPath))\n"
         if run.interrupted { out += "interrupted: running tasks were cancelled, the rest skipped\n" }
         if let failure = run.firstFailure {
-            out += "first failure: \(failure.qualifiedName) \(describe(failure.state))\n"
+            out += TerminalColor.paint("first failure:", TerminalColor.boldRed, colored)
+                + " \(failure.qualifiedName) \(describe(failure.state))\n"
             for line in failure.stderrTail { out += "  | \(line)\n" }
         }
         out += "result: " + pythonTuple(run.results) + "\n"
+        if let width = style.timelineWidth {
+            out += "\n" + Timeline.render(run, width: width, colored: colored)
+        }
         return out
     }
 

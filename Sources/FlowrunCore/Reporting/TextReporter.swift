@@ -17,16 +17,19 @@ public final class TextReporter: RunEventSink {
     private let log: (any TextSink)?
     private let reportSink: (any TextSink)?
     private let names: [TaskID: String]
+    private let style: RunReport.Style
     private let state = Mutex(State())
 
     /// - Parameters:
     ///   - output: where live output goes (stdout with `--format text`, stderr with `--format json`).
     ///   - report: where the text report goes at the end; nil prints none (`--format json`).
     ///   - verbose: where timestamped event lines go (stderr with `-v`); nil for none.
+    ///   - style: colors and timeline of the final report.
     public init(
         plan: Plan, mode: OutputMode = .prefixed, output: any TextSink,
-        report: (any TextSink)?, verbose: (any TextSink)? = nil
+        report: (any TextSink)?, verbose: (any TextSink)? = nil, style: RunReport.Style = RunReport.Style()
     ) {
+        self.style = style
         self.plan = plan
         self.mode = mode
         self.output = output
@@ -69,7 +72,7 @@ public final class TextReporter: RunEventSink {
                 }
             case .runFinished(let run):
                 note(state, run.wallTime, "workflow \(run.workflowName) finished in \(DurationFormat.human(run.wallTime))")
-                reportSink?.write(RunReport.render(run))
+                reportSink?.write(RunReport.render(run, style: style))
             }
         }
     }
