@@ -10,7 +10,7 @@ build:
 
 test:
 	swift build
-	swift test
+	swift test --no-parallel
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \

@@ -199,10 +199,13 @@ private final class RunContext: Sendable {
         } else {
             sink.receive(.attemptFailed(task.id, attempt: 1, state: .cancelled, willRetry: false, at: now()))
         }
+        let finished = now()
+        let state: TaskState = cancelled ? .cancelled : .succeeded
         return TaskResult(
-            id: task.id, stageName: task.stageName, name: task.name, state: cancelled ? .cancelled : .succeeded,
-            attempts: 1, started: started, finished: now(), result: value, stderrTail: [],
-            continueOnError: task.continueOnError)
+            id: task.id, stageName: task.stageName, name: task.name, state: state,
+            attempts: 1, started: started, finished: finished, result: value, stderrTail: [],
+            continueOnError: task.continueOnError,
+            attemptSpans: [AttemptSpan(attempt: 1, started: started, finished: finished, state: state)])
     }
 
     private func skippedResult(_ task: PlannedTask) -> TaskResult {
