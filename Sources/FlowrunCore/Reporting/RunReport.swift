@@ -100,23 +100,26 @@ public enum RunReport {
 
     /// Python's `repr(str)`: single quotes unless the text has `'` and no `"`.
     static func pythonRepr(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where Character(scalar) == quote: out += "\\" + String(quote)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\x" + (hex.count == 1 ? "0" : "") + hex
-            default: out.unicodeScalars.append(scalar)
+        let quote: UInt8 = text.contains("'") && !text.contains("\"") ? UInt8(ascii: "\"") : UInt8(ascii: "'")
+        // Byte by byte: every escape is ASCII, and bytes of multi-byte
+        // characters (all >= 0x80) are copied as they are.
+        var out: [UInt8] = [quote]
+        out.reserveCapacity(text.utf8.count + 2)
+        let hexDigits = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case quote: out += [UInt8(ascii: "\\"), quote]
+            case 0..<0x20, 0x7F:
+                out += [UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+            default: out.append(byte)
             }
         }
         out.append(quote)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func excerpt(_ result: String) -> String {

@@ -86,6 +86,7 @@ public final class TextReporter: RunEventSink {
         case .prefixed:
             let prefix = stream == .stderr ? "[\(name(id)):err] " : "[\(name(id))] "
             var text = ""
+            text.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count } + lines.count * (prefix.utf8.count + 1))
             for line in lines {
                 text += prefix
                 text += line
