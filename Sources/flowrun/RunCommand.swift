@@ -184,6 +184,15 @@ final class BrokenPipeWatcher: TextSink {
 
     func write(_ text: String) {
         sink.write(text)
+        checkBroken()
+    }
+
+    func write(bytes: [UInt8]) {
+        sink.write(bytes: bytes)
+        checkBroken()
+    }
+
+    private func checkBroken() {
         guard sink.isBroken else { return }
         let first = fired.withLock { fired -> Bool in
             defer { fired = true }

@@ -4,12 +4,12 @@ import Testing
 @Suite("LineSplitter") struct ExecutionLineSplitterTests {
     private func split(_ chunks: [String], max: Int = 64) -> [String] {
         var splitter = LineSplitter(maxLineBytes: max)
-        var lines: [String] = []
+        var lines = OutputLines()
         for chunk in chunks {
             Array(chunk.utf8).withUnsafeBytes { splitter.append($0, into: &lines) }
         }
         splitter.finish(into: &lines)
-        return lines
+        return Array(lines)
     }
 
     @Test(arguments: [
@@ -39,5 +39,17 @@ import Testing
     @Test func secretsMaskedLongestFirstAndPerLine() {
         let mask = SecretMask(["abc", "abcdef", "line1\nline2"])
         #expect(mask.apply("xabcdefx abc line2") == "x***x *** ***")
+    }
+}
+
+@Suite("OutputLines") struct OutputLinesTests {
+    @Test func linesKeepTheirBytesAndDecodeOnRead() {
+        var lines: OutputLines = ["a", "", "héllo"]
+        let invalid: [UInt8] = [0x66, 0xFF, 0x6F]
+        invalid.withUnsafeBytes { lines.append($0) }
+        #expect(lines.count == 4)
+        #expect(Array(lines) == ["a", "", "héllo", "f\u{FFFD}o"])
+        // Bytes pass through untouched, invalid UTF-8 included.
+        #expect(lines.prefixed(by: Array("> ".utf8)) == Array("> a\n> \n> héllo\n> ".utf8) + invalid + [0x0A])
     }
 }

@@ -132,7 +132,7 @@ import Testing
         let log = TaskOutputLog(limit: 64 * 1024)
         let id = TaskID(stage: 0, task: 0)
         for batch in 0..<200 {
-            log.receive(.output(id, .stdout, (0..<100).map { "line \(batch) \($0) " + String(repeating: "-", count: 40) }))
+            log.receive(.output(id, .stdout, OutputLines((0..<100).map { "line \(batch) \($0) " + String(repeating: "-", count: 40) })))
         }
         let captured = log.captured(id, .stdout)
         let kept = captured.lines.reduce(0) { $0 + $1.utf8.count + 1 }

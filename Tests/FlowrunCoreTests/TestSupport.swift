@@ -7,7 +7,7 @@ final class LineCollector: Sendable {
     private let lines = Mutex<[OutputStreamKind: [String]]>([:])
     private let batches = Mutex(0)
 
-    var onLines: @Sendable (OutputStreamKind, [String]) -> Void {
+    var onLines: @Sendable (OutputStreamKind, OutputLines) -> Void {
         { [self] stream, new in
             lines.withLock { $0[stream, default: []].append(contentsOf: new) }
             batches.withLock { $0 += 1 }
@@ -22,7 +22,7 @@ final class LineCollector: Sendable {
 final class LineCounter: Sendable {
     private let counts = Mutex<[OutputStreamKind: (lines: Int, bytes: Int)]>([:])
 
-    var onLines: @Sendable (OutputStreamKind, [String]) -> Void {
+    var onLines: @Sendable (OutputStreamKind, OutputLines) -> Void {
         { [self] stream, new in
             var bytes = 0
             for line in new { bytes += line.utf8.count }
@@ -103,7 +103,7 @@ final class FakeRunner: ProcessRunning {
     var finished: [String] { state.withLock { $0.finished } }
 
     func run(
-        _ request: ProcessRequest, onLines: @escaping @Sendable (OutputStreamKind, [String]) -> Void
+        _ request: ProcessRequest, onLines: @escaping @Sendable (OutputStreamKind, OutputLines) -> Void
     ) async -> ProcessOutcome {
         let command = request.arguments.last ?? ""
         let task = request.environment.first { $0.name == "FLOWRUN_TASK" }?.value ?? "?"

@@ -10,7 +10,7 @@ import Darwin
 /// is emitted in pieces of at most `maxLineBytes` bytes (cut at a UTF-8
 /// boundary where possible), so memory stays bounded whatever the input; the
 /// last line is emitted by `finish` even without a trailing newline.
-/// Invalid UTF-8 is decoded with replacement characters.
+/// Lines stay bytes; invalid UTF-8 is replaced only when a line is read as a `String`.
 struct LineSplitter {
     static let defaultMaxLineBytes = 64 * 1024
 
@@ -23,7 +23,7 @@ struct LineSplitter {
     }
 
     /// Consumes `bytes`, appending each completed line to `lines`.
-    mutating func append(_ bytes: UnsafeRawBufferPointer, into lines: inout [String]) {
+    mutating func append(_ bytes: UnsafeRawBufferPointer, into lines: inout OutputLines) {
         guard let base = bytes.baseAddress else { return }
         var start = 0
         let end = bytes.count
@@ -34,16 +34,16 @@ struct LineSplitter {
                 let piece = UnsafeRawBufferPointer(start: base + start, count: length)
                 if pending.isEmpty {
                     if length <= maxLineBytes {
-                        lines.append(String(decoding: piece, as: UTF8.self))
+                        lines.append(piece)
                     } else {
                         pending.append(contentsOf: piece)
                         flushOverlong(into: &lines)
-                        lines.append(decodePending())
+                        appendPending(to: &lines)
                     }
                 } else {
                     pending.append(contentsOf: piece)
                     flushOverlong(into: &lines)
-                    lines.append(decodePending())
+                    appendPending(to: &lines)
                 }
                 start += length + 1
             } else {
@@ -55,18 +55,17 @@ struct LineSplitter {
     }
 
     /// Emits the last line if the stream did not end with a newline.
-    mutating func finish(into lines: inout [String]) {
-        if !pending.isEmpty { lines.append(decodePending()) }
+    mutating func finish(into lines: inout OutputLines) {
+        if !pending.isEmpty { appendPending(to: &lines) }
     }
 
-    private mutating func decodePending() -> String {
-        let line = String(decoding: pending, as: UTF8.self)
+    private mutating func appendPending(to lines: inout OutputLines) {
+        lines.append(bytesOf: pending)
         pending.removeAll(keepingCapacity: pending.capacity <= 2 * maxLineBytes)
-        return line
     }
 
     /// While more than `maxLineBytes` are pending, emits a bounded piece.
-    private mutating func flushOverlong(into lines: inout [String]) {
+    private mutating func flushOverlong(into lines: inout OutputLines) {
         while pending.count > maxLineBytes {
             var cut = maxLineBytes
             // Back up over UTF-8 continuation bytes (at most 3) so a character is not split.
@@ -76,7 +75,7 @@ struct LineSplitter {
                 back += 1
             }
             if pending[cut] & 0xC0 == 0x80 { cut = maxLineBytes }
-            lines.append(String(decoding: pending[..<cut], as: UTF8.self))
+            lines.append(bytesOf: pending[..<cut])
             pending.removeFirst(cut)
         }
     }

@@ -46,7 +46,7 @@ final class PipeReader: @unchecked Sendable {
     private let captureLimit: Int
     private let tailLines: Int
     private let mask: SecretMask
-    private let onLines: @Sendable (OutputStreamKind, [String]) -> Void
+    private let onLines: @Sendable (OutputStreamKind, OutputLines) -> Void
 
     /// - Parameters:
     ///   - fd: the read end; the reader sets it non-blocking and closes it when done.
@@ -55,7 +55,7 @@ final class PipeReader: @unchecked Sendable {
     init(
         fd: CInt, stream: OutputStreamKind, captureLimit: Int, tailLines: Int,
         maxLineBytes: Int = LineSplitter.defaultMaxLineBytes, mask: SecretMask,
-        onLines: @escaping @Sendable (OutputStreamKind, [String]) -> Void
+        onLines: @escaping @Sendable (OutputStreamKind, OutputLines) -> Void
     ) {
         self.fd = fd
         self.stream = stream
@@ -127,7 +127,7 @@ final class PipeReader: @unchecked Sendable {
     // MARK: - On `queue`
 
     private func readAvailable() {
-        var lines: [String] = []
+        var lines = OutputLines()
         var reachedEnd = false
         work.withLock { work in
             let buffer: UnsafeMutableRawBufferPointer
@@ -174,9 +174,9 @@ final class PipeReader: @unchecked Sendable {
         }
     }
 
-    private func deliver(_ lines: inout [String]) {
+    private func deliver(_ lines: inout OutputLines) {
         guard !lines.isEmpty else { return }
-        mask.apply(&lines)
+        if !mask.isEmpty { lines = OutputLines(lines.map(mask.apply)) }
         if tailLines > 0 {
             let kept = lines.suffix(tailLines)
             state.withLock { state in
@@ -189,7 +189,7 @@ final class PipeReader: @unchecked Sendable {
 
     /// Cancel handler: flush the last partial line, close, wake waiters.
     private func finish() {
-        var lines: [String] = []
+        var lines = OutputLines()
         work.withLock { work in
             work.splitter.finish(into: &lines)
             work.buffer?.deallocate()

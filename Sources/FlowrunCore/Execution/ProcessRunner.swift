@@ -47,7 +47,7 @@ public struct ProcessRunner: ProcessRunning {
 
     public func run(
         _ request: ProcessRequest,
-        onLines: @escaping @Sendable (OutputStreamKind, [String]) -> Void
+        onLines: @escaping @Sendable (OutputStreamKind, OutputLines) -> Void
     ) async -> ProcessOutcome {
         guard let program = request.arguments.first else {
             return ProcessOutcome(termination: .failedToStart(reason: "empty command"))

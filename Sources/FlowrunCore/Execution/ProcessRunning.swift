@@ -10,7 +10,7 @@
 public protocol ProcessRunning: Sendable {
     func run(
         _ request: ProcessRequest,
-        onLines: @escaping @Sendable (OutputStreamKind, [String]) -> Void
+        onLines: @escaping @Sendable (OutputStreamKind, OutputLines) -> Void
     ) async -> ProcessOutcome
 }
 

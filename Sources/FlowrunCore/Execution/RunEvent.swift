@@ -7,7 +7,7 @@ public enum RunEvent: Sendable {
     case runStarted(workflowName: String, runID: String, startedAt: WallTime)
     case stageStarted(index: Int, name: String, at: Duration)
     case taskStarted(TaskID, attempt: Int, at: Duration)
-    case output(TaskID, OutputStreamKind, [String])
+    case output(TaskID, OutputStreamKind, OutputLines)
     case attemptFailed(TaskID, attempt: Int, state: TaskState, willRetry: Bool, at: Duration)
     case taskFinished(TaskResult)
     case stageFinished(StageResult)

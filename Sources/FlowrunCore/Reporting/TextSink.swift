@@ -9,6 +9,14 @@ import Synchronization
 public protocol TextSink: Sendable {
     /// Writes `text` whole: concurrent writes never interleave within one call.
     func write(_ text: String)
+    /// Writes UTF-8 `bytes` whole, like `write(_:)`; for output copied as read.
+    func write(bytes: [UInt8])
+}
+
+extension TextSink {
+    public func write(bytes: [UInt8]) {
+        write(String(decoding: bytes, as: UTF8.self))
+    }
 }
 
 /// Writes to a file descriptor (stdout, stderr, a report file).
@@ -33,10 +41,19 @@ public final class FileDescriptorSink: TextSink {
     public var isBroken: Bool { broken.withLock { $0 } }
 
     public func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write($0) }
+    }
+
+    public func write(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write($0) }
+    }
+
+    private func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard !bytes.isEmpty else { return }
         broken.withLock { isBroken in
             guard !isBroken else { return }
-            var text = text
-            text.withUTF8 { bytes in
+            do {
                 var offset = 0
                 while offset < bytes.count {
                     let written = Self.systemWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
