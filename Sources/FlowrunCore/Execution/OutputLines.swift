@@ -58,15 +58,27 @@ public struct OutputLines: Sendable, Equatable, RandomAccessCollection, Expressi
 
     /// Every line with `prefix` before it and a newline after, as one buffer.
     public func prefixed(by prefix: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + ends.count * (prefix.count + 1))
-        var start = 0
-        for end in ends {
-            out.append(contentsOf: prefix)
-            out.append(contentsOf: bytes[start..<end])
-            out.append(0x0A)
-            start = end
+        let total = bytes.count + ends.count * (prefix.count + 1)
+        return [UInt8](unsafeUninitializedCapacity: total) { out, count in
+            bytes.withUnsafeBufferPointer { source in
+                prefix.withUnsafeBufferPointer { head in
+                    var at = 0
+                    var start = 0
+                    for end in ends {
+                        out.baseAddress!.advanced(by: at).update(from: head.baseAddress!, count: head.count)
+                        at += head.count
+                        let length = end - start
+                        if length > 0 {
+                            out.baseAddress!.advanced(by: at).update(from: source.baseAddress!.advanced(by: start), count: length)
+                        }
+                        at += length
+                        out[at] = 0x0A
+                        at += 1
+                        start = end
+                    }
+                }
+            }
+            count = total
         }
-        return out
     }
 }
