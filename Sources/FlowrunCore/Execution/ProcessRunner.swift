@@ -11,20 +11,22 @@ import System
 import SystemPackage
 #endif
 
-/// Starts task processes with swift-subprocess, each in its own process group.
+/// Starts task processes with swift-subprocess, each in its own session.
 ///
-/// The child gets: its own process group (pgid == pid), stdin `/dev/null`, an
-/// empty signal mask and default dispositions, and no descriptors beyond 0–2
-/// (Subprocess's posix_spawn path sets all of it; tests check it in the child).
+/// The child gets: a new session and process group (pgid == sid == pid),
+/// stdin `/dev/null`, an empty signal mask and default dispositions, and no
+/// descriptors beyond 0–2; tests check all of it in the child.
 ///
-/// A process group, not a session: `setsid` makes the kernel create a
-/// scheduler autogroup per task, which took ~3 ms per spawn here, and
-/// Subprocess can only combine it with a process group on its fork/exec path.
-/// Measured on 1,000 `/bin/true` tasks at `--jobs 64` (release, 2 cores):
-/// session + fork/exec 2.0 s, process group + posix_spawn 0.95 s (`xargs -P`
-/// running `sh -c`: 1.1 s). The cost: glibc's posix_spawn (2.36) leaves its
-/// two internal signals, 32 and 33, ignored in the child; every other
-/// disposition is default and the mask is empty.
+/// Why a session and not only a process group: without a controlling
+/// terminal, a task that opens `/dev/tty` (a password prompt, `ssh`) fails at
+/// once instead of being stopped by SIGTTIN in a background group, which
+/// would hang the run. Asking Subprocess for a session and a process group
+/// takes its fork/exec path, which also resets every signal disposition;
+/// glibc's posix_spawn (2.36) would leave its internal signals 32 and 33
+/// ignored. The price, measured on 1,000 `/bin/true` tasks at `--jobs 64`
+/// (release, 2 cores): 2.0 s, against 0.95 s for posix_spawn with only a
+/// process group and 1.1 s for `xargs -P 64` running `sh -c`; most of it is
+/// `setsid`, which makes the kernel create a scheduler autogroup per task.
 ///
 /// The pipes are flowrun's own (see `PipeReader` for why). Sequence of an
 /// attempt: spawn → attach the pgid → wait for the shell to exit (a pidfd on
@@ -72,6 +74,10 @@ public struct ProcessRunner: ProcessRunning {
         defer { registry.unregister(group) }
 
         var options = PlatformOptions()
+        options.createSession = true
+        // Both: Subprocess takes its fork/exec path for the pair (see above).
+        // setpgid(0, 0) after setsid fails harmlessly: the child already
+        // leads its own group.
         options.processGroupID = 0
         let readers = [outReader, errReader]
         var overrides: [Environment.Key: String?] = [:]
