@@ -103,6 +103,21 @@ private struct Cursor {
         advance()
     }
 
+    /// After an object member or array item: true at `,` (another follows),
+    /// false at `closing` (consumed); a comma right before `closing` is an error.
+    mutating func nextItem(closing: UInt8) throws(TreeBuilder.Fatal) -> Bool {
+        try skipWhitespace()
+        if !atEnd, current == UInt8(ascii: ",") {
+            let comma = location
+            advance()
+            try skipWhitespace()
+            if !atEnd, current == closing { throw fatal(.jsonTrailingComma, at: comma) }
+            return true
+        }
+        try expect(closing, "`,` or `\(String(UnicodeScalar(closing)))`")
+        return false
+    }
+
     mutating func parseValue(into builder: inout TreeBuilder) throws(TreeBuilder.Fatal) {
         try skipWhitespace()
         guard !atEnd else { throw fatal(.jsonSyntax("unexpected end of file, expected a value")) }
@@ -127,15 +142,7 @@ private struct Cursor {
                 try skipWhitespace()
                 try expect(UInt8(ascii: ":"), "`:` after the key")
                 try parseValue(into: &builder)
-                try skipWhitespace()
-                if !atEnd, current == UInt8(ascii: ",") {
-                    let comma = location
-                    advance()
-                    try skipWhitespace()
-                    if !atEnd, current == UInt8(ascii: "}") { throw fatal(.jsonTrailingComma, at: comma) }
-                    continue
-                }
-                try expect(UInt8(ascii: "}"), "`,` or `}`")
+                if try nextItem(closing: UInt8(ascii: "}")) { continue }
                 try builder.end()
                 return
             }
@@ -150,15 +157,7 @@ private struct Cursor {
             }
             while true {
                 try parseValue(into: &builder)
-                try skipWhitespace()
-                if !atEnd, current == UInt8(ascii: ",") {
-                    let comma = location
-                    advance()
-                    try skipWhitespace()
-                    if !atEnd, current == UInt8(ascii: "]") { throw fatal(.jsonTrailingComma, at: comma) }
-                    continue
-                }
-                try expect(UInt8(ascii: "]"), "`,` or `]`")
+                if try nextItem(closing: UInt8(ascii: "]")) { continue }
                 try builder.end()
                 return
             }
