@@ -100,6 +100,10 @@ print(asyncio.run(main()))
         wf = self.write("true.yaml", "stages:\n  - name: s\n    tasks:\n" + "      - /bin/true\n" * n)
         mk = self.write("Makefile", "all: " + " ".join(f"t{i}" for i in range(n)) + "\n" +
                         "".join(f"t{i}:\n\t@/bin/true\n" for i in range(n)) + ".PHONY: all " + " ".join(f"t{i}" for i in range(n)) + "\n")
+        taskfile = self.write("Taskfile.yml", "version: '3'\ntasks:\n  all:\n    deps: [" + ", ".join(f"t{i}" for i in range(n)) + "]\n"
+                              + "".join(f"  t{i}:\n    cmds: [/bin/true]\n    silent: true\n" for i in range(n)))
+        justfile = self.write("justfile", "[parallel]\nall: " + " ".join(f"t{i}" for i in range(n)) + "\n"
+                              + "".join(f"t{i}:\n  @/bin/true\n" for i in range(n)))
         asy = self.write("true.py", f"""
 import asyncio, sys
 async def main(j):
@@ -121,6 +125,11 @@ asyncio.run(main(int(sys.argv[1])))
             ]
             if self.have("parallel"):
                 peers.append(("GNU parallel", lambda: timed(f"seq {n} | parallel -j {jobs} /bin/true", shell=True)))
+            if self.have("task"):
+                peers.append(("go-task", lambda: timed(["task", "-t", taskfile, "--concurrency", str(jobs), "all"], cwd=self.tmp)))
+            if self.have("just"):
+                # just has no cap: its [parallel] runs every dependency at once.
+                peers.append(("just [parallel]", lambda: timed(["just", "-f", justfile, "all"], cwd=self.tmp)))
             for tool, fn in peers:
                 w, r, codes = median_of(runs, fn)
                 self.add(name, tool, w, r, "" if all(c == 0 for c in codes) else f"exit {codes}")
@@ -207,6 +216,12 @@ int main(int argc, char **argv) {
         self.add("B6 validate 10-line file", "/bin/true (spawn floor)", loop(["/bin/true"]), 0, f"median of {runs}")
         mk = self.write("small.mk", "all:\n\t@true\n")
         self.add("B6 validate 10-line file", "make -n", loop(["make", "-n", "-f", mk]), 0, f"median of {runs}")
+        if self.have("just"):
+            jf = self.write("small.just", "a:\n  echo a\nb: a\n  echo b\n")
+            self.add("B6 validate 10-line file", "just --summary", loop(["just", "-f", jf, "--summary"]), 0, f"median of {runs}")
+        if self.have("task"):
+            tf = self.write("small-Taskfile.yml", "version: '3'\ntasks:\n  a:\n    cmds: [echo a]\n  b:\n    deps: [a]\n    cmds: [echo b]\n")
+            self.add("B6 validate 10-line file", "go-task --list-all", loop(["task", "-t", tf, "--list-all"]), 0, f"median of {runs}")
 
     # B7: output throughput of one chatty task, prefixed, to /dev/null.
     def b7(self):
