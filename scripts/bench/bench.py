@@ -255,8 +255,52 @@ for _ in range({mb} * 1000000 // len(block)):
         ]
         for row in self.rows:
             lines.append(f"| {row['bench']} | {row['tool']} | {row['wall']:.3f} | {row['rss_kb'] / 1024:.1f} | {row['note']} |")
+        lines += ["", "## Targets (issue 5)", "", "| # | target | measured | met |", "|---|---|---|---|"]
+        lines += self.targets()
         lines += [""] + [f"- {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
+
+    def find(self, bench_prefix, tool):
+        for row in self.rows:
+            if row["bench"].startswith(bench_prefix) and row["tool"] == tool:
+                return row
+        return None
+
+    def targets(self):
+        """One row per target: what issue 5 asks, what this run measured, whether it is met."""
+        out = []
+        def row(name, target, measured, met):
+            out.append(f"| {name} | {target} | {measured} | {'yes' if met else 'no'} |")
+        f = self.find("B1", "flowrun")
+        if f:
+            row("B1", "overhead above the critical path <= 15 ms", f"{f['wall'] * 1000:.1f} ms", f["wall"] <= 0.015)
+        for jobs in (2, 8, 64):
+            f = next((r for r in self.rows if r["bench"].startswith("B2") and r["bench"].endswith(f"-j{jobs}") and r["tool"] == "flowrun"), None)
+            m = next((r for r in self.rows if r["bench"].startswith("B2") and r["bench"].endswith(f"-j{jobs}") and r["tool"] == "make -j"), None)
+            if f and m:
+                row(f"B2 -j{jobs}", "wall <= make -j", f"{f['wall']:.2f} s = {f['wall'] / m['wall']:.2f}x make", f["wall"] <= m["wall"])
+        f = next((r for r in self.rows if r["bench"].startswith("B3 100000") and r["tool"] == "flowrun"), None)
+        if f:
+            row("B3 100k", "wall <= 1.2 s, RSS <= 50 MB", f"{f['wall']:.2f} s, {f['rss_kb'] / 1024:.0f} MB",
+                f["wall"] <= 1.2 and f["rss_kb"] <= 50 * 1024)
+        f = next((r for r in self.rows if r["bench"].startswith("B4") and r["tool"] == "flowrun"), None)
+        if f:
+            row("B4", "wall <= 1.5 s", f"{f['wall']:.2f} s", f["wall"] <= 1.5)
+        for label in ("YAML", "JSON"):
+            f = next((r for r in self.rows if r["bench"].startswith("B5") and label in r["bench"] and r["tool"] == "flowrun"), None)
+            c = next((r for r in self.rows if r["bench"].startswith("B5") and label in r["bench"] and r["tool"].startswith("libyaml")), None)
+            if f and c:
+                row(f"B5 {label}", "<= 2x libyaml events, RSS <= 150 MB",
+                    f"{f['wall'] / c['wall']:.1f}x, {f['rss_kb'] / 1024:.0f} MB", f["wall"] <= 2 * c["wall"] and f["rss_kb"] <= 150 * 1024)
+        f = self.find("B6", "flowrun")
+        if f:
+            row("B6", "<= 5 ms", f"{f['wall'] * 1000:.1f} ms", f["wall"] <= 0.005)
+        f = next((r for r in self.rows if r["bench"].startswith("B7") and r["tool"] == "flowrun prefixed"), None)
+        a = next((r for r in self.rows if r["bench"].startswith("B7") and r["tool"] == "task alone"), None)
+        if f and a:
+            row("B7", "<= 1.3x the task alone, RSS <= 30 MB", f"{f['wall'] / a['wall']:.2f}x, {f['rss_kb'] / 1024:.0f} MB",
+                f["wall"] <= 1.3 * a["wall"] and f["rss_kb"] <= 30 * 1024)
+        return out
 
 
 def main():
