@@ -77,8 +77,12 @@ struct RunCommand: AsyncParsableCommand {
             verbose: verbose ? stderr : nil)
         // Installed before the run starts, so no signal can fall between the two.
         let trap = InterruptTrap { _ in control.cancel() }
+        // Linux: orphans of tasks (setsid, double fork) are re-parented to flowrun, not init,
+        // so they are ended at their task's end, and whatever is left at the run's end.
+        let subreaper = ChildSubreaper.enable()
         let executor = Executor()
         let result = await control.run { await executor.run(plan, sink: reporter) }
+        await subreaper?.endAll()
         let status = trap.exitStatus ?? result.exitStatus
         if format == .json {
             stdout.write(JSONReport.render(plan: plan, run: result, exitStatus: status))

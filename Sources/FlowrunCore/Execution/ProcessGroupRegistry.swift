@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// Every live task process group of this flowrun process, so that a signal
@@ -52,6 +57,24 @@ public final class ProcessGroupRegistry: Sendable {
             return Array(state.groups.values)
         }
         for group in groups { group.kill() }
+    }
+
+    /// Calls `body` with the leader pids of all registered groups, while no
+    /// group can be registered or unregistered; returns nil without calling
+    /// it when a registered group has no leader yet (a spawn is in flight,
+    /// so a child of flowrun may exist whose pid nobody knows yet).
+    ///
+    /// `ChildSubreaper` uses this to tell task shells, which Subprocess
+    /// reaps, from adopted orphans, which it reaps itself.
+    func withSettledLeaders<T>(_ body: (Set<pid_t>) -> T) -> T? {
+        state.withLock { state in
+            var leaders = Set<pid_t>()
+            for group in state.groups.values {
+                guard let leader = group.leader else { return nil }
+                leaders.insert(leader)
+            }
+            return body(leaders)
+        }
     }
 
     /// How many groups are registered (attempts between spawn and reaping).
