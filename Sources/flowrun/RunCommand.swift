@@ -64,6 +64,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         _ = ProcessHygiene.raiseOpenFileLimit()
+        ProcessHygiene.resetInheritedSignalDispositions()
 
         let stdout = FileDescriptorSink.standardOutput
         let stderr = FileDescriptorSink.standardError
