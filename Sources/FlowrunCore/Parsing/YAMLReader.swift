@@ -87,8 +87,14 @@ public struct YAMLReader: Sendable {
 
     private func syntaxError(_ parser: yaml_parser_t, _ source: SourceText) -> Diagnostic {
         let mark = parser.problem_mark
-        let location = SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
-        let offset = Int(mark.index)
+        var location = SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        var offset = Int(mark.index)
+        // Reader errors (control characters, invalid UTF-8) leave the mark at
+        // zero and give a byte offset instead.
+        if parser.error == YAML_READER_ERROR {
+            offset = Int(parser.problem_offset)
+            location = source.location(ofByte: min(offset, source.bytes.count))
+        }
         // libyaml's message for a tab in indentation says only that the
         // character "cannot start any token"; name the real cause.
         if offset < source.bytes.count, source.bytes[offset] == 0x09 {
