@@ -49,7 +49,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowrunEndToEndTests",
-            dependencies: ["FlowrunCore"]
+            // CFlowrunShims: the reliability tests make themselves a subreaper (see Launched).
+            dependencies: ["FlowrunCore", "CFlowrunShims"]
         ),
     ],
     swiftLanguageModes: [.v6]

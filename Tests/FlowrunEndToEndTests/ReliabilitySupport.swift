@@ -1,3 +1,4 @@
+import CFlowrunShims
 import Foundation
 import Testing
 
@@ -6,6 +7,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// The reliability battery of issue 6. One serialized suite, so that its
+/// timing bounds do not compete with each other for the CPU.
+@Suite(.serialized)
+enum Reliability {}
 
 /// The built `flowrun` binary: `$FLOWRUN_BINARY`, else next to the test
 /// bundle, else `.build*/debug/flowrun` under the package root.
@@ -96,10 +102,12 @@ struct Ending: CustomStringConvertible {
     var elapsed: Duration
     /// Peak resident set size, bytes (from `wait4`).
     var maxRSS: Int
+    /// User + system CPU time: the work done, whatever else the machine was doing.
+    var cpuTime: Duration
 
     var description: String {
-        if let status { return "exit \(status) after \(elapsed)" }
-        return "signal \(signal ?? -1) after \(elapsed)"
+        let how = status.map { "exit \($0)" } ?? "signal \(signal ?? -1)"
+        return "\(how) after \(elapsed) (CPU \(cpuTime), peak RSS \(maxRSS >> 20) MB)"
     }
 }
 
@@ -127,8 +135,8 @@ final class Launched: @unchecked Sendable {
     static let markerName = "FLOWRUN_RELIABILITY_MARKER"
 
     /// Starts `flowrun ARGS` (paths in ARGS absolute: the current folder is the test's).
-    init(_ arguments: [String], in scratch: Scratch, stdout: Destination = .file, stderr: Destination = .file,
-         extraEnvironment: [String: String] = [:]) throws {
+    init(_ arguments: [String], in scratch: Scratch, stdin: String = "/dev/null", stdout: Destination = .file,
+         stderr: Destination = .file, extraEnvironment: [String: String] = [:]) throws {
         let binary = try FlowrunBinary.require()
         self.scratch = scratch
         tag = UUID().uuidString.prefix(8).lowercased()
@@ -141,7 +149,7 @@ final class Launched: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         for (fd, destination, name) in [(CInt(1), stdout, "stdout"), (CInt(2), stderr, "stderr")] {
             switch destination {
             case .file:
@@ -176,9 +184,57 @@ final class Launched: @unchecked Sendable {
         }
         var child: pid_t = 0
         started = .now
-        let rc = posix_spawn(&child, binary, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
-        pid = child
+        if Self.viaForkingLauncher {
+            // `setsid -f` forks flowrun and exits; flowrun, orphaned, is adopted by
+            // this process (a subreaper) and reaped by `wait` below. Why the hop:
+            // a child started with posix_spawn (or fork) inherits this process's
+            // memory high-water mark into its ru_maxrss; one forked by a small
+            // freshly exec'd program does not, so `maxRSS` is flowrun's own.
+            // flowrun then leads its own session and group, as with SETPGROUP.
+            let launcher = ([Self.setsid, "-f", binary] + arguments).map { strdup($0) } + [nil]
+            defer { for pointer in launcher { free(pointer) } }
+            var launcherPID: pid_t = 0
+            let rc = posix_spawn(&launcherPID, Self.setsid, &actions, &attributes, launcher, envp)
+            guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
+            var status: CInt = 0
+            _ = waitpid(launcherPID, &status, 0)
+            pid = try Self.adoptedChild(marker: marker)
+        } else {
+            let rc = posix_spawn(&child, binary, &actions, &attributes, argv, envp)
+            guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
+            pid = child
+        }
+    }
+
+    private static let setsid = "/usr/bin/setsid"
+
+    /// True on Linux when `setsid` is there and this process could become a subreaper.
+    private static let viaForkingLauncher: Bool = {
+        #if os(Linux)
+        return FileManager.default.isExecutableFile(atPath: setsid) && flowrun_become_child_subreaper() == 0
+        #else
+        return false
+        #endif
+    }()
+
+    /// The child of this process whose environment carries `marker` (flowrun,
+    /// adopted after its launcher exited); waits for it at most 5 s.
+    private static func adoptedChild(marker: String) throws -> pid_t {
+        let entry = Array("\(markerName)=\(marker)".utf8)
+        let deadline = ContinuousClock.now + .seconds(5)
+        repeat {
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            for thread in threads {
+                let list = (try? String(contentsOfFile: "/proc/self/task/\(thread)/children", encoding: .utf8)) ?? ""
+                for word in list.split(separator: " ") {
+                    guard let candidate = pid_t(word.trimmingCharacters(in: .whitespacesAndNewlines)),
+                          let environ = FileManager.default.contents(atPath: "/proc/\(candidate)/environ") else { continue }
+                    if environ.split(separator: 0).contains(where: { Array($0) == entry }) { return candidate }
+                }
+            }
+            usleep(500)
+        } while ContinuousClock.now < deadline
+        throw POSIXError(.ESRCH)
     }
 
     deinit {
@@ -210,9 +266,11 @@ final class Launched: @unchecked Sendable {
                 #else
                 let rss = Int(usage.ru_maxrss)
                 #endif
+                let cpu = Duration.seconds(Int64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec))
+                    + .microseconds(Int64(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec))
                 let result = low == 0
-                    ? Ending(status: (status >> 8) & 0xff, signal: nil, elapsed: elapsed, maxRSS: rss)
-                    : Ending(status: nil, signal: low, elapsed: elapsed, maxRSS: rss)
+                    ? Ending(status: (status >> 8) & 0xff, signal: nil, elapsed: elapsed, maxRSS: rss, cpuTime: cpu)
+                    : Ending(status: nil, signal: low, elapsed: elapsed, maxRSS: rss, cpuTime: cpu)
                 ending = result
                 return result
             }
