@@ -60,7 +60,9 @@ private struct Cursor {
         var end = offset + 1
         while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
-        return text.unicodeScalars.first.map { $0.value < 0x20 ? "U+\(String($0.value, radix: 16))" : text } ?? text
+        // Quoted back in a message: a control or bidi character must not reach the terminal raw.
+        return text.unicodeScalars.first.map { $0.value < 0x20 ? "U+\(String($0.value, radix: 16))" : DisplayText.escaped(text) }
+            ?? text
     }
 
     func fatal(_ message: DiagnosticMessage, at location: SourceLocation? = nil) -> TreeBuilder.Fatal {
