@@ -74,6 +74,8 @@ extension Reliability {
             Hostile("empty file", "", at: 1, 1),
             Hostile("only a comment", "# nothing here\n", at: 1),
             Hostile("a scalar document", "just text\n", at: 1, 1),
+            // Found by fuzzing: the message quoted the key with its bidi override raw.
+            Hostile("bidi override in an unknown key", "vers\u{202E}ion: 1\nstages: [[echo]]\n", at: 1, 1),
         ]
 
         private func expectRefused(
@@ -120,6 +122,9 @@ extension Reliability {
             Hostile("duplicate JSON key", "{\"stages\": [[\"echo\"]],\n \"stages\": [[\"echo\"]]}", at: 2, 2),
             Hostile("huge JSON number", "{\"stages\": [{\"name\": \"a\", \"tasks\": [{\"run\": \"x\", \"timeout\": 1e99999}]}]}", at: 1),
             Hostile("trailing garbage", "{\"stages\": []} x", at: 1),
+            // Found by fuzzing: "unexpected `\u{7F}`" quoted the DEL raw.
+            Hostile("DEL in JSON", bytes: [0x7F], at: 1, 1),
+            Hostile("bidi override in JSON", "\u{202E}", at: 1, 1),
         ])
         func refusedJSON(_ hostile: Hostile) async throws {
             let scratch = try Scratch()

@@ -185,20 +185,24 @@ final class Launched: @unchecked Sendable {
         var child: pid_t = 0
         started = .now
         if Self.viaForkingLauncher {
-            // `setsid -f` forks flowrun and exits; flowrun, orphaned, is adopted by
-            // this process (a subreaper) and reaped by `wait` below. Why the hop:
-            // a child started with posix_spawn (or fork) inherits this process's
-            // memory high-water mark into its ru_maxrss; one forked by a small
-            // freshly exec'd program does not, so `maxRSS` is flowrun's own.
-            // flowrun then leads its own session and group, as with SETPGROUP.
-            let launcher = ([Self.setsid, "-f", binary] + arguments).map { strdup($0) } + [nil]
+            // `setsid -f` forks and exits; its child (a shell that writes its pid
+            // to a file and execs flowrun), orphaned, is adopted by this process
+            // (a subreaper) and reaped by `wait` below. Why the hop: a child
+            // started with posix_spawn (or fork) inherits this process's memory
+            // high-water mark into its ru_maxrss; one forked by a small, freshly
+            // exec'd program does not, so `maxRSS` is flowrun's own. flowrun then
+            // leads its own session and group, as with SETPGROUP.
+            let pidFile = scratch.file("\(tag).pid")
+            let script = "echo $$ > \"$0.tmp\" && mv \"$0.tmp\" \"$0\" && exec \"$@\""
+            let launcher = ([Self.setsid, "-f", "/bin/sh", "-c", script, pidFile, binary] + arguments).map { strdup($0) }
+                + [nil]
             defer { for pointer in launcher { free(pointer) } }
             var launcherPID: pid_t = 0
             let rc = posix_spawn(&launcherPID, Self.setsid, &actions, &attributes, launcher, envp)
             guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
             var status: CInt = 0
             _ = waitpid(launcherPID, &status, 0)
-            pid = try Self.adoptedChild(marker: marker)
+            pid = try Self.readPID(pidFile)
         } else {
             let rc = posix_spawn(&child, binary, &actions, &attributes, argv, envp)
             guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
@@ -217,22 +221,16 @@ final class Launched: @unchecked Sendable {
         #endif
     }()
 
-    /// The child of this process whose environment carries `marker` (flowrun,
-    /// adopted after its launcher exited); waits for it at most 5 s.
-    private static func adoptedChild(marker: String) throws -> pid_t {
-        let entry = Array("\(markerName)=\(marker)".utf8)
+    /// The pid the launcher's shell wrote (renamed into place, so never half
+    /// written); waits for it at most 5 s.
+    private static func readPID(_ file: String) throws -> pid_t {
         let deadline = ContinuousClock.now + .seconds(5)
         repeat {
-            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-            for thread in threads {
-                let list = (try? String(contentsOfFile: "/proc/self/task/\(thread)/children", encoding: .utf8)) ?? ""
-                for word in list.split(separator: " ") {
-                    guard let candidate = pid_t(word.trimmingCharacters(in: .whitespacesAndNewlines)),
-                          let environ = FileManager.default.contents(atPath: "/proc/\(candidate)/environ") else { continue }
-                    if environ.split(separator: 0).contains(where: { Array($0) == entry }) { return candidate }
-                }
+            if let text = try? String(contentsOfFile: file, encoding: .utf8),
+               let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return pid
             }
-            usleep(500)
+            usleep(200)
         } while ContinuousClock.now < deadline
         throw POSIXError(.ESRCH)
     }
