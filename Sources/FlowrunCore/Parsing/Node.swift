@@ -61,10 +61,15 @@ public struct Scalar: Sendable {
 
     public var text: String
     public var style: Style
+    /// True when the scalar's source runs over several lines (a block scalar,
+    /// or a folded plain or quoted one): then a column within `text` is not a
+    /// column on the scalar's first line.
+    public var spansLines: Bool
 
-    public init(_ text: String, style: Style) {
+    public init(_ text: String, style: Style, spansLines: Bool = false) {
         self.text = text
         self.style = style
+        self.spansLines = spansLines
     }
 
     public var isPlain: Bool { style == .plain }

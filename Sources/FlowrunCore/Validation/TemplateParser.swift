@@ -6,15 +6,16 @@ struct TemplateParser {
     var stageNames: Set<String>
 
     /// Parses `text`, whose first character is at `start`. Locations of
-    /// expressions are exact on single-line text and fall back to `start` otherwise.
-    func parse(_ text: String, start: SourceLocation) -> (Template, [Diagnostic]) {
+    /// expressions are exact on single-line text written on one line
+    /// (`exactColumns`) and fall back to `start` otherwise.
+    func parse(_ text: String, start: SourceLocation, exactColumns: Bool = true) -> (Template, [Diagnostic]) {
         // Most values hold no expression: skip the scalar-by-scalar walk.
         if !text.utf8.contains(UInt8(ascii: "{")) { return (Template(literal: text), []) }
         var parts: [Template.Part] = []
         var diagnostics: [Diagnostic] = []
         var literal = ""
         let scalars = Array(text.unicodeScalars)
-        let singleLine = !scalars.contains("\n") && !scalars.contains("\r")
+        let singleLine = exactColumns && !scalars.contains("\n") && !scalars.contains("\r")
         func location(_ index: Int) -> SourceLocation {
             singleLine ? SourceLocation(line: start.line, column: start.column + index) : start
         }

@@ -363,8 +363,14 @@ private struct Walk {
 
     mutating func template(_ text: String, node: Node, scope: TemplateScope) -> Template {
         var start = node.location
-        if case .scalar(let scalar) = node.value, scalar.style == .quoted { start.column += 1 }
-        let (template, problems) = templateParser.parse(text, start: start)
+        var exactColumns = true
+        if case .scalar(let scalar) = node.value {
+            if scalar.style == .quoted { start.column += 1 }
+            // Folded onto one line (`>-`, or a plain/quoted scalar over several
+            // lines): columns in the text are not columns in the file.
+            exactColumns = !scalar.spansLines
+        }
+        let (template, problems) = templateParser.parse(text, start: start, exactColumns: exactColumns)
         diagnostics.append(contentsOf: problems)
         for part in template.parts {
             guard case .expression(let expression, let location) = part else { continue }
