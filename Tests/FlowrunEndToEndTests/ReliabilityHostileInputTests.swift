@@ -76,6 +76,9 @@ extension Reliability {
             Hostile("a scalar document", "just text\n", at: 1, 1),
             // Found by fuzzing: the message quoted the key with its bidi override raw.
             Hostile("bidi override in an unknown key", "vers\u{202E}ion: 1\nstages: [[echo]]\n", at: 1, 1),
+            // Found by fuzzing: the error's column was counted in the folded text, past the line's end.
+            Hostile("bad template in a folded scalar",
+                    "stages:\n  - name: a\n    tasks:\n      - run: >-\n          echo\n          ${{ nope }\n", at: 4),
         ]
 
         private func expectRefused(
