@@ -11,19 +11,25 @@ import Synchronization
 /// is still found, ended and reaped instead of outliving the run.
 ///
 /// With `PR_SET_CHILD_SUBREAPER`, an orphan is re-parented to flowrun instead
-/// of init. Such an *adopted* child is told apart from a task's shell (which
-/// Subprocess waits for and reaps) by the process group registry: a child of
-/// flowrun that leads no registered group is adopted. That is only decided
-/// while no spawn is in flight (`ProcessGroupRegistry.withSettledLeaders`),
-/// and flowrun reaps nothing but adopted pids, never `waitpid(-1)`.
+/// of init. Such an *adopted* child must be told apart from a task's shell,
+/// which Subprocess waits for and reaps, and flowrun never calls
+/// `waitpid(-1)`. A child is known to be adopted when
+/// - it carries the `FLOWRUN_*` variables of the attempt being swept (a
+///   shell of another task carries other ones, and a shell of this task
+///   leads a registered group), or
+/// - it leads no registered group while no spawn is in flight
+///   (`ProcessGroupRegistry.withLeaders`, "settled").
+/// Only pids known to be adopted are killed by a sweep of all, or reaped.
 ///
-/// Which task an adopted process came from: its environment still carries the
-/// task's `FLOWRUN_*` variables. A process that scrubbed them is ended with
-/// everything else at the end of the run (`endAll`).
+/// A process that scrubbed its environment is ended with everything else at
+/// the end of the run (`endAll`).
 public final class ChildSubreaper: Sendable {
     private static let current = Mutex<ChildSubreaper?>(nil)
 
     let registry: ProcessGroupRegistry
+    /// Adopted pids not reaped yet. Only this type reaps them, so none can be
+    /// reused by another process while it is in this set.
+    private let adopted = Mutex<Set<pid_t>>([])
 
     private init(registry: ProcessGroupRegistry) {
         self.registry = registry
@@ -66,9 +72,10 @@ public final class ChildSubreaper: Sendable {
     struct Sweep {
         /// Live adopted processes that were sent SIGKILL.
         var ended = 0
-        /// Adopted children not reaped yet (alive, or dying).
+        /// Adopted children not reaped yet (alive, or dying), as far as known.
         var remaining = 0
-        /// False when a spawn was in flight and nothing could be decided.
+        /// False when a spawn was in flight: children that carried no
+        /// identity could not be classified, and were left for a later sweep.
         var settled = true
     }
 
@@ -76,33 +83,46 @@ public final class ChildSubreaper: Sendable {
     /// too, unless it is a task's group) and reaps adopted zombies. Never blocks.
     func sweep(_ scope: Scope) -> Sweep {
         #if os(Linux)
-        let snapshot = registry.withSettledLeaders { leaders in
-            (adopted: ProcFS.children(of: getpid()).filter { !leaders.contains($0) }, leaders: leaders)
-        }
-        guard let (adopted, leaders) = snapshot else { return Sweep(settled: false) }
-        // From here on no lock is needed: an adopted pid is reaped by nobody
-        // but this type, so it cannot be reused before `reap` below.
-        var sweep = Sweep()
         let ownGroup = getpgrp()
-        for pid in adopted {
+        let (children, leaders, settled) = registry.withLeaders { leaders, settled in
+            (ProcFS.children(of: getpid()), leaders, settled)
+        }
+        var sweep = Sweep(settled: settled)
+        var known = Set<pid_t>()
+        for pid in children where !leaders.contains(pid) {
+            // A child that is no task shell's: adopted, if that can be told (see the type's comment).
             guard let stat = ProcFS.stat(of: pid) else { continue }
-            if stat.state == UInt8(ascii: "Z") { continue }
+            let zombie = stat.state == UInt8(ascii: "Z")
+            var end = false
             switch scope {
             case .none:
-                continue
-            case .attempt(let identity, let group):
-                if stat.group == group || identity.isEmpty { continue }
-                guard ProcFS.environment(of: pid, containsAll: identity) else { continue }
-            case .all:
                 break
+            case .attempt(let identity, let group):
+                if !zombie, !identity.isEmpty, ProcFS.environment(of: pid, containsAll: identity) {
+                    known.insert(pid)
+                    end = stat.group != group
+                }
+            case .all:
+                end = settled && !zombie
             }
+            if settled { known.insert(pid) }
+            guard end else { continue }
             if stat.group > 1, stat.group != ownGroup, !leaders.contains(stat.group) {
                 _ = kill(-stat.group, SIGKILL)
             }
             _ = kill(pid, SIGKILL)
             sweep.ended += 1
         }
-        for pid in adopted where !Self.reap(pid) { sweep.remaining += 1 }
+        let pending = adopted.withLock { set -> Set<pid_t> in
+            set.formUnion(known)
+            return set
+        }
+        var reaped = Set<pid_t>()
+        for pid in pending where Self.reap(pid) { reaped.insert(pid) }
+        sweep.remaining = adopted.withLock { set -> Int in
+            set.subtract(reaped)
+            return set.count
+        }
         return sweep
         #else
         return Sweep()

@@ -59,21 +59,21 @@ public final class ProcessGroupRegistry: Sendable {
         for group in groups { group.kill() }
     }
 
-    /// Calls `body` with the leader pids of all registered groups, while no
-    /// group can be registered or unregistered; returns nil without calling
-    /// it when a registered group has no leader yet (a spawn is in flight,
-    /// so a child of flowrun may exist whose pid nobody knows yet).
+    /// Calls `body` with the leader pids of the registered groups that have
+    /// one, and whether every registered group has one ("settled": no spawn
+    /// is in flight, so every child of flowrun that leads no group here is an
+    /// adopted orphan). No group can be registered or unregistered meanwhile.
     ///
     /// `ChildSubreaper` uses this to tell task shells, which Subprocess
     /// reaps, from adopted orphans, which it reaps itself.
-    func withSettledLeaders<T>(_ body: (Set<pid_t>) -> T) -> T? {
+    func withLeaders<T>(_ body: (_ leaders: Set<pid_t>, _ settled: Bool) -> T) -> T {
         state.withLock { state in
             var leaders = Set<pid_t>()
+            var settled = true
             for group in state.groups.values {
-                guard let leader = group.leader else { return nil }
-                leaders.insert(leader)
+                if let leader = group.leader { leaders.insert(leader) } else { settled = false }
             }
-            return body(leaders)
+            return body(leaders, settled)
         }
     }
 
