@@ -193,6 +193,31 @@ extension Reliability {
             #expect(scrubbed.isEmpty, "\(scrubbed)")
         }
 
+        @Test("7: escapees are ended at their task's end also while other tasks are being spawned")
+        func escapeAmidSpawns() async throws {
+            let scratch = try Scratch()
+            var text = "stages:\n  - name: s\n    tasks:\n"
+            for index in 0..<40 {
+                text += "      - \"true\"\n"
+                if index % 8 == 0 {
+                    text += "      - name: escaper\(index)\n        run: setsid sleep 100 & sleep 0.1; echo started\n"
+                }
+            }
+            let file = try scratch.write("w.yaml", text)
+            let run = try Launched(["run", file, "--jobs", "8", "--output", "quiet", "--format", "json"], in: scratch)
+            let ending = try #require(await run.wait())
+            #expect(ending.status == 0, "\(ending)")
+            let report = try #require(JSONRun(run.stdout))
+            let escapers = report.tasks.filter { ($0["name"] as? String)?.hasPrefix("escaper") == true }
+            #expect(escapers.count == 5)
+            for task in escapers {
+                #expect(task["escapedDescendant"] as? Bool == true, "\(task)")
+                // Ended with the task, not after the 1 s limit on draining its pipes.
+                #expect((task["duration"] as? Double ?? 9) < 0.8, "\(task)")
+            }
+            await expectNoLeftovers(run)
+        }
+
         // MARK: 8
 
         @Test("8: tasks start with an empty signal mask and no ignored signals")
