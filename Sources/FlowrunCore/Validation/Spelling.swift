@@ -1,6 +1,7 @@
 /// Finds the closest known word to a misspelled one, for "did you mean" hints.
 enum Spelling {
-    /// The candidate nearest to `word` by edit distance, if near enough to be a likely typo.
+    /// The candidate nearest to `word` by edit distance, if near enough to be a
+    /// likely typo; among equally near ones the smallest, whatever the order given.
     static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         let target = Array(word.lowercased().unicodeScalars)
         guard target.count <= 64 else { return nil }
@@ -10,7 +11,11 @@ enum Spelling {
             let other = Array(candidate.lowercased().unicodeScalars)
             guard abs(other.count - target.count) <= threshold else { continue }
             let d = distance(target, other)
-            if d <= threshold, d < (best?.distance ?? .max) { best = (candidate, d) }
+            guard d <= threshold else { continue }
+            // Ties go to the smaller word: candidates may come from a dictionary,
+            // whose order changes from run to run, and the hint must not.
+            if let current = best, d > current.distance || (d == current.distance && candidate >= current.word) { continue }
+            best = (candidate, d)
         }
         return best?.word
     }
