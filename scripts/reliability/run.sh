@@ -9,6 +9,7 @@
 #
 # Usage: scripts/reliability/run.sh [--budget SECONDS]   (default 300)
 # Env:   FLOWRUN  the binary (default: .build/release/flowrun, else .build/debug/flowrun)
+#        RELIABILITY_CASES  which cases, e.g. "16 17" (default: all)
 # Prints a pass/fail table; exits 1 if a case failed or the budget ran out.
 # Linux only (reads /proc); elsewhere it says so and exits 0.
 set -uo pipefail
@@ -210,7 +211,7 @@ stages:
       - run: sh -c 'sleep 100 & sleep 100 & wait'
       - run: sh -c 'sleep 100 & sleep 100 & wait'
 EOF
-    local orphans=0 hung=0 odd=0 rounds=0 round m pid status left
+    local orphans=0 hung=0 odd=0 rounds=0 round m pid status left statuses="" hangs=""
     for round in $(seq 1 200); do
         [ "$(remaining)" -le 5 ] && break
         m="$(marker)"
@@ -220,15 +221,28 @@ EOF
         kill -INT $pid
         local waited=0
         while kill -0 $pid 2>/dev/null && [ $waited -lt 100 ]; do sleep 0.05; waited=$((waited + 1)); done
-        if kill -0 $pid 2>/dev/null; then hung=$((hung + 1)); kill -KILL -$pid 2>/dev/null; fi
+        if kill -0 $pid 2>/dev/null; then
+            hung=$((hung + 1))
+            # Keep what is needed to understand a hang: signal state, threads, children.
+            local dump="${TMPDIR:-/tmp}/flowrun-reliability-hang-$pid.txt"
+            {
+                echo "round $round, SIGINT after a random delay; still running 5 s later"
+                grep -E '^(State|Sig|Shd)' /proc/$pid/status
+                for t in /proc/$pid/task/*; do echo "$t $(cat $t/comm) $(cat $t/wchan) $(grep SigBlk $t/status)"; done
+                cat /proc/$pid/task/*/children; echo
+                ls -l /proc/$pid/fd
+            } > "$dump" 2>&1
+            hangs="$hangs $dump"
+            kill -KILL -$pid 2>/dev/null
+        fi
         wait $pid 2>/dev/null; status=$?
         # 130: handled; 130 also when SIGINT came before the trap (default action: killed by SIGINT).
-        [ $status -ne 130 ] && odd=$((odd + 1))
+        if [ $status -ne 130 ]; then odd=$((odd + 1)); statuses="$statuses $status"; fi
         left="$(await_no_leftovers "$m" 2)"
         if [ -n "$left" ]; then orphans=$((orphans + 1)); kill -KILL $left 2>/dev/null; fi
         rounds=$((rounds + 1))
     done
-    local detail="$rounds rounds, $orphans with orphans, $hung hung, $odd not exit 130"
+    local detail="$rounds rounds, $orphans with orphans, $hung hung, $odd not exit 130${statuses:+ (got:$(echo $statuses | tr ' ' '\n' | sort | uniq -c | tr -s ' \n' ' '))}${hangs:+; hang state in$hangs}"
     if [ $rounds -eq 200 ] && [ $orphans -eq 0 ] && [ $hung -eq 0 ] && [ $odd -eq 0 ]; then
         record 17 pass "$detail"
     else
@@ -236,7 +250,8 @@ EOF
     fi
 }
 
-for case in case_12a case_12b case_12c case_16 case_17; do
+for case in ${RELIABILITY_CASES:-12a 12b 12c 16 17}; do
+    case="case_$case"
     if [ "$(remaining)" -le 0 ]; then record "${case#case_}" FAIL "time budget of ${budget}s used up"; continue; fi
     "$case"
 done
