@@ -61,15 +61,16 @@ public struct Scalar: Sendable {
 
     public var text: String
     public var style: Style
-    /// True when the scalar's source runs over several lines (a block scalar,
-    /// or a folded plain or quoted one): then a column within `text` is not a
-    /// column on the scalar's first line.
-    public var spansLines: Bool
+    /// True when `text` is written where the node is, on one line: the
+    /// character at offset i sits at the node's column + i (escapes aside).
+    /// False for a block scalar, a plain or quoted one folded over several
+    /// lines, and a copy made by an alias (the text is at the anchor).
+    public var textMapsToColumns: Bool
 
-    public init(_ text: String, style: Style, spansLines: Bool = false) {
+    public init(_ text: String, style: Style, textMapsToColumns: Bool = true) {
         self.text = text
         self.style = style
-        self.spansLines = spansLines
+        self.textMapsToColumns = textMapsToColumns
     }
 
     public var isPlain: Bool { style == .plain }

@@ -75,6 +75,11 @@ struct TreeBuilder {
         }
         var node = target.node
         node.location = location
+        // The copy stands at the alias; its text is still at the anchor.
+        if case .scalar(var scalar) = node.value {
+            scalar.textMapsToColumns = false
+            node.value = .scalar(scalar)
+        }
         try complete(node, size: target.size, anchor: nil)
     }
 

@@ -59,9 +59,10 @@ public struct YAMLReader: Sendable {
                     case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: .block
                     default: .quoted
                     }
-                    let spansLines = event.end_mark.line != event.start_mark.line
+                    let oneLine = event.end_mark.line == event.start_mark.line
                     try builder.scalar(
-                        Scalar(text, style: style, spansLines: spansLines), at: location, anchor: optionalString(data.anchor))
+                        Scalar(text, style: style, textMapsToColumns: oneLine), at: location,
+                        anchor: optionalString(data.anchor))
                 case YAML_SEQUENCE_START_EVENT:
                     let data = event.data.sequence_start
                     try rejectTag(data.tag, at: location)

@@ -366,9 +366,9 @@ private struct Walk {
         var exactColumns = true
         if case .scalar(let scalar) = node.value {
             if scalar.style == .quoted { start.column += 1 }
-            // Folded onto one line (`>-`, or a plain/quoted scalar over several
-            // lines): columns in the text are not columns in the file.
-            exactColumns = !scalar.spansLines
+            // Folded onto one line (`>-`, a plain/quoted scalar over several
+            // lines) or copied by an alias: columns in the text are not columns here.
+            exactColumns = scalar.textMapsToColumns
         }
         let (template, problems) = templateParser.parse(text, start: start, exactColumns: exactColumns)
         diagnostics.append(contentsOf: problems)
