@@ -24,10 +24,14 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // prctl(PR_SET_CHILD_SUBREAPER) for ChildSubreaper: prctl is variadic,
+        // so Swift needs a one-line C wrapper.
+        .target(name: "CFlowrunShims"),
         .target(
             name: "FlowrunCore",
             dependencies: [
                 "CYAML",
+                "CFlowrunShims",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
@@ -45,7 +49,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FlowrunEndToEndTests",
-            dependencies: ["FlowrunCore"]
+            // CFlowrunShims: the reliability tests make themselves a subreaper (see Launched).
+            dependencies: ["FlowrunCore", "CFlowrunShims"]
         ),
     ],
     swiftLanguageModes: [.v6]

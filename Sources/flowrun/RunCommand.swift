@@ -81,6 +81,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         _ = ProcessHygiene.raiseOpenFileLimit()
+        ProcessHygiene.resetInheritedSignalDispositions()
 
         let stdout = FileDescriptorSink.standardOutput
         let stderr = FileDescriptorSink.standardError
@@ -115,9 +116,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         // Installed before the run starts, so no signal can fall between the two.
         let trap = InterruptTrap { _ in control.cancel() }
+        // Linux: orphans of tasks (setsid, double fork) are re-parented to flowrun, not init,
+        // so they are ended at their task's end, and whatever is left at the run's end.
+        let subreaper = ChildSubreaper.enable()
         let executor = Executor()
         let result = await control.run { await executor.run(plan, sink: sink) }
         ticker?.cancel()
+        await subreaper?.endAll()
         let status = trap.exitStatus ?? result.exitStatus
         if format == .json {
             stdout.write(JSONReport.render(plan: plan, run: result, exitStatus: status))

@@ -32,6 +32,10 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     private func header(path: String, location: SourceLocation?, severity: String, message: String) -> String {
+        // Messages quote the file's own text (keys, names, characters): escape
+        // it here, the one place all of them pass, so none reaches the terminal raw.
+        let path = DisplayText.escaped(path, limit: 4096)
+        let message = DisplayText.escaped(message, limit: 4096)
         let place = location.map { "\(path):\($0.line):\($0.column)" } ?? path
         let label: String
         if colored {
@@ -71,11 +75,11 @@ public struct DiagnosticRenderer: Sendable {
 
     /// GitHub Actions workflow command: `::error file=F,line=L,col=C::MESSAGE`.
     public func github(_ diagnostic: Diagnostic, path: String) -> String {
-        var properties = "file=\(escapeProperty(path))"
+        var properties = "file=\(escapeProperty(DisplayText.escaped(path, limit: 4096)))"
         if let location = diagnostic.location {
             properties += ",line=\(location.line),col=\(location.column)"
         }
-        return "::\(diagnostic.severity.rawValue) \(properties)::\(escapeData(diagnostic.message.text))\n"
+        return "::\(diagnostic.severity.rawValue) \(properties)::\(escapeData(DisplayText.escaped(diagnostic.message.text, limit: 4096)))\n"
     }
 
     /// All diagnostics of several files as one JSON array.

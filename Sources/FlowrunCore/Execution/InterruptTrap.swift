@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CFlowrunShims
 import Dispatch
 import Synchronization
 
@@ -14,12 +15,13 @@ import Synchronization
 /// live process group gets SIGKILL at once. SIGPIPE is ignored so that a
 /// closed stdout shows up as a failed write (`FileDescriptorSink.isBroken`).
 ///
-/// The signals are received on Dispatch sources, not in a signal handler,
-/// so the callback may do anything.
+/// A C handler only writes the signal's number to a pipe (see
+/// `flowrun_forward_signals` for why not Dispatch signal sources); the pipe
+/// is read on a Dispatch source, so the callback may do anything.
 public final class InterruptTrap: @unchecked Sendable {
-    // @unchecked: `sources` is written only in `init`; the rest is behind the Mutex.
+    // @unchecked: `source` is written only in `init`; the rest is behind the Mutex.
     private let first = Mutex<Int32?>(nil)
-    private var sources: [any DispatchSourceSignal] = []
+    private var source: (any DispatchSourceRead)?
     private let queue = DispatchQueue(label: "flowrun.signals")
 
     /// Installs the trap. Keep the value alive for as long as the run lasts.
@@ -28,15 +30,31 @@ public final class InterruptTrap: @unchecked Sendable {
         onInterrupt: @escaping @Sendable (Int32) -> Void
     ) {
         signal(SIGPIPE, SIG_IGN)
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [weak self] in
-                self?.handle(number, registry: registry, onInterrupt: onInterrupt)
-            }
-            source.activate()
-            sources.append(source)
+        var fds: [CInt] = [-1, -1]
+        guard pipe(&fds) == 0 else {
+            // Without a pipe the signals keep their default action: flowrun
+            // dies, and the tasks (own sessions) would be left. Not expected.
+            return
         }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        }
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        let source = DispatchSource.makeReadSource(fileDescriptor: readEnd, queue: queue)
+        source.setEventHandler { [weak self] in
+            var bytes = [UInt8](repeating: 0, count: 64)
+            while true {
+                let count = read(readEnd, &bytes, bytes.count)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                for byte in bytes[0..<count] { self?.handle(Int32(byte), registry: registry, onInterrupt: onInterrupt) }
+            }
+        }
+        source.activate()
+        self.source = source
+        let numbers: [CInt] = [SIGINT, SIGTERM, SIGHUP]
+        _ = flowrun_forward_signals(numbers, CInt(numbers.count), writeEnd)
     }
 
     private func handle(

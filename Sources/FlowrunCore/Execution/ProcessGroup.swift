@@ -29,6 +29,12 @@ public final class ProcessGroup: Sendable {
     /// The group id once the process exists, until it is released.
     public var id: pid_t? { state.withLock { $0.released ? nil : $0.pgid } }
 
+    /// The pid of the group's leader (the task's shell) once spawned, also
+    /// after release: the runner unregisters the group only once the shell
+    /// is reaped, so until then this pid is a child of flowrun that belongs
+    /// to Subprocess and must not be reaped by anyone else.
+    var leader: pid_t? { state.withLock { $0.pgid } }
+
     /// True once `terminate` or `kill` was requested.
     public var isEnding: Bool { state.withLock { $0.killDeadline != nil || $0.killed } }
 

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// Every live task process group of this flowrun process, so that a signal
@@ -52,6 +57,24 @@ public final class ProcessGroupRegistry: Sendable {
             return Array(state.groups.values)
         }
         for group in groups { group.kill() }
+    }
+
+    /// Calls `body` with the leader pids of the registered groups that have
+    /// one, and whether every registered group has one ("settled": no spawn
+    /// is in flight, so every child of flowrun that leads no group here is an
+    /// adopted orphan). No group can be registered or unregistered meanwhile.
+    ///
+    /// `ChildSubreaper` uses this to tell task shells, which Subprocess
+    /// reaps, from adopted orphans, which it reaps itself.
+    func withLeaders<T>(_ body: (_ leaders: Set<pid_t>, _ settled: Bool) -> T) -> T {
+        state.withLock { state in
+            var leaders = Set<pid_t>()
+            var settled = true
+            for group in state.groups.values {
+                if let leader = group.leader { leaders.insert(leader) } else { settled = false }
+            }
+            return body(leaders, settled)
+        }
     }
 
     /// How many groups are registered (attempts between spawn and reaping).

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CFlowrunShims
 
 /// Process-wide settings the CLI applies once at start.
 public enum ProcessHygiene {
@@ -28,5 +29,13 @@ public enum ProcessHygiene {
             if setrlimit(resource, &raised) == 0 { return UInt64(wanted) }
         }
         return UInt64(limit.rlim_cur)
+    }
+
+    /// Un-ignores the signals a parent may have left ignored that flowrun's
+    /// spawn cannot reset in the child (glibc's reserved 32 and 33), so that
+    /// tasks start with no ignored signal. Returns how many were reset.
+    @discardableResult
+    public static func resetInheritedSignalDispositions() -> Int {
+        Int(flowrun_default_reserved_signals())
     }
 }

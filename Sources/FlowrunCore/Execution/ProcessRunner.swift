@@ -106,7 +106,12 @@ public struct ProcessRunner: ProcessRunning {
         // the shell only). flowrun ends the whole group with a grace period
         // instead, so the spawn runs in an unstructured task that does not
         // inherit cancellation, and cancellation is forwarded to `group`.
-        let attempt = Task { () -> ProcessOutcome.Termination in
+        // Processes that left the group (setsid, double fork) are adopted by
+        // flowrun when their parent exits (see `ChildSubreaper`); they still
+        // carry the task's FLOWRUN_* variables, which is how they are found.
+        let subreaper = ChildSubreaper.active(for: registry)
+        let identity = request.environment.filter { $0.name.hasPrefix("FLOWRUN_") }.map { "\($0.name)=\($0.value)" }
+        let attempt = Task { () -> (ProcessOutcome.Termination, ChildSubreaper.Sweep?) in
             do {
                 let result = try await Subprocess.run(
                     configuration,
@@ -121,23 +126,31 @@ public struct ProcessRunner: ProcessRunning {
                         for reader in readers { _ = await reader.waitForEnd(atMost: max(remaining, .zero)) }
                     }
                     group.release()
+                    let pgid = execution.processIdentifier.value
+                    return subreaper?.sweep(.attempt(identity: identity, group: pgid))
                 }
                 switch result.terminationStatus {
-                case .exited(let code): return .exited(code)
-                case .signaled(let signal): return .signaled(signal)
+                case .exited(let code): return (.exited(code), result.closureResult)
+                case .signaled(let signal): return (.signaled(signal), result.closureResult)
                 }
             } catch {
                 for reader in readers { reader.close() }
-                return .failedToStart(reason: Self.describe(error, program: program, directory: request.workingDirectory))
+                return (.failedToStart(reason: Self.describe(error, program: program, directory: request.workingDirectory)), nil)
             }
         }
-        let termination = await withTaskCancellationHandler {
+        let (termination, sweep) = await withTaskCancellationHandler {
             await attempt.value
         } onCancel: {
             group.terminate(grace: request.killGrace)
         }
         var clean = true
-        for reader in readers where !(await reader.waitForEnd(forcingAfter: drainLimit)) { clean = false }
+        // One deadline for both pipes, so an escaped holder of both costs drainLimit once.
+        let drainDeadline = ContinuousClock.now + drainLimit
+        for reader in readers where !(await reader.waitForEnd(forcingAfter: max(drainDeadline - .now, .zero))) {
+            clean = false
+        }
+        // Reap the adopted members of this group that were still dying at the first sweep.
+        if let sweep, sweep.remaining > 0 { _ = subreaper?.sweep(.none) }
 
         let (stdoutBytes, stdoutTruncated) = outReader.captured
         let (stderrBytes, _) = errReader.captured
@@ -147,7 +160,7 @@ public struct ProcessRunner: ProcessRunning {
             stderr: request.mask.apply(String(decoding: stderrBytes, as: UTF8.self)),
             stdoutTruncated: stdoutTruncated,
             stderrTail: errReader.tail,
-            escapedDescendant: !clean
+            escapedDescendant: !clean || (sweep?.ended ?? 0) > 0
         )
     }
 

@@ -60,7 +60,8 @@ private struct Cursor {
         var end = offset + 1
         while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
-        return text.unicodeScalars.first.map { $0.value < 0x20 ? codePoint($0.value) : text } ?? text
+        // Quoted back in a message: a control or bidi character must not reach the terminal raw.
+        return text.unicodeScalars.first.map { $0.value < 0x20 ? codePoint($0.value) : DisplayText.escaped(text) } ?? text
     }
 
     /// What was found where `expected` should be; names the usual non-JSON habits.

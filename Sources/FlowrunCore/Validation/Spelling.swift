@@ -1,6 +1,7 @@
 /// Finds the closest known word to a misspelled one, for "did you mean" hints.
 enum Spelling {
-    /// The candidate nearest to `word` by edit distance, if near enough to be a likely typo.
+    /// The candidate nearest to `word` by edit distance, if near enough to be a
+    /// likely typo; among equally near ones the smallest, whatever the order given.
     static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         let target = Array(word.lowercased().unicodeScalars)
         guard target.count <= 64 else { return nil }
@@ -12,8 +13,11 @@ enum Spelling {
             let d = distance(target, other)
             // A suggestion must keep something of the word: `x` is one edit
             // from every one-letter name, and `1` is no hint for it.
-            guard d < target.count, d < other.count else { continue }
-            if d <= threshold, d < (best?.distance ?? .max) { best = (candidate, d) }
+            guard d <= threshold, d < target.count, d < other.count else { continue }
+            // Ties go to the smaller word: candidates may come from a dictionary,
+            // whose order changes from run to run, and the hint must not.
+            if let current = best, d > current.distance || (d == current.distance && candidate >= current.word) { continue }
+            best = (candidate, d)
         }
         return best?.word
     }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target over flowrun's loader + validator + planner and
+# runs it. Usage:
+#   fuzz/run.sh [SECONDS] [extra libFuzzer flags...]     (default 60 s)
+# Env: FUZZ_OUT (default fuzz-out/) holds the build, the working corpus and
+# any crash-* / leak-* / timeout-* files; EXTRA_SEEDS: more seed folders.
+# Exit status: 0 when libFuzzer found nothing, non-zero otherwise.
+# Findings, once fixed, go to fuzz/corpus-regressions/ (replayed first on
+# every run, so a regression fails at once).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"; shift || true
+out="${FUZZ_OUT:-fuzz-out}"
+mkdir -p "$out/corpus" "$out/seeds" "$out/artifacts"
+
+sources=()
+for folder in Parsing Validation Diagnostics Planning; do
+    for file in Sources/FlowrunCore/$folder/*.swift; do sources+=("$file"); done
+done
+# The plan renderer and what it uses (JSONText also serves DiagnosticRenderer.json).
+sources+=(Sources/FlowrunCore/Reporting/{JSONText,PlanRenderer,DurationFormat}.swift)
+sources+=(Sources/FlowrunCore/Execution/{SecretMask,WallTime}.swift)
+binary="$out/flowrun-fuzz"
+newest=$(ls -t fuzz/main.swift "${sources[@]}" | head -1)
+if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
+    echo "fuzz: building $binary"
+    include=$(pkg-config --cflags-only-I yaml-0.1 2>/dev/null || true)
+    libs=$(pkg-config --libs-only-L yaml-0.1 2>/dev/null || true)
+    swiftc -parse-as-library -module-name FlowrunFuzz -swift-version 6 \
+        -sanitize=fuzzer,address -O -g \
+        -I Sources/CYAML -Xcc -fmodule-map-file=Sources/CYAML/module.modulemap \
+        ${include:+-Xcc $include} $libs -lyaml \
+        fuzz/main.swift "${sources[@]}" -o "$binary" 2>&1 |
+        { grep -v 'Cannot export local symbol' || true; } >&2
+fi
+
+# Seeds: every example and fixture workflow, once as YAML ('Y') and once
+# through the reader its extension implies (JSON files with 'J').
+seed() { # file
+    local name; name=$(printf '%s' "$1" | tr '/' '_')
+    case "$1" in
+        *.json) { printf 'J'; cat "$1"; } > "$out/seeds/$name" ;;
+        *)      { printf 'Y'; cat "$1"; } > "$out/seeds/$name" ;;
+    esac
+}
+while IFS= read -r -d '' file; do seed "$file"; done < <(
+    find workflows Tests/FlowrunCoreTests/Fixtures ${EXTRA_SEEDS:-} -type f \
+        \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -size -64k -print0 2>/dev/null)
+
+# Regressions first: each must run clean.
+if compgen -G "fuzz/corpus-regressions/*" > /dev/null; then
+    "$binary" -runs=0 fuzz/corpus-regressions/* 2>&1 | tail -n 2
+fi
+
+exec "$binary" "$out/corpus" "$out/seeds" fuzz/corpus-regressions \
+    -dict=fuzz/workflow.dict -max_len=8192 -timeout=5 -rss_limit_mb=2048 \
+    -max_total_time="$seconds" -print_final_stats=1 \
+    -artifact_prefix="$out/artifacts/" "$@"
