@@ -30,7 +30,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let loader = WorkflowLoader(limits: limits)
     let outcome = loader.load(source, format: format)
 
-    let lineCount = source.lineStarts().count
+    let lineCount = source.location(ofByte: source.bytes.count).line
     let renderer = DiagnosticRenderer(colored: false)
     for diagnostic in outcome.diagnostics {
         if let location = diagnostic.location {
