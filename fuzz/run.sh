@@ -7,8 +7,13 @@
 # Exit status: 0 when libFuzzer found nothing, non-zero otherwise.
 # Findings, once fixed, go to fuzz/corpus-regressions/ (replayed first on
 # every run, so a regression fails at once).
+#   fuzz/run.sh replay    runs every seed and regression once: deterministic,
+#                         what CI runs (a random find must not block a landing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A crash is libFuzzer's to report; Swift's backtracer would outlive the
+# fuzzer as an orphan holding the output pipe open.
+export SWIFT_BACKTRACE=enable=no
 seconds="${1:-60}"; shift || true
 out="${FUZZ_OUT:-fuzz-out}"
 mkdir -p "$out/corpus" "$out/seeds" "$out/artifacts"
@@ -50,6 +55,10 @@ while IFS= read -r -d '' file; do seed "$file"; done < <(
 # Regressions first: each must run clean.
 if compgen -G "fuzz/corpus-regressions/*" > /dev/null; then
     "$binary" -runs=0 fuzz/corpus-regressions/* 2>&1 | tail -n 2
+fi
+
+if [ "$seconds" = replay ]; then
+    exec "$binary" -runs=0 "$out/seeds" fuzz/corpus-regressions
 fi
 
 exec "$binary" "$out/corpus" "$out/seeds" fuzz/corpus-regressions \

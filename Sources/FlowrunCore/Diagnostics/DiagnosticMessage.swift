@@ -38,6 +38,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case invalidName(kind: String, name: String)
     case emptyName(kind: String)
     case nameTooLong(kind: String, limit: Int)
+    case unprintableName(kind: String, name: String)
     case duplicateName(kind: String, name: String)
     case noAction
     case multipleActions([String])
@@ -108,6 +109,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .emptyList(let key): "`\(key)` must not be empty"
         case .invalidName(let kind, let name): "invalid \(kind) name `\(name)`; names use only A-Z a-z 0-9 _ . -"
         case .emptyName(let kind): "\(kind) name must not be empty"
+        case .unprintableName(let kind, let name): "\(kind) name `\(name)` contains control or bidirectional-override characters"
         case .nameTooLong(let kind, let limit): "\(kind) name is longer than \(limit) characters"
         case .duplicateName(let kind, let name): "duplicate \(kind) name `\(name)`"
         case .noAction: "task has no action; give exactly one of `run` or `sleep`"

@@ -24,7 +24,7 @@ public struct PlanRenderer: Sendable {
 
     private func text(_ plan: Plan, _ masker: SecretMask) -> String {
         let tasks = plan.taskCount
-        var out = "plan: \(plan.workflowName) (\(plan.sourcePath))\n"
+        var out = "plan: \(DisplayText.escaped(plan.workflowName)) (\(DisplayText.escaped(plan.sourcePath, limit: 4096)))\n"
         if let description = plan.description { out += "  \(DisplayText.escaped(masker.apply(description)))\n" }
         out += "\(count(plan.stages.count, "stage")) run one after another; \(count(tasks, "task")) in all\n"
         for stage in plan.stages {

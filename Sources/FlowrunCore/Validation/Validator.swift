@@ -71,7 +71,16 @@ private struct Walk {
             }
         }
         var name = defaultName
-        if let entry = byKey["name"], let text = text(entry.value, key: "name") { name = text }
+        if let entry = byKey["name"], let text = text(entry.value, key: "name") {
+            // Free text, but shown in every report: no control or bidi characters.
+            if DisplayText.escaped(text, limit: .max) != text {
+                error(.unprintableName(kind: "workflow", name: DisplayText.escaped(text)), at: entry.value.location)
+            } else if text.unicodeScalars.count > Validator.maxNameLength {
+                error(.nameTooLong(kind: "workflow", limit: Validator.maxNameLength), at: entry.value.location)
+            } else {
+                name = text
+            }
+        }
         let description = byKey["description"].flatMap { text($0.value, key: "description") }
         let maxParallel = byKey["max-parallel"].flatMap { integer($0.value, key: "max-parallel", range: 1...1_000_000) }
 
