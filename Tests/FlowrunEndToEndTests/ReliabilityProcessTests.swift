@@ -498,7 +498,7 @@ extension Reliability {
             let after = ProcessCensus(of: run.pid)
             try scratch.write("go-b", "")
             let ending = try #require(await run.wait())
-            #expect(ending.status == 0, "\(ending)")
+            #expect(ending.status == 0, "\(ending)\n\(run.stderr)")
             #expect(after.zombies.isEmpty, "zombie children: \(after.zombies)")
             #expect(after.descriptors <= before.descriptors + 2, "fds \(before.descriptors) → \(after.descriptors)")
         }

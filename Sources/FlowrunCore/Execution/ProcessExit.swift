@@ -23,13 +23,19 @@ enum ProcessExit {
 
     #if os(Linux)
     private static func waitReadable(_ fd: CInt) async {
+        // Our own descriptor for the same pidfd: Subprocess closes its one
+        // when it is done, and Dispatch must never watch a descriptor that
+        // someone else may close; ours is closed in the cancel handler.
+        let own = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+        guard own >= 0 else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let queue = DispatchQueue(label: "flowrun.exit")
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            let source = DispatchSource.makeReadSource(fileDescriptor: own, queue: queue)
             source.setEventHandler {
                 source.cancel()
             }
             source.setCancelHandler {
+                _ = close(own)
                 continuation.resume()
             }
             source.activate()
