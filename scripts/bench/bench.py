@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -25,10 +26,17 @@ def timed(cmd, *, cwd=None, env=None, stdout=subprocess.DEVNULL, shell=False, ti
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         argv = ["/usr/bin/time", "-f", "%e %M", "-o", tf.name]
         argv += ["sh", "-c", cmd] if shell else cmd
+        # No `timeout=` on the wait: Popen.wait(timeout) polls with sleeps of
+        # up to 50 ms and that latency ended up in every figure. A timer
+        # thread kills a run that hangs instead.
         start = time.perf_counter()
-        p = subprocess.run(argv, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.DEVNULL,
-                           stdin=subprocess.DEVNULL, timeout=timeout)
+        p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.DEVNULL,
+                             stdin=subprocess.DEVNULL)
+        killer = threading.Timer(timeout, p.kill)
+        killer.start()
+        p.wait()
         wall = time.perf_counter() - start
+        killer.cancel()
         fields = tf.read().split()
         rss = int(fields[-1]) if fields else 0
         return wall, rss, p.returncode
@@ -308,11 +316,18 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smoke mode: each benchmark once at small N")
     parser.add_argument("--only", default="", help="comma-separated subset, e.g. b2,b5")
     parser.add_argument("--out", default=os.path.join(ROOT, "Benchmarks", "RESULTS.md"))
+    parser.add_argument("--keep-others", action="store_true",
+                        help="with --only: keep the other benchmarks' rows from the last RESULTS.json")
     args = parser.parse_args()
     bench = Bench(args)
     if not os.path.exists(bench.flowrun):
         sys.exit(f"missing {bench.flowrun}: run `swift build -c release` first")
     chosen = [b for b in args.only.split(",") if b] or ["b1", "b2", "b3", "b4", "b5", "b6", "b7"]
+    if args.keep_others:
+        previous = os.path.splitext(args.out)[0] + ".json"
+        with open(previous) as f:
+            bench.rows = [r for r in json.load(f) if r["bench"].split()[0].lower() not in chosen]
+        bench.notes.append(f"{', '.join(c.upper() for c in chosen)} re-measured on their own; the other rows are from the previous full run.")
     try:
         for name in chosen:
             print(f"{name}:", flush=True)
