@@ -33,7 +33,8 @@ public struct WorkflowLoader: Sendable {
         case .failure(let diagnostic):
             return Outcome(source: nil, workflow: nil, diagnostics: [diagnostic])
         case .success(let source):
-            return load(source, format: format ?? InputFormat.implied(by: path))
+            // SourceReader has checked the encoding already.
+            return parse(source, format: format ?? InputFormat.implied(by: path))
         }
     }
 
@@ -42,6 +43,11 @@ public struct WorkflowLoader: Sendable {
         if let problem = SourceReader.encodingProblem(source) {
             return Outcome(source: source, workflow: nil, diagnostics: [problem])
         }
+        return parse(source, format: format)
+    }
+
+    /// Parses and validates text whose encoding is known to be valid UTF-8.
+    private func parse(_ source: SourceText, format: InputFormat) -> Outcome {
         let (root, readDiagnostics) = switch format {
         case .yaml: YAMLReader(limits: limits).read(source)
         case .json: JSONReader(limits: limits).read(source)
