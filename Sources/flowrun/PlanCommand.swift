@@ -2,7 +2,7 @@ import ArgumentParser
 import FlowrunCore
 
 /// `flowrun plan WORKFLOW`: print what would run, run nothing.
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Print the execution plan: stages in order, what runs concurrently, limits.")
@@ -18,10 +18,12 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    func run() throws {
+    func run() async throws {
         let (_, loaded) = WorkflowInput.load(workflow, format: input.formatIn)
         guard let loaded else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
         let plan = try WorkflowInput.plan(loaded, path: workflow, options: planning)
+        // The plan-time check: with the slurm executor, the cluster must answer.
+        _ = try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID())
         Console.out(PlanRenderer().render(plan, as: format))
     }
 }

@@ -119,8 +119,12 @@ struct RunCommand: AsyncParsableCommand {
         // Linux: orphans of tasks (setsid, double fork) are re-parented to flowrun, not init,
         // so they are ended at their task's end, and whatever is left at the run's end.
         let subreaper = ChildSubreaper.enable()
-        let executor = Executor(runner: LocalTaskRunner())
+        let runID = Executor.makeRunID()
+        let setup = try await WorkflowInput.runner(for: plan, path: workflow, runID: runID)
+        let executor = Executor(runner: setup.runner, runID: runID)
         let result = await control.run { await executor.run(plan, sink: sink) }
+        // No Slurm job of this run outlives it, whatever way it ended.
+        await setup.finish()
         ticker?.cancel()
         await subreaper?.endAll()
         let status = trap.exitStatus ?? result.exitStatus

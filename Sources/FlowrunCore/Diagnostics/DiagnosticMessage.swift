@@ -71,6 +71,17 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case environmentVariableUnset(String)
     case unusedVariable(String)
 
+    // Executors and resources.
+    case unknownExecutor(String, suggestion: String?)
+    case unknownExecutorSetting(String, variable: String)
+    case invalidMemory(String)
+    case executorNotInstalled(executor: String, program: String)
+    case clusterUnreachable(reason: String)
+    case unknownPartition(String, known: [String], suggestion: String?)
+
+    // Exporting to another engine.
+    case exportUnsupported(feature: String, engine: String)
+
     /// The message as printed after `error:` or `warning:`.
     public var text: String {
         switch self {
@@ -137,6 +148,15 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .ownOutputOutsideResult(let name): "`\(name)` can only be used in a task's `result`"
         case .templateNotAllowed(let key): "`${{ }}` is not allowed in `\(key)`"
         case .resultOutsideStage(let key): "task results cannot be used in workflow-level `\(key)`; use them in a task of a later stage"
+        case .unknownExecutor(let name, let suggestion): suffix("unknown executor `\(name)`; flowrun has local and slurm", suggestion)
+        case .unknownExecutorSetting(let value, let variable): "\(variable)=\(value): unknown executor; use local or slurm"
+        case .invalidMemory(let text): "invalid memory `\(text)`; use a whole number with M or G, e.g. 512M or 4G"
+        case .executorNotInstalled(let executor, let program):
+            "the \(executor) executor needs `\(program)`, which is not in PATH"
+        case .clusterUnreachable(let reason): "cannot reach the Slurm controller: \(reason)"
+        case .unknownPartition(let name, let known, let suggestion):
+            suffix("the cluster has no partition `\(name)`" + (known.isEmpty ? "" : " (it has \(known.map { "`\($0)`" }.joined(separator: ", ")))"), suggestion)
+        case .exportUnsupported(let feature, let engine): "\(feature) cannot be expressed in \(engine)"
         case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
         case .unusedVariable(let name): "variable `\(name)` is never used"
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"

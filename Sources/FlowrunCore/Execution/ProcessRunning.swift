@@ -63,6 +63,8 @@ public struct ProcessOutcome: Sendable, Equatable {
     /// True when a pipe was still held open after the group was killed: a
     /// descendant escaped the process group (e.g. with `setsid`).
     public var escapedDescendant: Bool
+    /// Where the attempt ran when not on this machine (a Slurm job step).
+    public var placement: TaskPlacement?
 
     public init(
         termination: Termination, stdout: String = "", stderr: String = "",

@@ -32,10 +32,11 @@ struct TaskExecution: Sendable {
             }
         }
         if let value = last.result { run.board.post(value, stage: task.stageName, task: task.name) }
-        let result = TaskResult(
+        var result = TaskResult(
             id: task.id, stageName: task.stageName, name: task.name, state: last.state, attempts: attempt,
             started: started, finished: run.now(), result: last.result, stderrTail: last.stderrTail,
             continueOnError: task.continueOnError, escapedDescendant: last.escapedDescendant, attemptSpans: spans)
+        result.placement = last.placement
         sink.receive(.taskFinished(result))
         return result
     }
@@ -45,6 +46,7 @@ struct TaskExecution: Sendable {
         var result: String?
         var stderrTail: [String]
         var escapedDescendant = false
+        var placement: TaskPlacement?
     }
 
     /// One attempt, raced against the task's timeout.
@@ -116,7 +118,8 @@ struct TaskExecution: Sendable {
             result = run.mask.apply(value)
         }
         return AttemptOutcome(
-            state: state, result: result, stderrTail: outcome.stderrTail, escapedDescendant: outcome.escapedDescendant)
+            state: state, result: result, stderrTail: outcome.stderrTail, escapedDescendant: outcome.escapedDescendant,
+            placement: outcome.placement)
     }
 
     /// The attempt handed to the runner, every run-time template filled.

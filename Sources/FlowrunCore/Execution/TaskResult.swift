@@ -69,6 +69,8 @@ public struct TaskResult: Sendable, Hashable {
     public var escapedDescendant: Bool
     /// Every attempt in order; the gaps between them are retry delays. Empty when skipped.
     public var attemptSpans: [AttemptSpan]
+    /// Where the last attempt ran, when not on this machine (the Slurm job, step and node).
+    public var placement: TaskPlacement?
 
     public init(
         id: TaskID, stageName: String, name: String, state: TaskState, attempts: Int = 0,

@@ -85,10 +85,18 @@ public final class TextReporter: RunEventSink {
             return
         case .prefixed:
             // Bytes as read, prefixed: no String per line on the busiest path.
-            let prefix = stream == .stderr ? "[\(name(id)):err] " : "[\(name(id))] "
+            let prefix = switch stream {
+            case .stdout: "[\(name(id))] "
+            case .stderr: "[\(name(id)):err] "
+            case .executor: "[\(name(id)):executor] "
+            }
             output.write(bytes: lines.prefixed(by: Array(prefix.utf8)))
         case .grouped:
-            let marked = stream == .stderr ? lines.map { "! " + $0 } : Array(lines)
+            let marked = switch stream {
+            case .stdout: Array(lines)
+            case .stderr: lines.map { "! " + $0 }
+            case .executor: lines.map { "~ " + $0 }
+            }
             state.grouped[id, default: []].append(contentsOf: marked)
         }
     }

@@ -7,16 +7,16 @@ struct ExecutorLines: Sendable {
         prefixes.contains { line.hasPrefix($0) }
     }
 
-    /// The task's lines, Slurm's lines, and the placement line if the batch held it.
-    static func split(_ lines: OutputLines) -> (task: OutputLines, executor: OutputLines, placement: TaskPlacement?) {
+    /// The task's lines, Slurm's lines, and the step's placement line if the batch held it.
+    static func split(_ lines: OutputLines) -> (task: OutputLines, executor: OutputLines, placement: String?) {
         var task = OutputLines()
         var executor = OutputLines()
-        var placement: TaskPlacement?
+        var placement: String?
         for index in lines.indices {
             let range = lines.start(of: index)..<lines.ends[index]
             let bytes = lines.bytes[range]
             if bytes.starts(with: SrunCommand.placementPrefix.utf8) {
-                placement = TaskPlacement(line: lines[index])
+                placement = lines[index]
             } else if prefixes.contains(where: { bytes.starts(with: $0.utf8) }) {
                 executor.append(bytesOf: bytes)
             } else {
@@ -41,17 +41,23 @@ struct ExecutorLines: Sendable {
     }
 }
 
-extension TaskPlacement {
-    /// Reads `flowrun-slurm: job=12 step=3 node=n1`.
-    init?(line: String) {
-        guard line.hasPrefix(SrunCommand.placementPrefix) else { return nil }
+/// The step's own report, `flowrun-slurm: job=12 step=3 node=n1` (with
+/// `directory=missing` when it could not enter the working directory).
+struct StepReport: Sendable, Equatable {
+    var placement: TaskPlacement?
+    var directoryMissing: Bool
+
+    init(line: String) {
         var fields: [Substring: Substring] = [:]
         for word in line.dropFirst(SrunCommand.placementPrefix.count).split(separator: " ") {
             let pair = word.split(separator: "=", maxSplits: 1)
             if pair.count == 2 { fields[pair[0]] = pair[1] }
         }
-        guard let job = fields["job"], !job.isEmpty else { return nil }
-        self.init(executor: .slurm, jobID: String(job), stepID: fields["step"].map(String.init),
-                  node: fields["node"].map(String.init))
+        directoryMissing = fields["directory"] == "missing"
+        if let job = fields["job"], !job.isEmpty {
+            placement = TaskPlacement(
+                executor: .slurm, jobID: String(job), stepID: fields["step"].map(String.init),
+                node: fields["node"].map(String.init))
+        }
     }
 }

@@ -32,7 +32,7 @@ public actor SlurmAllocation {
 
     /// The `salloc` command line.
     public nonisolated var arguments: [String] {
-        var arguments = ["salloc", "--no-shell", "--job-name=\(name)", "--nodes=1-", "--ntasks=\(size.cpus)", "--cpus-per-task=1"]
+        var arguments = ["salloc", "--no-shell", "--job-name=\(name)", "--ntasks=\(size.cpus)", "--cpus-per-task=1"]
         if let partition = settings.partition { arguments.append("--partition=\(partition)") }
         if let account = settings.account { arguments.append("--account=\(account)") }
         if let qos = settings.qos { arguments.append("--qos=\(qos)") }
@@ -80,10 +80,11 @@ public actor SlurmAllocation {
 
     /// The id in salloc's `Granted job allocation 1234`.
     static func grantedJobID(_ stderr: String) -> String? {
+        let marker = "Granted job allocation "
         for line in stderr.split(separator: "\n") {
-            guard let range = line.range(of: "Granted job allocation ") else { continue }
-            let id = line[range.upperBound...].prefix { $0.isNumber }
-            if !id.isEmpty { return String(id) }
+            guard let words = line.split(separator: " ").last, line.hasSuffix(words),
+                  line.dropLast(words.count).hasSuffix(marker) else { continue }
+            if !words.isEmpty, words.allSatisfy(\.isNumber) { return String(words) }
         }
         return nil
     }

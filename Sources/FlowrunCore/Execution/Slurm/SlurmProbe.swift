@@ -12,7 +12,7 @@ public struct SlurmProbe: Sendable {
     }
 
     /// Why Slurm cannot be used.
-    public enum Problem: Sendable, Equatable {
+    public enum Problem: Error, Sendable, Equatable {
         case notInstalled(program: String)
         case unreachable(reason: String)
         case unknownPartition(String, known: [String])
@@ -24,13 +24,13 @@ public struct SlurmProbe: Sendable {
         self.control = control
     }
 
-    public func check(_ settings: ExecutorSettings) async -> Result<Cluster, ProbeFailure> {
+    public func check(_ settings: ExecutorSettings) async -> Result<Cluster, Problem> {
         for program in ["srun", "salloc", "sinfo", "squeue", "scancel"] where !SlurmControl.isInstalled(program) {
-            return .failure(ProbeFailure(.notInstalled(program: program)))
+            return .failure(.notInstalled(program: program))
         }
         let reply = await control.run(["sinfo", "--noheader", "--format=%P %C"])
-        guard reply.succeeded else { return .failure(ProbeFailure(.unreachable(reason: reply.problem))) }
-        return Self.cluster(fromSinfo: reply.stdout, partition: settings.partition).mapError { ProbeFailure($0) }
+        guard reply.succeeded else { return .failure(.unreachable(reason: reply.problem)) }
+        return Self.cluster(fromSinfo: reply.stdout, partition: settings.partition)
     }
 
     /// Reads `sinfo --format='%P %C'` (`debug* 0/8/0/8`: the default partition
@@ -54,17 +54,10 @@ public struct SlurmProbe: Sendable {
     }
 }
 
-/// A failed `SlurmProbe` check, as an `Error` for `Result`.
-public struct ProbeFailure: Error, Sendable, Equatable {
-    public var problem: SlurmProbe.Problem
-
-    public init(_ problem: SlurmProbe.Problem) {
-        self.problem = problem
-    }
-
+extension SlurmProbe.Problem {
     /// 2 for a workflow problem (a partition the cluster lacks), 69 for a cluster that cannot be used.
     public var exitStatus: ExitStatus {
-        if case .unknownPartition = problem { return .invalidWorkflow }
+        if case .unknownPartition = self { return .invalidWorkflow }
         return .unavailable
     }
 }

@@ -28,12 +28,7 @@ public struct SrunCommand: Sendable, Equatable {
     /// The `sh` program run in the step: enters the directory, reports where
     /// it runs, and hands the script to the task's shell on fd 3. The script
     /// variable is unset first, so the task's own processes do not inherit it.
-    static let stepProgram = """
-        cd -- "$FLOWRUN_SLURM_DIR" || exit 1
-        flowrun_script=$FLOWRUN_SLURM_SCRIPT
-        unset FLOWRUN_SLURM_SCRIPT FLOWRUN_SLURM_DIR
-        printf 'flowrun-slurm: job=%s step=%s node=%s\\n' "$SLURM_JOB_ID" "${SLURM_STEP_ID:-0}" "$SLURMD_NODENAME" >&2
-        if [ "$#" -eq 0 ]; then exit 127; fi
+    static let stepProgram = stepPrologue + """
         exec "$@" 3<<FLOWRUN_SCRIPT_END
         $flowrun_script
         FLOWRUN_SCRIPT_END
@@ -42,12 +37,22 @@ public struct SrunCommand: Sendable, Equatable {
     /// The `sh` program for a shell that cannot read its script from a file
     /// (a list `shell:` whose last element is not `-c`): the script becomes its
     /// last argument on the node, as it would locally.
-    static let argumentProgram = """
-        cd -- "$FLOWRUN_SLURM_DIR" || exit 1
-        flowrun_script=$FLOWRUN_SLURM_SCRIPT
-        unset FLOWRUN_SLURM_SCRIPT FLOWRUN_SLURM_DIR
-        printf 'flowrun-slurm: job=%s step=%s node=%s\\n' "$SLURM_JOB_ID" "${SLURM_STEP_ID:-0}" "$SLURMD_NODENAME" >&2
+    static let argumentProgram = stepPrologue + """
         exec "$@" "$flowrun_script"
+        """
+
+    /// Enters the directory and reports where the step runs (and whether the
+    /// directory could be entered) on one line of stderr that the runner takes out.
+    private static let stepPrologue = """
+        flowrun_where="job=$SLURM_JOB_ID step=${SLURM_STEP_ID:-0} node=$SLURMD_NODENAME"
+        if ! cd -- "$FLOWRUN_SLURM_DIR" 2>/dev/null; then
+            printf 'flowrun-slurm: %s directory=missing\\n' "$flowrun_where" >&2
+            exit 1
+        fi
+        printf 'flowrun-slurm: %s\\n' "$flowrun_where" >&2
+        flowrun_script=$FLOWRUN_SLURM_SCRIPT
+        unset FLOWRUN_SLURM_SCRIPT FLOWRUN_SLURM_DIR flowrun_where
+
         """
 
     /// - Parameters:
@@ -75,7 +80,7 @@ public struct SrunCommand: Sendable, Equatable {
         arguments += settings.srunArguments
         let readsFile = shell.count >= 2 && shell.last == "-c"
         let taskShell = readsFile ? shell.dropLast() + ["/dev/fd/3"] : shell
-        arguments += ["--", "/bin/sh", "-c", readsFile ? Self.stepProgram : Self.argumentProgram, "flowrun-slurm"]
+        arguments += ["--", "/bin/sh", "-c", readsFile ? Self.stepProgram : Self.argumentProgram, "flowrun-step"]
         arguments += taskShell
         self.arguments = arguments
         self.environment = environment + [
