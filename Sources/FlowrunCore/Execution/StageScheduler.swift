@@ -53,6 +53,12 @@ struct StageScheduler: Sendable {
     private func runStage(_ stage: PlannedStage) async -> [TaskResult] {
         var results = [TaskResult?](repeating: nil, count: stage.tasks.count)
         let cap = max(1, stage.maxParallel ?? Int.max)
+        // Locally a task with `resources.cpus: N` takes N slots of the cap (as
+        // Snakemake's --cores); a task wider than the cap still runs, alone.
+        let local = run.plan.executor.kind == .local
+        let slots = stage.tasks.map { task in
+            local || task.staysLocal ? min(cap, task.resources.slots) : 1
+        }
         let execution = TaskExecution(run: run)
         let clock = run.clock
         let start = run.start
@@ -71,7 +77,8 @@ struct StageScheduler: Sendable {
                 }
             }
             func fill() {
-                while !stopStarting, !Task.isCancelled, running < cap, next < stage.tasks.count {
+                while !stopStarting, !Task.isCancelled, next < stage.tasks.count,
+                      running == 0 || running + slots[next] <= cap {
                     let index = next
                     let task = stage.tasks[index]
                     // Announced here, not in the child, so that start events
@@ -84,13 +91,13 @@ struct StageScheduler: Sendable {
                         group.addTask { .finished(index, await execution.runTask(task, started: started)) }
                     }
                     next += 1
-                    running += 1
+                    running += slots[index]
                 }
                 armTimer()
             }
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
-                running -= 1
+                running -= slots[index]
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.
                     stopStarting = true

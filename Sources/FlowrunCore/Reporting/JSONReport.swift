@@ -55,7 +55,17 @@ public enum JSONReport {
             + "\"duration\": \(DurationFormat.seconds(task.duration)), \"attempts\": \(task.attempts), "
             + "\"continueOnError\": \(task.continueOnError), \"escapedDescendant\": \(task.escapedDescendant), "
             + "\"result\": \(JSONText.quoted(task.result)), "
-            + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "]}"
+            + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "]"
+            + placement(task.placement) + "}"
+    }
+
+    /// `, "executor": {...}` for a task that ran on a cluster; nothing for a local one
+    /// (so local reports are unchanged).
+    private static func placement(_ placement: TaskPlacement?) -> String {
+        guard let placement else { return "" }
+        return ", \"executor\": {\"name\": \(JSONText.quoted(placement.executor.rawValue)), "
+            + "\"job\": \(JSONText.quoted(placement.jobID)), \"step\": \(JSONText.quoted(placement.stepID)), "
+            + "\"node\": \(JSONText.quoted(placement.node))}"
     }
 
     private static func number(_ offset: Duration?) -> String {

@@ -23,16 +23,16 @@ public struct Validator: Sendable {
     }
 }
 
-private let workflowKeys = ["version", "name", "description", "vars", "env", "secrets", "defaults", "max-parallel", "stages"]
-private let defaultsKeys = ["shell", "timeout", "retries", "working-directory"]
-private let stageKeys = ["name", "description", "max-parallel", "fail-fast", "env", "tasks"]
+private let workflowKeys = ["version", "name", "description", "vars", "env", "secrets", "defaults", "max-parallel", "executor", "stages"]
+private let defaultsKeys = ["shell", "timeout", "retries", "working-directory", "resources"]
+private let stageKeys = ["name", "description", "max-parallel", "fail-fast", "env", "executor", "tasks"]
 private let taskKeys = [
     "name", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
-    "continue-on-error", "result",
+    "continue-on-error", "result", "resources", "executor",
 ]
 
 /// Where a template sits, which decides what it may refer to.
-private struct TemplateScope {
+struct TemplateScope {
     var key: String
     /// Index of the stage whose task uses the template; nil at workflow level.
     var stageIndex: Int?
@@ -40,7 +40,7 @@ private struct TemplateScope {
 }
 
 /// The mutable state of one validation pass.
-private struct Walk {
+struct Walk {
     var diagnostics: [Diagnostic] = []
     var stageIndexByName: [String: Int] = [:]
     var taskNamesByStage: [Set<String>] = []
@@ -115,9 +115,14 @@ private struct Walk {
         for variable in variables where !usedVariables.contains(variable.name) {
             diagnostics.append(.warning(.unusedVariable(variable.name), at: variable.location))
         }
-        return Workflow(
+        var workflow = Workflow(
             name: name, description: description, variables: variables, environment: environment,
             secrets: secrets, maxParallel: maxParallel, stages: stages, directory: directory)
+        if let entry = byKey["executor"] {
+            workflow.executor = executorOf(entry.value)
+            workflow.executorLocation = entry.keyLocation
+        }
+        return workflow
     }
 
     /// A stage's name and the names of its tasks, read before anything else.
@@ -229,9 +234,13 @@ private struct Walk {
                 tasks.append(task)
             }
         }
-        return Workflow.Stage(
+        var stage = Workflow.Stage(
             name: header.name, location: node.location, description: description, maxParallel: maxParallel,
             failFast: failFast, environment: environment, tasks: tasks)
+        if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") {
+            stage.executor = kind
+        }
+        return stage
     }
 
     mutating func taskOf(_ node: Node, name: String, stageIndex: Int, defaults: TaskDefaults) -> Workflow.Task? {
@@ -239,6 +248,7 @@ private struct Walk {
             name: name, location: node.location, action: .sleep(.zero), environment: [],
             workingDirectory: defaults.workingDirectory, shell: defaults.shell, timeout: defaults.timeout,
             retries: defaults.retries, retryDelay: .zero, continueOnError: false, result: nil)
+        task.resources = defaults.resources
         let scope = TemplateScope(key: "run", stageIndex: stageIndex)
         switch node.value {
         case .scalar:
@@ -271,6 +281,8 @@ private struct Walk {
                 task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "working-directory", stageIndex: stageIndex))
             }
             if let entry = byKey["shell"], let shell = shellOf(entry.value) { task.shell = shell }
+            if let entry = byKey["resources"] { task.resources = resourcesOf(entry.value).over(defaults.resources) }
+            if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") { task.executor = kind }
             if let entry = byKey["timeout"] { task.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
             if let entry = byKey["retries"], let n = integer(entry.value, key: "retries", range: 0...100) { task.retries = n }
             if let entry = byKey["retry-delay"], let d = duration(entry.value, key: "retry-delay", allowsZero: true) { task.retryDelay = d }
@@ -290,6 +302,7 @@ private struct Walk {
         var timeout: Duration?
         var retries = 0
         var workingDirectory: Template?
+        var resources = TaskResources()
     }
 
     mutating func defaultsOf(_ node: Node) -> TaskDefaults {
@@ -301,6 +314,7 @@ private struct Walk {
             case "shell": if let shell = shellOf(entry.value) { defaults.shell = shell }
             case "timeout": defaults.timeout = duration(entry.value, key: "timeout", allowsZero: false)
             case "retries": if let n = integer(entry.value, key: "retries", range: 0...100) { defaults.retries = n }
+            case "resources": defaults.resources = resourcesOf(entry.value)
             case "working-directory":
                 if let path = text(entry.value, key: "working-directory") {
                     defaults.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "defaults.working-directory", stageIndex: nil))
@@ -584,7 +598,7 @@ private struct Walk {
 
 /// A mapping's entries looked up by key. Workflow mappings have a handful of
 /// keys, so a scan beats hashing every key of every task into a dictionary.
-private struct KeyedEntries {
+struct KeyedEntries {
     let entries: [MappingEntry]
 
     init(_ entries: [MappingEntry]) {
