@@ -86,7 +86,7 @@ private final class RunContext: Sendable {
             }
             let stageStart = now()
             sink.receive(.stageStarted(index: stage.index, name: stage.name, at: stageStart))
-            let stageTasks = await runStage(stage)
+            let stageTasks = await runStage(stage, started: stageStart)
             let stageResult = StageResult(index: stage.index, name: stage.name, started: stageStart, finished: now())
             sink.receive(.stageFinished(stageResult))
             stages.append(stageResult)
@@ -113,7 +113,7 @@ private final class RunContext: Sendable {
     /// Plain `sleep` tasks (no timeout, no retries) get no child task of their
     /// own: they wait in a deadline queue served by one timer child. A child
     /// task costs kilobytes; 100,000 sleeps would cost hundreds of megabytes.
-    private func runStage(_ stage: PlannedStage) async -> [TaskResult] {
+    private func runStage(_ stage: PlannedStage, started stageStart: Duration) async -> [TaskResult] {
         var results = [TaskResult?](repeating: nil, count: stage.tasks.count)
         let cap = max(1, stage.maxParallel ?? Int.max)
         await withTaskGroup(of: StageEvent.self) { group in
@@ -142,7 +142,7 @@ private final class RunContext: Sendable {
                     if case .sleep(let duration) = task.action, task.timeout == nil {
                         sleepers.insert(deadline: started + duration, index: index, started: started)
                     } else {
-                        group.addTask { .finished(index, await self.runTask(task, started: started)) }
+                        group.addTask { .finished(index, await self.runTask(task, started: started, stageStart: stageStart)) }
                     }
                     next += 1
                     running += 1
@@ -169,7 +169,7 @@ private final class RunContext: Sendable {
                     let due = cancelled ? sleepers.removeAll() : sleepers.removeDue(at: now())
                     for sleeper in due {
                         let task = stage.tasks[sleeper.index]
-                        let result = finishedSleep(task, started: sleeper.started, cancelled: cancelled)
+                        let result = finishedSleep(task, started: sleeper.started, stageStart: stageStart, cancelled: cancelled)
                         sink.receive(.taskFinished(result))
                         finish(sleeper.index, result)
                     }
@@ -191,7 +191,7 @@ private final class RunContext: Sendable {
     }
 
     /// The result of a queued sleep task whose deadline passed (or whose stage was cancelled).
-    private func finishedSleep(_ task: PlannedTask, started: Duration, cancelled: Bool) -> TaskResult {
+    private func finishedSleep(_ task: PlannedTask, started: Duration, stageStart: Duration, cancelled: Bool) -> TaskResult {
         var value: String?
         if !cancelled {
             value = mask.apply(task.result.map { render($0, own: nil) } ?? "")
@@ -205,7 +205,8 @@ private final class RunContext: Sendable {
             id: task.id, stageName: task.stageName, name: task.name, state: state,
             attempts: 1, started: started, finished: finished, result: value, stderrTail: [],
             continueOnError: task.continueOnError,
-            attemptSpans: [AttemptSpan(attempt: 1, started: started, finished: finished, state: state)])
+            attemptSpans: [AttemptSpan(attempt: 1, started: started, finished: finished, state: state)],
+            queued: started - stageStart)
     }
 
     private func skippedResult(_ task: PlannedTask) -> TaskResult {
@@ -214,17 +215,25 @@ private final class RunContext: Sendable {
     }
 
     /// Runs a task through all its attempts.
-    private func runTask(_ task: PlannedTask, started: Duration) async -> TaskResult {
+    ///
+    /// An attempt's span starts when its process was spawned, not when it was
+    /// dispatched: with many tasks at once, spawning queues, and that wait is
+    /// the task's `queued` time, not running time (it made 2,000 quick tasks
+    /// report a parallelism of 1183x).
+    private func runTask(_ task: PlannedTask, started: Duration, stageStart: Duration) async -> TaskResult {
         var attempt = 0
         var last: AttemptOutcome
         var spans: [AttemptSpan] = []
         while true {
             attempt += 1
-            let attemptStarted = attempt == 1 ? started : now()
-            if attempt > 1 { sink.receive(.taskStarted(task.id, attempt: attempt, at: attemptStarted)) }
+            let dispatched = attempt == 1 ? started : now()
+            if attempt > 1 { sink.receive(.taskStarted(task.id, attempt: attempt, at: dispatched)) }
             last = await runAttempt(task)
             let attemptFinished = now()
-            spans.append(AttemptSpan(attempt: attempt, started: attemptStarted, finished: attemptFinished, state: last.state))
+            let attemptStarted = last.spawned.map { min(max(dispatched, $0 - self.start), attemptFinished) } ?? dispatched
+            spans.append(AttemptSpan(
+                attempt: attempt, started: attemptStarted, finished: attemptFinished, state: last.state,
+                resources: last.resources))
             let willRetry = last.state.isFailure && attempt <= task.retries && !Task.isCancelled
             if last.state.isFailure || last.state == .cancelled {
                 sink.receive(.attemptFailed(task.id, attempt: attempt, state: last.state, willRetry: willRetry, at: attemptFinished))
@@ -244,8 +253,9 @@ private final class RunContext: Sendable {
         }
         let result = TaskResult(
             id: task.id, stageName: task.stageName, name: task.name, state: last.state, attempts: attempt,
-            started: started, finished: now(), result: last.result, stderrTail: last.stderrTail,
-            continueOnError: task.continueOnError, escapedDescendant: last.escapedDescendant, attemptSpans: spans)
+            started: spans.first?.started ?? started, finished: now(), result: last.result, stderrTail: last.stderrTail,
+            continueOnError: task.continueOnError, escapedDescendant: last.escapedDescendant, attemptSpans: spans,
+            queued: (spans.first?.started ?? started) - stageStart)
         sink.receive(.taskFinished(result))
         return result
     }
@@ -255,6 +265,9 @@ private final class RunContext: Sendable {
         var result: String?
         var stderrTail: [String]
         var escapedDescendant = false
+        var resources: ResourceUsage?
+        /// When the process was spawned; nil for a sleep or a process that never started.
+        var spawned: ContinuousClock.Instant?
     }
 
     /// One attempt, raced against the task's timeout.
@@ -324,7 +337,8 @@ private final class RunContext: Sendable {
             result = mask.apply(value)
         }
         return AttemptOutcome(
-            state: state, result: result, stderrTail: outcome.stderrTail, escapedDescendant: outcome.escapedDescendant)
+            state: state, result: result, stderrTail: outcome.stderrTail, escapedDescendant: outcome.escapedDescendant,
+            resources: outcome.resources, spawned: outcome.spawned)
     }
 
     private func processRequest(_ task: PlannedTask, command: PlannedText, shell: [String]) -> ProcessRequest {

@@ -63,10 +63,16 @@ public struct ProcessOutcome: Sendable, Equatable {
     /// True when a pipe was still held open after the group was killed: a
     /// descendant escaped the process group (e.g. with `setsid`).
     public var escapedDescendant: Bool
+    /// What the process and the descendants it waited for cost (rusage); nil when not measured.
+    public var resources: ResourceUsage?
+    /// When the process was running (spawned); nil when it never started or the runner does not say.
+    /// The time before it is queueing, not running, and reports keep the two apart.
+    public var spawned: ContinuousClock.Instant?
 
     public init(
         termination: Termination, stdout: String = "", stderr: String = "",
-        stdoutTruncated: Bool = false, stderrTail: [String] = [], escapedDescendant: Bool = false
+        stdoutTruncated: Bool = false, stderrTail: [String] = [], escapedDescendant: Bool = false,
+        resources: ResourceUsage? = nil, spawned: ContinuousClock.Instant? = nil
     ) {
         self.termination = termination
         self.stdout = stdout
@@ -74,5 +80,7 @@ public struct ProcessOutcome: Sendable, Equatable {
         self.stdoutTruncated = stdoutTruncated
         self.stderrTail = stderrTail
         self.escapedDescendant = escapedDescendant
+        self.resources = resources
+        self.spawned = spawned
     }
 }
