@@ -7,7 +7,7 @@ import Testing
 @Suite("Executor resources and queueing") struct ExecutionResourceTests {
     /// Waits `queue` before "spawning", then runs for `run`; reports a fixed rusage.
     /// Fails its first `failures` attempts.
-    final class QueueingRunner: ProcessRunning {
+    final class QueueingRunner: TaskRunner {
         let queue: Duration
         let runFor: Duration
         let failures: Int
@@ -20,7 +20,7 @@ import Testing
         }
 
         func run(
-            _ request: ProcessRequest, onLines: @escaping @Sendable (OutputStreamKind, OutputLines) -> Void
+            _ request: TaskAttempt, onLines: @escaping @Sendable (OutputStreamKind, OutputLines) -> Void
         ) async -> ProcessOutcome {
             let attempt = attempts.withLock { count -> Int in
                 count += 1
@@ -29,11 +29,12 @@ import Testing
             try? await Task.sleep(for: queue)
             let spawned = ContinuousClock.now
             try? await Task.sleep(for: runFor)
+            let running = ContinuousClock.now - spawned
             let usage = ResourceUsage(
                 userCPU: .milliseconds(10 * attempt), systemCPU: .milliseconds(5), maxRSS: 1_000_000 * attempt,
                 readBlocks: 8, writtenBlocks: attempt)
             return ProcessOutcome(
-                termination: .exited(attempt <= failures ? 1 : 0), resources: usage, spawned: spawned)
+                termination: .exited(attempt <= failures ? 1 : 0), resources: usage, running: running)
         }
     }
 
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func aRunnerThatMeasuresNothingLeavesResourcesUnset() async {
-        let result = await Executor(runner: FakeRunner()).run(plan([stage(0, "s", [("a", "0 0")])]), sink: EventRecorder())
+        let result = await Executor(runner: LocalTaskRunner(processes: FakeRunner())).run(plan([stage(0, "s", [("a", "0 0")])]), sink: EventRecorder())
         #expect(result.tasks[0].resources == nil)
         #expect(result.tasks[0].queued != nil)
     }

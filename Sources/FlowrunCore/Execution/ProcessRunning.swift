@@ -30,7 +30,7 @@ public struct ProcessRequest: Sendable {
 
     public init(
         arguments: [String], environment: [(name: String, value: String)] = [],
-        workingDirectory: String = ".", killGrace: Duration = .seconds(5),
+        workingDirectory: String = ".", killGrace: Duration = Plan.defaultKillGrace,
         stdoutCaptureLimit: Int = 0, stderrCaptureLimit: Int = 0, mask: SecretMask = SecretMask([])
     ) {
         self.arguments = arguments
@@ -65,14 +65,16 @@ public struct ProcessOutcome: Sendable, Equatable {
     public var escapedDescendant: Bool
     /// What the process and the descendants it waited for cost (rusage); nil when not measured.
     public var resources: ResourceUsage?
-    /// When the process was running (spawned); nil when it never started or the runner does not say.
-    /// The time before it is queueing, not running, and reports keep the two apart.
-    public var spawned: ContinuousClock.Instant?
+    /// How long the process ran: from its spawn to the end of the attempt; nil
+    /// when it never started or the runner cannot tell. The rest of an
+    /// attempt's time is queueing (for a spawn, a job slot), which reports
+    /// keep apart from running time.
+    public var running: Duration?
 
     public init(
         termination: Termination, stdout: String = "", stderr: String = "",
         stdoutTruncated: Bool = false, stderrTail: [String] = [], escapedDescendant: Bool = false,
-        resources: ResourceUsage? = nil, spawned: ContinuousClock.Instant? = nil
+        resources: ResourceUsage? = nil, running: Duration? = nil
     ) {
         self.termination = termination
         self.stdout = stdout
@@ -81,6 +83,6 @@ public struct ProcessOutcome: Sendable, Equatable {
         self.stderrTail = stderrTail
         self.escapedDescendant = escapedDescendant
         self.resources = resources
-        self.spawned = spawned
+        self.running = running
     }
 }

@@ -112,7 +112,7 @@ public struct ProcessRunner: ProcessRunning {
         // carry the task's FLOWRUN_* variables, which is how they are found.
         let subreaper = ChildSubreaper.active(for: registry)
         let identity = request.environment.filter { $0.name.hasPrefix("FLOWRUN_") }.map { "\($0.name)=\($0.value)" }
-        // When the shell was running: what came before is queueing (see `ProcessOutcome.spawned`).
+        // When the shell was running: what came before is queueing (see `ProcessOutcome.running`).
         let spawned = Mutex<ContinuousClock.Instant?>(nil)
         let attempt = Task { () -> (ProcessOutcome.Termination, ChildSubreaper.Sweep?) in
             do {
@@ -165,7 +165,7 @@ public struct ProcessRunner: ProcessRunning {
             stdoutTruncated: stdoutTruncated,
             stderrTail: errReader.tail,
             escapedDescendant: !clean || (sweep?.ended ?? 0) > 0,
-            spawned: spawned.withLock { $0 }
+            running: spawned.withLock { $0 }.map { ContinuousClock.now - $0 }
         )
     }
 
