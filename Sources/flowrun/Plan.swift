@@ -1,0 +1,28 @@
+import ArgumentParser
+import FlowrunCore
+
+extension Flowrun {
+    /// `flowrun plan WORKFLOW`: print what would run, run nothing.
+    struct Plan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the execution plan: stages in order, what runs concurrently, limits.")
+
+        @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "workflow"),
+                  completion: .file(extensions: ["yaml", "yml", "json"]))
+        var workflow: String
+
+        @OptionGroup var planning: PlanningOptions
+
+        @Option(help: "Output: text, json, dot (Graphviz) or mermaid.")
+        var format: PlanRenderer.Format = .text
+
+        @OptionGroup var input: InputOptions
+
+        func run() async throws {
+            let plan = try WorkflowInput.plan(workflow, input: input, planning: planning)
+            // The plan-time check: with the slurm executor, the cluster must answer.
+            _ = try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID())
+            Console.out(PlanRenderer().render(plan, as: format))
+        }
+    }
+}
