@@ -17,7 +17,8 @@ extension Flowrun {
             Console.colorChoice = options.color
             let plan = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
             if options.dryRun { return Console.out(PlanRenderer().render(plan, as: .text)) }
-            let setup = try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID())
+            let setup = RunnerSetup.needsProbe(plan)
+                ? try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID()) : RunnerSetup.local
             let session = RunSession(
                 plan: plan, settings: options.settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2),
                 runner: setup.runner)

@@ -13,9 +13,7 @@ public struct RunnerSetup: Sendable {
     public static func prepare(
         _ plan: Plan, runID: String, local: LocalTaskRunner = LocalTaskRunner(), control: SlurmControl = SlurmControl()
     ) async -> Result<RunnerSetup, SlurmProbe.Problem> {
-        guard plan.executor.kind == .slurm, plan.stages.contains(where: { $0.tasks.contains { !$0.staysLocal } }) else {
-            return .success(RunnerSetup(runner: local, cluster: nil, slurm: nil))
-        }
+        guard needsProbe(plan) else { return .success(RunnerSetup(runner: local, cluster: nil, slurm: nil)) }
         switch await SlurmProbe(control: control).check(plan.executor) {
         case .failure(let problem):
             return .failure(problem)
@@ -23,6 +21,14 @@ public struct RunnerSetup: Sendable {
             let slurm = SlurmTaskRunner(plan: plan, runID: runID, cluster: cluster, local: local, control: control)
             return .success(RunnerSetup(runner: slurm, cluster: cluster, slurm: slurm))
         }
+    }
+
+    /// The setup of a local run: no check, nothing to finish.
+    public static let local = RunnerSetup(runner: LocalTaskRunner(), cluster: nil, slurm: nil)
+
+    /// True when some task of `plan` goes to Slurm, so the cluster must be checked first.
+    public static func needsProbe(_ plan: Plan) -> Bool {
+        plan.executor.kind == .slurm && plan.stages.contains { $0.tasks.contains { !$0.staysLocal } }
     }
 
     /// Cancels every Slurm job of the run that is still there.
