@@ -344,8 +344,8 @@ private final class RunContext: Sendable {
             mask: mask)
     }
 
-    private static func ownOutputs(_ text: PlannedText?) -> Set<Expression.OwnOutput> {
-        var found = Set<Expression.OwnOutput>()
+    private static func ownOutputs(_ text: PlannedText?) -> Set<Reference.OwnOutput> {
+        var found = Set<Reference.OwnOutput>()
         for part in text?.parts ?? [] {
             if case .ownOutput(let which) = part { found.insert(which) }
         }
