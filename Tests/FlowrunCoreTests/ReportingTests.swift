@@ -124,7 +124,7 @@ import Testing
         let thePlan = plan([stage(0, "s", (0..<8).map { ("t\($0)", script) })])
         let out = StringSink()
         let reporter = TextReporter(plan: thePlan, output: out, report: nil)
-        let result = await Executor(runner: ProcessRunner(registry: ProcessGroupRegistry()), resultCaptureLimit: 0)
+        let result = await Executor(runner: LocalTaskRunner(processes: ProcessRunner(registry: ProcessGroupRegistry()), resultCaptureLimit: 0))
             .run(thePlan, sink: reporter)
         #expect(result.succeeded)
         var next = [String: Int]()
