@@ -68,6 +68,13 @@ extension DiagnosticMessage {
         case .unknownVariableOverride: "unknownVariableOverride"
         case .environmentVariableUnset: "environmentVariableUnset"
         case .unusedVariable: "unusedVariable"
+        case .unknownTarget: "unknownTarget"
+        case .stateFileCorrupt: "stateFileCorrupt"
+        case .stateFileUnreadable: "stateFileUnreadable"
+        case .stateFormatUnsupported: "stateFormatUnsupported"
+        case .stateFolderUnwritable: "stateFolderUnwritable"
+        case .stateLockWaiting: "stateLockWaiting"
+        case .fingerprintingTook: "fingerprintingTook"
         }
     }
 }

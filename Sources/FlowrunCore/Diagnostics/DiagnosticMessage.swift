@@ -75,6 +75,15 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case environmentVariableUnset(String)
     case unusedVariable(String)
 
+    // Targets and the state folder (issue 11).
+    case unknownTarget(String, suggestion: String?)
+    case stateFileCorrupt(path: String, movedTo: String?)
+    case stateFileUnreadable(path: String, reason: String)
+    case stateFormatUnsupported(path: String, found: String)
+    case stateFolderUnwritable(path: String, reason: String)
+    case stateLockWaiting(path: String)
+    case fingerprintingTook(milliseconds: Int, files: Int, hashed: Int, bytes: Int64)
+
     /// What a value must be; `wrongType` says it.
     public enum Expected: Sendable, Hashable {
         case mapping, list, string, boolean, wholeNumber, duration
