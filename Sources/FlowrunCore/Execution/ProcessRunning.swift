@@ -54,7 +54,8 @@ public struct ProcessOutcome: Sendable, Equatable {
     }
 
     public var termination: Termination
-    /// Captured stdout / stderr (masked, at most the requested limit).
+    /// Captured stdout / stderr (masked, at most the requested limit; when
+    /// more was produced, cut at the last line break within the limit).
     public var stdout: String
     public var stderr: String
     public var stdoutTruncated: Bool
@@ -63,10 +64,13 @@ public struct ProcessOutcome: Sendable, Equatable {
     /// True when a pipe was still held open after the group was killed: a
     /// descendant escaped the process group (e.g. with `setsid`).
     public var escapedDescendant: Bool
+    /// CPU, memory and I/O of the process (nil when it did not start, or for a fake runner).
+    public var resources: ProcessResources?
 
     public init(
         termination: Termination, stdout: String = "", stderr: String = "",
-        stdoutTruncated: Bool = false, stderrTail: [String] = [], escapedDescendant: Bool = false
+        stdoutTruncated: Bool = false, stderrTail: [String] = [], escapedDescendant: Bool = false,
+        resources: ProcessResources? = nil
     ) {
         self.termination = termination
         self.stdout = stdout
@@ -74,5 +78,6 @@ public struct ProcessOutcome: Sendable, Equatable {
         self.stdoutTruncated = stdoutTruncated
         self.stderrTail = stderrTail
         self.escapedDescendant = escapedDescendant
+        self.resources = resources
     }
 }
