@@ -119,7 +119,7 @@ struct RunCommand: AsyncParsableCommand {
         // Linux: orphans of tasks (setsid, double fork) are re-parented to flowrun, not init,
         // so they are ended at their task's end, and whatever is left at the run's end.
         let subreaper = ChildSubreaper.enable()
-        let executor = Executor()
+        let executor = Executor(runner: LocalTaskRunner())
         let result = await control.run { await executor.run(plan, sink: sink) }
         ticker?.cancel()
         await subreaper?.endAll()

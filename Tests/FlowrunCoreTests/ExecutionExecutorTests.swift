@@ -6,7 +6,7 @@ import Testing
 @Suite("Executor scheduling") struct ExecutionExecutorTests {
     @Test func resultsComeInDeclarationOrderUnderReversedCompletion() async {
         let runner = FakeRunner()
-        let result = await Executor(runner: runner).run(
+        let result = await Executor(runner: LocalTaskRunner(processes: runner)).run(
             plan([stage(0, "s", [("a", "60 0 A"), ("b", "30 0 B"), ("c", "0 0 C")])]), sink: EventRecorder())
         #expect(runner.finished == ["c", "b", "a"])
         #expect(result.results == ["A", "B", "C"])
@@ -18,7 +18,7 @@ import Testing
         let runner = FakeRunner()
         let commands = (0..<6).map { ("t\($0)", "\(10 + ($0 % 3) * 10) 0") }
         let recorder = EventRecorder()
-        let result = await Executor(runner: runner).run(
+        let result = await Executor(runner: LocalTaskRunner(processes: runner)).run(
             plan([stage(0, "s", maxParallel: cap, commands)]), sink: recorder)
         #expect(runner.maxRunning == cap)
         let starts = recorder.all.compactMap { event -> Int? in
@@ -29,15 +29,22 @@ import Testing
     }
 
     @Test func failFastCancelsSiblingsSkipsUnstartedAndLaterStages() async {
-        let runner = FakeRunner()
-        let result = await Executor(runner: runner).run(
-            plan([
-                stage(0, "s", maxParallel: 2, [("long", "5000 0"), ("bad", "10 3"), ("later", "0 0")]),
-                stage(1, "next", [("n", "0 0")]),
-            ]), sink: EventRecorder())
+        let clock = ManualClock()
+        let executor = Executor(runner: LocalTaskRunner(processes: FakeRunner(clock: clock)), clock: clock)
+        let run = Task {
+            await executor.run(
+                plan([
+                    stage(0, "s", maxParallel: 2, [("long", "5000 0"), ("bad", "10 3"), ("later", "0 0")]),
+                    stage(1, "next", [("n", "0 0")]),
+                ]), sink: EventRecorder())
+        }
+        await clock.waitForSleepers(2)
+        clock.advance(by: .milliseconds(10))
+        let result = await run.value
         #expect(result.tasks.map(\.state) == [.cancelled, .failed(exitCode: 3), .skipped, .skipped])
-        // The long task would take 5 s; loose bound for a loaded machine.
-        #expect(result.wallTime < .seconds(4))
+        // The long task was cancelled the moment its sibling failed: no time passed after.
+        #expect(result.wallTime == .milliseconds(10))
+        #expect(result.tasks[0].finished == .milliseconds(10))
         #expect(result.firstFailure?.name == "bad")
         #expect(result.exitStatus == .taskFailed)
         #expect(result.stages[1].skipped)
@@ -45,7 +52,7 @@ import Testing
 
     @Test func failFastFalseRunsTheWholeStageThenStops() async {
         let runner = FakeRunner()
-        let result = await Executor(runner: runner).run(
+        let result = await Executor(runner: LocalTaskRunner(processes: runner)).run(
             plan([
                 stage(0, "s", failFast: false, [("bad", "0 1"), ("slow", "50 0 S")]),
                 stage(1, "next", [("n", "0 0")]),
@@ -57,7 +64,7 @@ import Testing
     @Test func continueOnErrorLetsTheRunGoOn() async {
         var first = stage(0, "s", [("bad", "0 2"), ("ok", "20 0")])
         first.tasks[0].continueOnError = true
-        let result = await Executor(runner: FakeRunner()).run(
+        let result = await Executor(runner: LocalTaskRunner(processes: FakeRunner())).run(
             plan([first, stage(1, "next", [("n", "0 0 N")])]), sink: EventRecorder())
         #expect(result.tasks.map(\.state) == [.failed(exitCode: 2), .succeeded, .succeeded])
         #expect(result.exitStatus == .success)
@@ -68,7 +75,7 @@ import Testing
         var only = stage(0, "s", [("f", "flaky \(failures)")])
         only.tasks[0].retries = 2
         let recorder = EventRecorder()
-        let result = await Executor(runner: FakeRunner()).run(plan([only]), sink: recorder)
+        let result = await Executor(runner: LocalTaskRunner(processes: FakeRunner())).run(plan([only]), sink: recorder)
         #expect(result.tasks[0].attempts == attempts)
         #expect((result.tasks[0].state == .succeeded) == succeeds)
         let retried = recorder.all.filter { if case .attemptFailed(_, _, _, true, _) = $0 { true } else { false } }
@@ -76,10 +83,34 @@ import Testing
     }
 
     @Test func timeoutIsItsOwnState() async {
-        let result = await Executor(runner: FakeRunner()).run(
-            plan([stage(0, "s", [("slow", "5000 0")], timeout: .milliseconds(30))]), sink: EventRecorder())
+        let clock = ManualClock()
+        let executor = Executor(runner: LocalTaskRunner(processes: FakeRunner(clock: clock)), clock: clock)
+        let run = Task {
+            await executor.run(plan([stage(0, "s", [("slow", "5000 0")], timeout: .milliseconds(30))]), sink: EventRecorder())
+        }
+        // The command's sleep and the timeout's.
+        await clock.waitForSleepers(2)
+        #expect(clock.deadlines == [.milliseconds(30), .milliseconds(5000)])
+        clock.advanceToNextDeadline()
+        let result = await run.value
         #expect(result.tasks[0].state == .timedOut)
         #expect(result.tasks[0].result == nil)
+        #expect(result.tasks[0].finished == .milliseconds(30))
+    }
+
+    @Test func retryDelayPassesOnTheClockBetweenAttempts() async {
+        let clock = ManualClock()
+        var only = stage(0, "s", [("f", "flaky 1")])
+        only.tasks[0].retries = 1
+        only.tasks[0].retryDelay = .seconds(2)
+        let executor = Executor(runner: LocalTaskRunner(processes: FakeRunner(clock: clock)), clock: clock)
+        let run = Task { await executor.run(plan([only]), sink: EventRecorder()) }
+        await clock.waitForSleepers(1)
+        #expect(clock.deadlines == [.seconds(2)])
+        clock.advanceToNextDeadline()
+        let result = await run.value
+        #expect(result.tasks[0].state == .succeeded)
+        #expect(result.tasks[0].attemptSpans.map(\.started) == [.zero, .seconds(2)])
     }
 
     @Test func sleepActionNeedsNoProcess() async {
@@ -87,7 +118,7 @@ import Testing
         let nap = PlannedTask(
             id: TaskID(stage: 0, task: 0), stageName: "s", name: "nap", action: .sleep(.milliseconds(20)),
             result: PlannedText(literal: "task (nap) result"))
-        let result = await Executor(runner: runner).run(
+        let result = await Executor(runner: LocalTaskRunner(processes: runner)).run(
             plan([PlannedStage(index: 0, name: "s", tasks: [nap])]), sink: EventRecorder())
         #expect(result.results == ["task (nap) result"])
         #expect(runner.started.isEmpty)
@@ -95,7 +126,7 @@ import Testing
 
     @Test func cancellingTheRunCancelsRunningAndSkipsTheRest() async {
         let recorder = EventRecorder()
-        let executor = Executor(runner: FakeRunner())
+        let executor = Executor(runner: LocalTaskRunner(processes: FakeRunner()))
         let run = Task {
             await executor.run(plan([stage(0, "s", [("a", "5000 0")]), stage(1, "t", [("b", "0 0")])]), sink: recorder)
         }
@@ -118,7 +149,7 @@ import Testing
             command: PlannedText(parts: [.text("0 0 "), .taskResult(stage: "make", task: "m")], quotesValues: false),
             shell: ["sh", "-c"])
         second.tasks[0].result = PlannedText(parts: [.text("got "), .ownOutput(.stdout)])
-        let result = await Executor(runner: FakeRunner()).run(
+        let result = await Executor(runner: LocalTaskRunner(processes: FakeRunner())).run(
             plan([stage(0, "make", [("m", "0 0 s3cret-value")]), second], secrets: ["s3cret"]), sink: EventRecorder())
         #expect(result.results == ["***-value", "got ***-value"])
     }

@@ -6,7 +6,7 @@ import Testing
 /// timeouts, retries and template injection.
 @Suite("Executor with processes") struct ExecutionRealProcessTests {
     private func executor() -> Executor {
-        Executor(runner: ProcessRunner(registry: ProcessGroupRegistry()), runID: Descendants.newMarker())
+        Executor(runner: LocalTaskRunner(processes: ProcessRunner(registry: ProcessGroupRegistry())), runID: Descendants.newMarker())
     }
 
     private func temporaryDirectory() throws -> String {

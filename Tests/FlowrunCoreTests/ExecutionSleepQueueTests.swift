@@ -13,20 +13,29 @@ struct ExecutionSleepQueueTests {
     }
 
     @Test func resultsKeepDeclarationOrderWhenDeadlinesAreReversed() async {
+        let clock = ManualClock()
         let tasks = (0..<50).map { sleepTask($0, milliseconds: 100 - $0 * 2, result: "r\($0)") }
-        let result = await Executor().run(plan([PlannedStage(index: 0, name: "s", tasks: tasks)]), sink: EventRecorder())
+        let executor = Executor(runner: LocalTaskRunner(), clock: clock)
+        let run = Task { await executor.run(plan([PlannedStage(index: 0, name: "s", tasks: tasks)]), sink: EventRecorder()) }
+        // One timer child serves the queue: it waits for one deadline at a time.
+        for _ in 0..<50 {
+            await clock.waitForSleepers(1)
+            #expect(clock.deadlines.count == 1)
+            clock.advanceToNextDeadline()
+        }
+        let result = await run.value
         #expect(result.results == (0..<50).map { "r\($0)" })
         #expect(result.tasks.allSatisfy { $0.state == .succeeded })
-        // Each task lasted at least its own sleep.
+        // Each task lasted exactly its own sleep.
         for (index, task) in result.tasks.enumerated() {
-            #expect(task.duration >= .milliseconds(100 - index * 2))
+            #expect(task.duration == .milliseconds(100 - index * 2))
         }
     }
 
     @Test(arguments: [1, 3, 8])
     func capIsRespected(cap: Int) async {
         let tasks = (0..<24).map { sleepTask($0, milliseconds: 10 + ($0 * 7) % 20) }
-        let result = await Executor().run(
+        let result = await Executor(runner: LocalTaskRunner()).run(
             plan([PlannedStage(index: 0, name: "s", maxParallel: cap, tasks: tasks)]), sink: EventRecorder())
         #expect(result.tasks.allSatisfy { $0.state == .succeeded })
         // At no task's start were more than `cap` tasks running.
@@ -46,10 +55,11 @@ struct ExecutionSleepQueueTests {
             PlannedTask(id: TaskID(stage: 0, task: 1), stageName: "s", name: "bad",
                         action: .run(command: PlannedText(literal: "exit 4"), shell: ["sh", "-c"])),
         ]
-        let clock = ContinuousClock()
-        let began = clock.now
-        let result = await Executor().run(plan([PlannedStage(index: 0, name: "s", tasks: tasks)]), sink: EventRecorder())
-        #expect(clock.now - began < .seconds(5))
+        let clock = ManualClock()
+        let result = await Executor(runner: LocalTaskRunner(), clock: clock)
+            .run(plan([PlannedStage(index: 0, name: "s", tasks: tasks)]), sink: EventRecorder())
+        // The 30 s sleep ended with its sibling's failure; time never had to move.
+        #expect(result.wallTime == .zero)
         #expect(result.tasks[0].state == .cancelled)
         #expect(result.tasks[1].state == .failed(exitCode: 4))
         #expect(result.exitStatus == .taskFailed)
@@ -67,16 +77,16 @@ struct ExecutionSleepQueueTests {
             }
             run?.cancel()
         }
-        let run = Task { await Executor().run(plan([PlannedStage(index: 0, name: "s", tasks: tasks)]), sink: sink) }
+        let clock = ManualClock()
+        let executor = Executor(runner: LocalTaskRunner(), clock: clock)
+        let run = Task { await executor.run(plan([PlannedStage(index: 0, name: "s", tasks: tasks)]), sink: sink) }
         let alreadyAllStarted = holder.withLock { state -> Bool in
             state.task = run
             return state.started == 1000
         }
         if alreadyAllStarted { run.cancel() }
-        let clock = ContinuousClock()
-        let began = clock.now
         let result = await run.value
-        #expect(clock.now - began < .seconds(5))
+        #expect(result.wallTime == .zero)
         #expect(result.tasks.allSatisfy { $0.state == .cancelled })
         #expect(result.interrupted)
     }

@@ -54,7 +54,8 @@ import Testing
             total: wall 1.25s, task time 1.50s, parallelism 1.20x, critical path 1.20s
             first failure: build/lint failed (exit 2)
               | bad style
-            result: ('ok\\nmore', None, None)
+            result: ('ok…', None, None)
+              (results shortened; full values: --format json or --report FILE.json)
 
             """)
     }
@@ -124,7 +125,7 @@ import Testing
         let thePlan = plan([stage(0, "s", (0..<8).map { ("t\($0)", script) })])
         let out = StringSink()
         let reporter = TextReporter(plan: thePlan, output: out, report: nil)
-        let result = await Executor(runner: ProcessRunner(registry: ProcessGroupRegistry()), resultCaptureLimit: 0)
+        let result = await Executor(runner: LocalTaskRunner(processes: ProcessRunner(registry: ProcessGroupRegistry()), resultCaptureLimit: 0))
             .run(thePlan, sink: reporter)
         #expect(result.succeeded)
         var next = [String: Int]()

@@ -88,6 +88,13 @@ extension Duration {
 /// `"<milliseconds> <exit code> [output]"`, or `"flaky <failures>"` (fails
 /// that many attempts, then succeeds). Records starts, ends and concurrency.
 final class FakeRunner: ProcessRunning {
+    /// What the fake commands sleep on.
+    let clock: any ExecutionClock
+
+    init(clock: any ExecutionClock = SystemClock()) {
+        self.clock = clock
+    }
+
     private struct State {
         var running = 0
         var maxRunning = 0
@@ -129,7 +136,7 @@ final class FakeRunner: ProcessRunning {
         let code = Int32(words.count > 1 ? words[1] : "0") ?? 0
         let output = words.count > 2 ? words[2] : ""
         do {
-            try await Task.sleep(for: .milliseconds(millis))
+            try await clock.sleep(for: .milliseconds(millis))
         } catch {
             return ProcessOutcome(termination: .signaled(15))
         }

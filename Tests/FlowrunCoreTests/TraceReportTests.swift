@@ -87,7 +87,7 @@ import Testing
         let runner = FakeRunner()
         var thePlan = plan([stage(0, "s", [("flaky", "flaky 2"), ("steady", "30 0")])])
         thePlan.stages[0].tasks[0].retries = 2
-        let result = await Executor(runner: runner).run(thePlan, sink: EventRecorder())
+        let result = await Executor(runner: LocalTaskRunner(processes: runner)).run(thePlan, sink: EventRecorder())
         let flaky = result.tasks[0]
         #expect(flaky.attemptSpans.map(\.attempt) == [1, 2, 3])
         #expect(flaky.attemptSpans.map(\.state) == [.failed(exitCode: 1), .failed(exitCode: 1), .succeeded])

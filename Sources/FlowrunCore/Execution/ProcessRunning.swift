@@ -30,7 +30,7 @@ public struct ProcessRequest: Sendable {
 
     public init(
         arguments: [String], environment: [(name: String, value: String)] = [],
-        workingDirectory: String = ".", killGrace: Duration = .seconds(5),
+        workingDirectory: String = ".", killGrace: Duration = Plan.defaultKillGrace,
         stdoutCaptureLimit: Int = 0, stderrCaptureLimit: Int = 0, mask: SecretMask = SecretMask([])
     ) {
         self.arguments = arguments

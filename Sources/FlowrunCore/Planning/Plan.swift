@@ -16,7 +16,7 @@ public struct Plan: Sendable {
 
     public init(
         workflowName: String, description: String? = nil, sourcePath: String,
-        stages: [PlannedStage], killGrace: Duration = .seconds(5), secretValues: [String] = []
+        stages: [PlannedStage], killGrace: Duration = Plan.defaultKillGrace, secretValues: [String] = []
     ) {
         self.workflowName = workflowName
         self.description = description
@@ -25,6 +25,9 @@ public struct Plan: Sendable {
         self.killGrace = killGrace
         self.secretValues = secretValues
     }
+
+    /// The grace when neither the command line nor a caller sets one: the one place it is written.
+    public static let defaultKillGrace: Duration = .seconds(5)
 
     /// Number of tasks over all stages.
     public var taskCount: Int { stages.reduce(0) { $0 + $1.tasks.count } }

@@ -16,7 +16,7 @@ public struct Planner: Sendable {
         public var currentDirectory: String
 
         public init(
-            variables: [(name: String, value: String)] = [], jobs: Int? = nil, killGrace: Duration = .seconds(5),
+            variables: [(name: String, value: String)] = [], jobs: Int? = nil, killGrace: Duration = Plan.defaultKillGrace,
             environment: [String: String] = [:], currentDirectory: String = "/"
         ) {
             self.variables = variables

@@ -1,0 +1,155 @@
+/// Runs a plan's stages one after another, the tasks of a stage concurrently
+/// in one task group under the stage's cap, and stops after a failing stage.
+struct StageScheduler: Sendable {
+    let run: RunContext
+
+    private var sink: any RunEventSink { run.sink }
+
+    func execute() async -> RunResult {
+        let startedAt = WallTime.now()
+        sink.receive(.runStarted(workflowName: run.plan.workflowName, runID: run.runID, startedAt: startedAt))
+        var stages: [StageResult] = []
+        var tasks: [TaskResult] = []
+        var stop = false
+        for stage in run.plan.stages {
+            if stop || Task.isCancelled {
+                let skipped = stage.tasks.map { skippedResult($0) }
+                for result in skipped { sink.receive(.taskFinished(result)) }
+                let stageResult = StageResult(index: stage.index, name: stage.name)
+                sink.receive(.stageFinished(stageResult))
+                stages.append(stageResult)
+                tasks += skipped
+                continue
+            }
+            let stageStart = run.now()
+            sink.receive(.stageStarted(index: stage.index, name: stage.name, at: stageStart))
+            let stageTasks = await runStage(stage)
+            let stageResult = StageResult(index: stage.index, name: stage.name, started: stageStart, finished: run.now())
+            sink.receive(.stageFinished(stageResult))
+            stages.append(stageResult)
+            tasks += stageTasks
+            if !stageTasks.allSatisfy(\.countsAsSuccess) { stop = true }
+        }
+        let result = RunResult(
+            workflowName: run.plan.workflowName, runID: run.runID, startedAt: startedAt, wallTime: run.now(),
+            stages: stages, tasks: tasks, interrupted: Task.isCancelled)
+        sink.receive(.runFinished(result))
+        return result
+    }
+
+    /// What a child of a stage's task group hands back.
+    private enum StageEvent: Sendable {
+        case finished(Int, TaskResult)
+        /// The sleep timer fired; due sleepers are finished by the stage loop.
+        case timerFired
+    }
+
+    /// Runs one stage's tasks, at most `maxParallel` at once, starting them in
+    /// declaration order as slots free up; returns results in declaration order.
+    ///
+    /// Plain `sleep` tasks (no timeout, no retries) get no child task of their
+    /// own: they wait in a deadline queue served by one timer child. A child
+    /// task costs kilobytes; 100,000 sleeps would cost hundreds of megabytes.
+    private func runStage(_ stage: PlannedStage) async -> [TaskResult] {
+        var results = [TaskResult?](repeating: nil, count: stage.tasks.count)
+        let cap = max(1, stage.maxParallel ?? Int.max)
+        let execution = TaskExecution(run: run)
+        let clock = run.clock
+        let start = run.start
+        await withTaskGroup(of: StageEvent.self) { group in
+            var next = 0
+            var running = 0
+            var stopStarting = false
+            var sleepers = DeadlineQueue()
+            var timerArmedFor: Duration?
+            func armTimer() {
+                guard let earliest = sleepers.earliest, timerArmedFor.map({ earliest < $0 }) ?? true else { return }
+                timerArmedFor = earliest
+                group.addTask {
+                    try? await clock.sleep(until: start + earliest)
+                    return .timerFired
+                }
+            }
+            func fill() {
+                while !stopStarting, !Task.isCancelled, running < cap, next < stage.tasks.count {
+                    let index = next
+                    let task = stage.tasks[index]
+                    // Announced here, not in the child, so that start events
+                    // come in declaration order whatever the scheduler does.
+                    let started = run.now()
+                    sink.receive(.taskStarted(task.id, attempt: 1, at: started))
+                    if case .sleep(let duration) = task.action, task.timeout == nil {
+                        sleepers.insert(deadline: started + duration, index: index, started: started)
+                    } else {
+                        group.addTask { .finished(index, await execution.runTask(task, started: started)) }
+                    }
+                    next += 1
+                    running += 1
+                }
+                armTimer()
+            }
+            func finish(_ index: Int, _ result: TaskResult) {
+                results[index] = result
+                running -= 1
+                if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
+                    // asyncio.TaskGroup semantics: the first failure cancels the siblings.
+                    stopStarting = true
+                    group.cancelAll()
+                }
+            }
+            fill()
+            while let event = await group.next() {
+                switch event {
+                case .finished(let index, let result):
+                    finish(index, result)
+                case .timerFired:
+                    timerArmedFor = nil
+                    let cancelled = Task.isCancelled || stopStarting
+                    let due = cancelled ? sleepers.removeAll() : sleepers.removeDue(at: run.now())
+                    for sleeper in due {
+                        let task = stage.tasks[sleeper.index]
+                        let result = finishedSleep(task, started: sleeper.started, cancelled: cancelled)
+                        sink.receive(.taskFinished(result))
+                        finish(sleeper.index, result)
+                    }
+                }
+                fill()
+                // A cancelled timer returns at once; make sure waiting sleepers are collected.
+                if (Task.isCancelled || stopStarting), !sleepers.isEmpty, timerArmedFor == nil {
+                    group.addTask { .timerFired }
+                    timerArmedFor = .zero
+                }
+            }
+        }
+        return stage.tasks.enumerated().map { index, task in
+            if let result = results[index] { return result }
+            let skipped = skippedResult(task)
+            sink.receive(.taskFinished(skipped))
+            return skipped
+        }
+    }
+
+    /// The result of a queued sleep task whose deadline passed (or whose stage was cancelled).
+    private func finishedSleep(_ task: PlannedTask, started: Duration, cancelled: Bool) -> TaskResult {
+        var value: String?
+        if !cancelled {
+            let rendered = run.mask.apply(task.result.map { run.board.render($0, own: nil) } ?? "")
+            run.board.post(rendered, stage: task.stageName, task: task.name)
+            value = rendered
+        } else {
+            sink.receive(.attemptFailed(task.id, attempt: 1, state: .cancelled, willRetry: false, at: run.now()))
+        }
+        let finished = run.now()
+        let state: TaskState = cancelled ? .cancelled : .succeeded
+        return TaskResult(
+            id: task.id, stageName: task.stageName, name: task.name, state: state,
+            attempts: 1, started: started, finished: finished, result: value, stderrTail: [],
+            continueOnError: task.continueOnError,
+            attemptSpans: [AttemptSpan(attempt: 1, started: started, finished: finished, state: state)])
+    }
+
+    private func skippedResult(_ task: PlannedTask) -> TaskResult {
+        TaskResult(id: task.id, stageName: task.stageName, name: task.name, state: .skipped,
+                   continueOnError: task.continueOnError)
+    }
+}

@@ -1,0 +1,38 @@
+/// `flowrun plan --format json`.
+extension PlanRenderer {
+    func json(_ plan: Plan, _ masker: SecretMask) -> String {
+        func str(_ s: String) -> String { JSONText.quoted(masker.apply(s)) }
+        var stages: [String] = []
+        for stage in plan.stages {
+            var tasks: [String] = []
+            for task in stage.tasks {
+                var fields = ["\"name\":\(str(task.name))"]
+                switch task.action {
+                case .sleep(let d): fields.append("\"sleep\":\(DurationFormat.seconds(d))")
+                case .run(let command, let shell):
+                    fields.append("\"run\":\(str(display(command)))")
+                    fields.append("\"shell\":[\(shell.map(str).joined(separator: ","))]")
+                }
+                let env = task.environment.map { "\(str($0.name)):\(str(display($0.value)))" }
+                fields.append("\"env\":{\(env.joined(separator: ","))}")
+                fields.append("\"working_directory\":\(str(display(task.workingDirectory)))")
+                fields.append("\"timeout\":\(task.timeout.map { DurationFormat.seconds($0) } ?? "null")")
+                fields.append("\"retries\":\(task.retries)")
+                fields.append("\"retry_delay\":\(DurationFormat.seconds(task.retryDelay))")
+                fields.append("\"continue_on_error\":\(task.continueOnError)")
+                fields.append("\"result\":\(task.result.map { str(display($0)) } ?? "null")")
+                tasks.append("{\(fields.joined(separator: ","))}")
+            }
+            stages.append("""
+                {"name":\(str(stage.name)),"max_parallel":\(stage.maxParallel.map(String.init) ?? "null"),\
+                "fail_fast":\(stage.failFast),"tasks":[\(tasks.joined(separator: ","))]}
+                """)
+        }
+        return """
+            {"workflow":\(str(plan.workflowName)),"source":\(str(plan.sourcePath)),\
+            "kill_grace":\(DurationFormat.seconds(plan.killGrace)),\
+            "stages":[\(stages.joined(separator: ","))]}
+
+            """
+    }
+}
