@@ -21,8 +21,8 @@ import Testing
             shell("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"), onLines: { _, _ in })
         #expect(outcome.termination == .exited(0))
         let resources = try #require(outcome.resources)
-        #expect(resources.userCPU + resources.systemCPU >= 0.05, "\(resources)")
-        #expect(resources.userCPU < 30)
+        #expect(resources.cpu >= .milliseconds(50), "\(resources)")
+        #expect(resources.cpu < .seconds(30))
     }
 
     @Test func aTaskThatDidNotStartHasNoResources() async {

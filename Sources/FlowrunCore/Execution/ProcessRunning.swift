@@ -64,13 +64,18 @@ public struct ProcessOutcome: Sendable, Equatable {
     /// True when a pipe was still held open after the group was killed: a
     /// descendant escaped the process group (e.g. with `setsid`).
     public var escapedDescendant: Bool
-    /// CPU, memory and I/O of the process (nil when it did not start, or for a fake runner).
-    public var resources: ProcessResources?
+    /// What the process and the descendants it waited for cost (rusage); nil when not measured.
+    public var resources: ResourceUsage?
+    /// How long the process ran: from its spawn to the end of the attempt; nil
+    /// when it never started or the runner cannot tell. The rest of an
+    /// attempt's time is queueing (for a spawn, a job slot), which reports
+    /// keep apart from running time.
+    public var running: Duration?
 
     public init(
         termination: Termination, stdout: String = "", stderr: String = "",
         stdoutTruncated: Bool = false, stderrTail: [String] = [], escapedDescendant: Bool = false,
-        resources: ProcessResources? = nil
+        resources: ResourceUsage? = nil, running: Duration? = nil
     ) {
         self.termination = termination
         self.stdout = stdout
@@ -79,5 +84,6 @@ public struct ProcessOutcome: Sendable, Equatable {
         self.stderrTail = stderrTail
         self.escapedDescendant = escapedDescendant
         self.resources = resources
+        self.running = running
     }
 }

@@ -13,7 +13,7 @@ final class LoopAttempt: @unchecked Sendable {
     /// What the loop hands back once the attempt is over.
     struct Finished: Sendable {
         var status: CInt
-        var resources: ProcessResources?
+        var resources: ResourceUsage?
         var stdout: (bytes: [UInt8], truncated: Bool)
         var stderr: (bytes: [UInt8], truncated: Bool)
         var stderrTail: [String]
@@ -44,7 +44,7 @@ final class LoopAttempt: @unchecked Sendable {
     var phase = Phase.running
     var deadline: ContinuousClock.Instant?
     var status: CInt = 0
-    var resources: ProcessResources?
+    var resources: ResourceUsage?
     var sweep: ChildSubreaper.Sweep?
     var forced = false
     var continuation: CheckedContinuation<Finished, Never>?
@@ -83,9 +83,9 @@ final class LoopAttempt: @unchecked Sendable {
         #else
         let rssBytes = Int(usage.ru_maxrss)
         #endif
-        resources = ProcessResources(
-            userCPU: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
-            systemCPU: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
+        resources = ResourceUsage(
+            userCPU: .seconds(Int64(usage.ru_utime.tv_sec)) + .microseconds(Int64(usage.ru_utime.tv_usec)),
+            systemCPU: .seconds(Int64(usage.ru_stime.tv_sec)) + .microseconds(Int64(usage.ru_stime.tv_usec)),
             maxRSS: rssBytes, readBlocks: Int(usage.ru_inblock), writtenBlocks: Int(usage.ru_oublock))
     }
 

@@ -80,6 +80,7 @@ public struct ProcessRunner: ProcessRunning {
             return ProcessOutcome(termination: .failedToStart(reason: Self.describe(failure, program: program, directory: request.workingDirectory)))
         }
         group.attach(started.pid)
+        let spawnedAt = ContinuousClock.now
 
         let identity = request.environment.filter { $0.name.hasPrefix("FLOWRUN_") }.map { "\($0.name)=\($0.value)" }
         let attempt = LoopAttempt(
@@ -101,7 +102,8 @@ public struct ProcessRunner: ProcessRunning {
             stdoutTruncated: finished.stdout.truncated,
             stderrTail: finished.stderrTail,
             escapedDescendant: finished.escaped,
-            resources: finished.resources)
+            resources: finished.resources,
+            running: ContinuousClock.now - spawnedAt)
     }
 
     private static func termination(_ status: CInt) -> ProcessOutcome.Termination {
