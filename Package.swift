@@ -25,6 +25,14 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // SHA-256 for task fingerprints, from the system's libcrypto (OpenSSL),
+        // as libyaml is used: swift-crypto would build BoringSSL from source,
+        // which costs more than the rest of flowrun's clean build (see issue 11's commit).
+        .systemLibrary(
+            name: "CLibcrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
+        ),
         // prctl(PR_SET_CHILD_SUBREAPER) for ChildSubreaper (prctl is variadic),
         // signal forwarding, and the spawn of task processes.
         .target(name: "CFlowrunShims"),
@@ -33,6 +41,7 @@ let package = Package(
             dependencies: [
                 "CYAML",
                 "CFlowrunShims",
+                "CLibcrypto",
             ]
         ),
         .executableTarget(
