@@ -47,12 +47,12 @@ import Testing
         ("512M", 512), ("4G", 4096), ("4g", 4096), ("1T", 1_048_576), ("100", 100), ("1536K", 2), ("2GB", 2048),
     ] as [(String, Int?)])
     func memorySizes(text: String, megabytes: Int?) {
-        #expect(Walk.megabytes(text) == megabytes)
+        #expect(Validator.Pass.megabytes(text) == megabytes)
     }
 
     @Test(arguments: ["", "M", "-1G", "0", "1.5G", "4X", "9999999999999T"])
     func badMemorySizes(text: String) {
-        #expect(Walk.megabytes(text) == nil)
+        #expect(Validator.Pass.megabytes(text) == nil)
     }
 
     @Test func sinfoNamesTheDefaultPartitionAndItsCPUs() {

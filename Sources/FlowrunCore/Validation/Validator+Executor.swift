@@ -1,6 +1,6 @@
 /// `executor:` at the top of a workflow (a name, or a mapping of settings),
 /// and `executor: local` on a stage or task.
-extension Walk {
+extension Validator.Pass {
     static let executorKeys = ["name", "partition", "account", "qos", "allocation", "srun-args"]
 
     mutating func executorOf(_ node: Node) -> ExecutorSettings? {
@@ -14,7 +14,7 @@ extension Walk {
         if let entry = byKey["name"], let kind = executorKindOf(entry.value, key: "executor.name") {
             settings.kind = kind
         } else if byKey["name"] == nil, !isMisspelled("name", in: entries, allowed: Self.executorKeys) {
-            error(.missingKey(key: "name", in: "executor"), at: node.location)
+            error(.missingKey(key: "name", in: .executor), at: node.location)
         }
         settings.partition = byKey["partition"].flatMap { slurmWord($0.value, key: "executor.partition") }
         settings.account = byKey["account"].flatMap { slurmWord($0.value, key: "executor.account") }
@@ -23,7 +23,7 @@ extension Walk {
             if let allocation = ExecutorSettings.Allocation(rawValue: text) {
                 settings.allocation = allocation
             } else {
-                error(.wrongType(key: "executor.allocation", expected: "run or task", found: "`\(text)`"), at: entry.value.location)
+                error(.wrongType(key: "executor.allocation", expected: .allocationMode, found: .scalar(text, .string)), at: entry.value.location)
             }
         }
         if let entry = byKey["srun-args"], let items = sequence(entry.value, key: "executor.srun-args") {
@@ -45,7 +45,7 @@ extension Walk {
     mutating func slurmWord(_ node: Node, key: String) -> String? {
         guard let text = text(node, key: key) else { return nil }
         if text.isEmpty || text.contains(where: { $0.isWhitespace || $0 == "," || $0.asciiValue.map { $0 < 0x20 } ?? false }) {
-            error(.wrongType(key: key, expected: "one word", found: "`\(DisplayText.escaped(text))`"), at: node.location)
+            error(.wrongType(key: key, expected: .oneWord, found: .scalar(text, .string)), at: node.location)
             return nil
         }
         return text

@@ -1,5 +1,5 @@
 /// `resources:` on a task or in `defaults`: cpus, memory, gpus, time.
-extension Walk {
+extension Validator.Pass {
     static let resourceKeys = ["cpus", "memory", "gpus", "time"]
 
     mutating func resourcesOf(_ node: Node) -> TaskResources {
@@ -21,7 +21,7 @@ extension Walk {
     /// `512M`, `4G`, `1T` (also `512MB`, lower case); a bare number is megabytes, as in Slurm.
     mutating func memoryOf(_ node: Node) -> Int? {
         guard case .scalar(let scalar) = node.value, scalar.resolved != .null else {
-            error(.wrongType(key: "resources.memory", expected: "a size such as 512M or 4G", found: node.kindDescription), at: node.location)
+            error(.wrongType(key: "resources.memory", expected: .memorySize, found: .kind(node.kind)), at: node.location)
             return nil
         }
         guard let megabytes = Self.megabytes(scalar.text) else {
