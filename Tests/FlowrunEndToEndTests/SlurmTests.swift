@@ -1,3 +1,4 @@
+import FlowrunTestSupport
 import Foundation
 import Testing
 
@@ -88,7 +89,7 @@ struct SlurmTests {
     }
 
     @Test func retriesRunTheStepAgain() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let result = try await Self.run("""
             name: retries
             stages:
@@ -133,7 +134,7 @@ struct SlurmTests {
 
     @Test func theScriptIsNotOnAnyCommandLineNorInTheJob() async throws {
         let secret = "S3CRET\(UInt32.random(in: 100_000...999_999))"
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let workflow = try scratch.write("w.yaml", """
             name: secret
             vars: {token: \(secret)}
