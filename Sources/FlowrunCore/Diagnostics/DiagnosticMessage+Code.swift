@@ -81,6 +81,7 @@ extension DiagnosticMessage {
         case .executorNotInstalled: "executorNotInstalled"
         case .clusterUnreachable: "clusterUnreachable"
         case .unknownPartition: "unknownPartition"
+        case .exportUnsupported: "exportUnsupported"
         }
     }
 }

@@ -88,6 +88,7 @@ extension DiagnosticMessage {
         case .executorNotInstalled(let executor, let program):
             "the \(executor) executor needs `\(program)`, which is not in PATH"
         case .clusterUnreachable(let reason): "cannot reach the Slurm controller: \(reason)"
+        case .exportUnsupported(let feature, let engine): "\(feature) cannot be expressed in \(engine)"
         case .unknownPartition(let name, let known, let suggestion):
             suffix("the cluster has no partition `\(name)`" + (known.isEmpty ? "" : " (it has \(known.map { "`\($0)`" }.joined(separator: ", ")))"), suggestion)
         }

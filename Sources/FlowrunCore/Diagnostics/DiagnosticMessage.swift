@@ -92,6 +92,9 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case clusterUnreachable(reason: String)
     case unknownPartition(String, known: [String], suggestion: String?)
 
+    // Exporting to another engine.
+    case exportUnsupported(feature: String, engine: String)
+
     /// What a value must be; `wrongType` says it.
     public enum Expected: Sendable, Hashable {
         case mapping, list, string, boolean, wholeNumber, duration
