@@ -62,7 +62,7 @@ public enum JUnitReport {
     private static func testcase(_ task: TaskResult, workflow: String, outputs: TaskOutputLog?, mask: SecretMask) -> String {
         var out = "    <testcase classname=\"\(XMLText.attribute(workflow + "." + task.stageName))\""
             + " name=\"\(XMLText.attribute(task.name))\" time=\"\(DurationFormat.seconds(task.duration))\""
-        var body = ""
+        var body = properties(task)
         let suffix = (task.attempts > 1 ? " after \(task.attempts) attempts" : "")
             + (task.continueOnError && task.state.isFailure ? " (continue-on-error)" : "")
         switch task.state {
@@ -89,6 +89,24 @@ public enum JUnitReport {
         if body.isEmpty { return out + "/>\n" }
         out += ">\n" + body + "    </testcase>\n"
         return out
+    }
+
+    /// The task's resources and queueing as `<property>` elements (CPU in
+    /// seconds, peak RSS in bytes), the same names as the JSON report's.
+    private static func properties(_ task: TaskResult) -> String {
+        var pairs: [(String, String)] = []
+        if let queued = task.queued { pairs.append(("queued", DurationFormat.seconds(queued))) }
+        if let usage = task.resources {
+            pairs += [
+                ("userCPU", DurationFormat.seconds(usage.userCPU)), ("systemCPU", DurationFormat.seconds(usage.systemCPU)),
+                ("maxRSS", String(usage.maxRSS)), ("readBlocks", String(usage.readBlocks)),
+                ("writtenBlocks", String(usage.writtenBlocks)),
+            ]
+        }
+        guard !pairs.isEmpty else { return "" }
+        return "      <properties>\n"
+            + pairs.map { "        <property name=\"\($0.0)\" value=\"\($0.1)\"/>\n" }.joined()
+            + "      </properties>\n"
     }
 
     /// `exit status 2`, `killed by signal 9 (SIGKILL)`, `timed out`, `failed to start: …`.
