@@ -24,6 +24,11 @@ extension ArgoBuild {
     ) -> (ManifestValue, [(String, ResultInput)])? {
         var body: [(String, ManifestValue)] = [("name", .string(name))]
         var inputs = Inputs()
+        // `if` → `when` is not written yet: say so rather than drop the condition.
+        if task.condition != nil {
+            problems.append(.error(.exportUnsupported(feature: "an `if` condition", engine: "this version's Argo export"), at: location))
+            return nil
+        }
         switch task.action {
         case .sleep(let duration):
             for case .taskResult(let stage, let other) in plan.stages.flatMap(\.tasks).flatMap(Self.holes)

@@ -55,6 +55,10 @@ struct ArgoBuild {
         var mainGroups: [ManifestValue] = []
         for (index, stage) in plan.stages.enumerated() {
             let stageTemplate = stageTemplates[stage.name] ?? "stage"
+            if stage.condition != nil {
+                problems.append(.error(.exportUnsupported(feature: "an `if` condition", engine: "this version's Argo export"),
+                                       at: index < workflow.stages.count ? workflow.stages[index].location : nil))
+            }
             var taskSteps: [ManifestValue] = []
             var taskTemplates: [ManifestValue] = []
             var stageInputs: [String] = []

@@ -44,6 +44,8 @@ public struct PlannedStage: Sendable {
     public var maxParallel: Int?
     public var failFast: Bool
     public var tasks: [PlannedTask]
+    /// `if:` with plan-time values filled in; nil is `success()`.
+    public var condition: Condition?
 
     public init(
         index: Int, name: String, description: String? = nil, maxParallel: Int? = nil,
@@ -114,6 +116,8 @@ public struct PlannedTask: Sendable {
     public var resources = TaskResources()
     /// `executor: local` on the task or its stage; nil follows the plan's executor.
     public var executor: ExecutorSettings.Kind?
+    /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
+    public var condition: Condition?
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,

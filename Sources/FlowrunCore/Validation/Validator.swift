@@ -32,9 +32,9 @@ public struct Validator: Sendable {
 
 let workflowKeys = ["version", "name", "description", "vars", "env", "secrets", "defaults", "max-parallel", "executor", "stages"]
 let defaultsKeys = ["shell", "timeout", "retries", "working-directory", "resources"]
-let stageKeys = ["name", "description", "max-parallel", "fail-fast", "env", "executor", "tasks"]
+let stageKeys = ["name", "description", "if", "max-parallel", "fail-fast", "env", "executor", "tasks"]
 let taskKeys = [
-    "name", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
+    "name", "if", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
     "continue-on-error", "result", "resources", "executor",
 ]
 

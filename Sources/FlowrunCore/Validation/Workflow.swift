@@ -41,6 +41,8 @@ public struct Workflow: Sendable {
         public var tasks: [Task]
         /// `executor: local` keeps the stage's tasks on this machine.
         public var executor: ExecutorSettings.Kind? = nil
+        /// `if:`; nil is `success()`.
+        public var condition: Condition? = nil
     }
 
     /// A task with the workflow's `defaults` already applied.
@@ -66,5 +68,7 @@ public struct Workflow: Sendable {
         public var resources = TaskResources()
         /// `executor: local` on the task (or its stage).
         public var executor: ExecutorSettings.Kind? = nil
+        /// `if:`; nil runs the task whenever its stage runs.
+        public var condition: Condition? = nil
     }
 }
