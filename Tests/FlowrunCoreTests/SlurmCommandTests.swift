@@ -102,3 +102,62 @@ import Testing
         #expect(SlurmTaskRunner.taskTermination(.exited(137), executorLines: ["srun: error: n1: task 0: Exited with exit code 137"]) == .exited(137))
     }
 }
+
+/// `executor:` and `resources:` in a file: values reach the plan, mistakes are located.
+@Suite struct ExecutorKeysTests {
+    static func load(_ text: String) -> WorkflowLoader.Outcome {
+        WorkflowLoader().load(SourceText(path: "w.yaml", bytes: Array(text.utf8)), format: .yaml)
+    }
+
+    @Test func settingsAndResourcesReachThePlan() throws {
+        let outcome = Self.load("""
+            executor: {name: slurm, partition: debug, account: a, qos: q, allocation: task, srun-args: [--exclusive]}
+            defaults:
+              resources: {cpus: 2, memory: 1G}
+            stages:
+              - name: s
+                executor: local
+                tasks:
+                  - {name: t, resources: {memory: 512M, gpus: 1, time: 90s}, run: "true"}
+              - name: u
+                tasks:
+                  - {name: v, run: "true"}
+            """)
+        let workflow = try #require(outcome.workflow, "\(outcome.diagnostics)")
+        let (plan, _) = try Planner().plan(workflow, sourcePath: "w.yaml", options: .init()).get()
+        #expect(plan.executor == ExecutorSettings(
+            kind: .slurm, partition: "debug", account: "a", qos: "q", allocation: .task, srunArguments: ["--exclusive"]))
+        #expect(plan.stages[0].tasks[0].resources == TaskResources(cpus: 2, memoryMegabytes: 512, gpus: 1, time: .seconds(90)))
+        #expect(plan.stages[0].tasks[0].staysLocal)
+        #expect(!plan.stages[1].tasks[0].staysLocal)
+        #expect(plan.stages[1].tasks[0].resources == TaskResources(cpus: 2, memoryMegabytes: 1024))
+    }
+
+    @Test func theCommandLineWinsOverTheEnvironmentWhichWinsOverTheFile() throws {
+        let workflow = try #require(Self.load("executor: slurm\nstages: [{name: s, tasks: [{name: t, run: 'true'}]}]\n").workflow)
+        func kind(_ options: Planner.Options) throws -> ExecutorSettings.Kind {
+            try Planner().plan(workflow, sourcePath: "w.yaml", options: options).get().0.executor.kind
+        }
+        #expect(try kind(.init()) == .slurm)
+        #expect(try kind(.init(environment: ["FLOWRUN_EXECUTOR": "local"])) == .local)
+        #expect(try kind(.init(environment: ["FLOWRUN_EXECUTOR": "local"], executor: .slurm)) == .slurm)
+        #expect(throws: Diagnostic.self) { try kind(.init(environment: ["FLOWRUN_EXECUTOR": "k8s"])) }
+    }
+
+    @Test func mistakesAreLocated() {
+        let outcome = Self.load("""
+            executor: {name: slrum, allocation: job}
+            stages:
+              - name: s
+                tasks:
+                  - {name: t, resources: {cpus: 0, memory: 4X, disk: 1}, run: "true"}
+            """)
+        let found = outcome.diagnostics.map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0) \($0.message.text)" }
+        #expect(found.contains("1:18 unknown executor `slrum`; flowrun has local and slurm; did you mean `slurm`?"), "\(found)")
+        #expect(found.contains { $0.hasPrefix("1:37 `executor.allocation` must be run or task") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("5:37 `resources.cpus` is 0") }, "\(found)")
+        #expect(found.contains("5:48 invalid memory `4X`; use a whole number with M or G, e.g. 512M or 4G"), "\(found)")
+        #expect(found.contains { $0.contains("unknown key `disk`") }, "\(found)")
+        #expect(outcome.workflow == nil)
+    }
+}
