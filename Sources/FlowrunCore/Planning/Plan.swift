@@ -97,6 +97,8 @@ public struct PlannedTask: Sendable {
     public var continueOnError: Bool
     /// The `result` template; nil means the default (stdout without its trailing newline, or "" for sleep).
     public var result: PlannedText?
+    /// Where the task is declared in the workflow file, for annotations that point at it.
+    public var location: SourceLocation? = nil
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,

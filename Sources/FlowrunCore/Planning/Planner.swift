@@ -83,6 +83,7 @@ public struct Planner: Sendable {
                     timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
                     continueOnError: task.continueOnError,
                     result: task.result.map { resolver.resolve($0, names: names, quoting: false) }))
+                tasks[tasks.count - 1].location = task.location
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
             stages.append(PlannedStage(

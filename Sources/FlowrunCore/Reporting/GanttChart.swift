@@ -131,8 +131,17 @@ public enum GanttChart {
         return power * 10
     }
 
+    /// `0`, `250ms`, `1.5s`, `20s`, `1m30s`.
     static func tickLabel(_ seconds: Double, step: Double) -> String {
-        if step < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds < step / 2 { return "0" }
+        if step < 1 {
+            let millis = Int((seconds * 1000).rounded())
+            if millis < 1000 { return "\(millis)ms" }
+            var text = String(millis / 1000) + "." + String(1000 + millis % 1000).dropFirst()
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return text + "s"
+        }
         if step < 60 || seconds < 60 { return "\(Int(seconds.rounded()))s" }
         let total = Int(seconds.rounded())
         return total % 60 == 0 ? "\(total / 60)m" : "\(total / 60)m\(total % 60)s"

@@ -44,7 +44,10 @@ extension HTMLReport {
         .key, .pill { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 5px 0 10px; vertical-align: -1px; }
         .pill { margin-left: 0; border-radius: 50%; } .pill.s-skipped { border: 1px solid var(--off); }
         .key.wait { height: 0; border-top: 2px dashed var(--dim); width: 14px; vertical-align: 3px; }
-        table { border-collapse: collapse; width: 100%; font-size: 13px; }
+        table { border-collapse: collapse; width: 100%; font-size: 13px; table-layout: fixed; }
+        th:nth-child(1) { width: 19%; } th:nth-child(2) { width: 17%; } th:nth-child(3), th:nth-child(4) { width: 8%; }
+        th:nth-child(5) { width: 7%; } th:nth-child(6) { width: 8%; } th:nth-child(7), th:nth-child(8) { width: 7%; }
+        td { overflow-wrap: anywhere; }
         th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { color: var(--dim); font-weight: 600; font-size: 12px; } .num { text-align: right; white-space: nowrap; }
         td.name { font-weight: 600; } td.result { max-width: 420px; overflow-wrap: anywhere; }

@@ -58,7 +58,7 @@ public enum HTMLReport {
             ("Exit code", String(exitStatus.rawValue)),
             ("Wall time", DurationFormat.human(run.wallTime)),
             ("Critical path", DurationFormat.human(run.criticalPath)),
-            ("Parallelism", fixed2(run.parallelism) + "×"),
+            ("Parallelism", RunReport.fixed2(run.parallelism) + "×"),
             ("Task time", DurationFormat.human(run.taskTime)),
             ("Queued", DurationFormat.human(run.queuedTime)),
             ("Peak concurrency", String(run.peakConcurrency)),
@@ -204,10 +204,4 @@ public enum HTMLReport {
 
     /// The fragment naming a task's row: `task-STAGE-TASK`.
     static func anchor(_ id: TaskID) -> String { "task-\(id.stage)-\(id.task)" }
-
-    /// Two decimals: `1.86`.
-    private static func fixed2(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
-    }
 }

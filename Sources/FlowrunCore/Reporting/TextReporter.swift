@@ -18,6 +18,7 @@ public final class TextReporter: RunEventSink {
     private let reportSink: (any TextSink)?
     private let names: [TaskID: String]
     private let style: RunReport.Style
+    private let githubGroups: Bool
     private let state = Mutex(State())
 
     /// - Parameters:
@@ -25,11 +26,14 @@ public final class TextReporter: RunEventSink {
     ///   - report: where the text report goes at the end; nil prints none (`--format json`).
     ///   - verbose: where timestamped event lines go (stderr with `-v`); nil for none.
     ///   - style: colors and timeline of the final report.
+    ///   - githubGroups: wrap each grouped block in `::group::` … `::endgroup::` (GitHub Actions).
     public init(
         plan: Plan, mode: OutputMode = .prefixed, output: any TextSink,
-        report: (any TextSink)?, verbose: (any TextSink)? = nil, style: RunReport.Style = RunReport.Style()
+        report: (any TextSink)?, verbose: (any TextSink)? = nil, style: RunReport.Style = RunReport.Style(),
+        githubGroups: Bool = false
     ) {
         self.style = style
+        self.githubGroups = githubGroups
         self.plan = plan
         self.mode = mode
         self.output = output
@@ -59,8 +63,13 @@ public final class TextReporter: RunEventSink {
                      + (willRetry ? ", retrying" : ""))
             case .taskFinished(let result):
                 if mode == .grouped, let lines = state.grouped.removeValue(forKey: result.id) {
-                    output.write("== \(result.qualifiedName) (\(RunReport.describe(result.state))) ==\n"
-                                 + lines.joined(separator: "\n") + "\n")
+                    let body = lines.joined(separator: "\n") + "\n"
+                    if githubGroups {
+                        let title = "\(result.qualifiedName) (\(RunReport.describe(result.state)), \(DurationFormat.human(result.duration)))"
+                        output.write(GitHubCommands.group(title) + body + GitHubCommands.endGroup)
+                    } else {
+                        output.write("== \(result.qualifiedName) (\(RunReport.describe(result.state))) ==\n" + body)
+                    }
                 }
                 if result.state != .skipped {
                     note(state, result.finished ?? .zero, "[\(result.qualifiedName)] \(RunReport.describe(result.state))"
