@@ -88,7 +88,7 @@ public enum MarkdownSummary {
                     }
                     bars += 1
                     let tag = span.state == .succeeded ? "done, " : span.state.isFailure ? "crit, " : ""
-                    let name = mask.apply(task.name) + (spans.count > 1 ? " #\(span.attempt)" : "")
+                    let name = mask.apply(task.name) + (spans.count > 1 ? " attempt \(span.attempt)" : "")
                     let start = DurationFormat.milliseconds(span.started)
                     let end = max(start + 1, DurationFormat.milliseconds(span.finished))
                     out += "    \(ganttText(name)) :\(tag)\(start), \(end)\n"
