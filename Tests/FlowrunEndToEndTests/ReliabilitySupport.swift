@@ -144,6 +144,8 @@ final class Launched: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment[Self.markerName] = marker
         environment["NO_COLOR"] = "1"
+        // Under GitHub Actions, flowrun would add its annotations to the output these tests read.
+        environment["GITHUB_ACTIONS"] = nil
         for (name, value) in extraEnvironment { environment[name] = value }
 
         #if canImport(Darwin)

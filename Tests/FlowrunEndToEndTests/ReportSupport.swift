@@ -29,10 +29,13 @@ enum ReportCLI {
     }()
 
     /// The environment flowrun runs with in these tests: this process's,
-    /// without what changes color, width or terminal behavior.
+    /// without what changes color, width, terminal behavior, or GitHub
+    /// Actions' conventions (these tests may run under Actions themselves).
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for name in ["NO_COLOR", "COLUMNS", "TERM", "FORCE_COLOR", "CLICOLOR_FORCE"] { environment[name] = nil }
+        for name in ["NO_COLOR", "COLUMNS", "TERM", "FORCE_COLOR", "CLICOLOR_FORCE", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"] {
+            environment[name] = nil
+        }
         environment["TERM"] = "xterm-256color"
         environment.merge(extra) { $1 }
         return environment
