@@ -25,7 +25,7 @@ if [ "${1:-}" = --c-build ]; then
     trap 'rm -rf "$work"' EXIT
     flowrun=${FLOWRUN:-$root/.build/debug/flowrun}
     # exit status 1 is a failed run, still worth a picture
-    "$flowrun" "$root/workflows/c-build.yaml" --output quiet --html "$work/report.html" >/dev/null || [ $? -eq 1 ]
+    (cd "$root" && "$flowrun" workflows/c-build.yaml --output quiet --html "$work/report.html" >/dev/null) || [ $? -eq 1 ]
     set -- "$work/report.html" "$out" "${3:-1280}" "${4:-1500}"
 fi
 
