@@ -28,6 +28,7 @@ import Testing
         ("/home/runner/work/repo/repo/ci/x.yaml", "/home/runner/work/repo/repo", "ci/x.yaml"),
         ("/elsewhere/x.yaml", "/home/runner/work/repo/repo", "/elsewhere/x.yaml"),
         ("-", nil, nil),
+        ("<stdin>", nil, nil),
     ])
     func annotationPaths(path: String, workspace: String?, expected: String?) {
         #expect(GitHubAnnotator.annotationPath(path, workspace: workspace) == expected)
@@ -35,7 +36,7 @@ import Testing
 
     private func ciPlan() -> Plan {
         var first = stage(0, "test", [("unit", ""), ("lint", "")])
-        first.tasks[0].location = SourceLocation(line: 7, column: 9)
+        first.tasks[0].location = SourceLocation(file: "ci.yaml", line: 7, column: 9)
         first.tasks[1].continueOnError = true
         return Plan(workflowName: "ci", sourcePath: "ci.yaml", stages: [first], secretValues: ["s3cret-value"])
     }

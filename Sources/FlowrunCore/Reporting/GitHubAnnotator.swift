@@ -9,7 +9,7 @@
 public final class GitHubAnnotator: RunEventSink {
     private let plan: Plan
     private let output: any TextSink
-    private let file: String?
+    private let workspace: String?
     private let locations: [TaskID: SourceLocation]
 
     /// - Parameters:
@@ -19,7 +19,7 @@ public final class GitHubAnnotator: RunEventSink {
     public init(plan: Plan, output: any TextSink, workspace: String? = nil) {
         self.plan = plan
         self.output = output
-        self.file = Self.annotationPath(plan.sourcePath, workspace: workspace)
+        self.workspace = workspace
         var locations: [TaskID: SourceLocation] = [:]
         for stage in plan.stages {
             for task in stage.tasks { locations[task.id] = task.location }
@@ -46,15 +46,17 @@ public final class GitHubAnnotator: RunEventSink {
         if let line = task.stderrTail.first(where: { !$0.allSatisfy(\.isWhitespace) }) {
             message += ": " + DisplayText.escaped(line, limit: 500)
         }
+        // The file the task is declared in: an included file's own path.
         let location = locations[task.id]
+        let file = location.flatMap { Self.annotationPath($0.file, workspace: workspace) }
         return GitHubCommands.annotation(
             task.countsAsSuccess ? .warning : .error, title: mask.apply("\(task.qualifiedName) failed"),
-            message: mask.apply(message), file: location == nil ? nil : file, line: location?.line)
+            message: mask.apply(message), file: file, line: file == nil ? nil : location?.line)
     }
 
-    /// The workflow's path as annotations name it; nil for standard input.
+    /// A workflow file's path as annotations name it; nil for standard input.
     static func annotationPath(_ path: String, workspace: String?) -> String? {
-        guard path != "-" else { return nil }
+        guard path != "-", path != "<stdin>", !path.isEmpty else { return nil }
         var path = path
         if path.hasPrefix("./") { path.removeFirst(2) }
         if let workspace, !workspace.isEmpty, path.hasPrefix("/") {
