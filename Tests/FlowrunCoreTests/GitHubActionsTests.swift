@@ -41,14 +41,11 @@ import Testing
         return Plan(workflowName: "ci", sourcePath: "ci.yaml", stages: [first], secretValues: ["s3cret-value"])
     }
 
-    /// The reporter and the annotator wired as the session wires them, on one live stream.
+    /// The reporter with the annotator, as the session wires them.
     @Test func groupedOutputAnnotationsAndMasksInOrder() {
         let plan = ciPlan()
         let out = StringSink()
-        let sink = FanOutEventSink([
-            TextReporter(plan: plan, mode: .grouped, output: out, report: nil, githubGroups: true),
-            GitHubAnnotator(plan: plan, output: out),
-        ])
+        let sink = TextReporter(plan: plan, mode: .grouped, output: out, report: nil, github: GitHubAnnotator(plan: plan))
         let unit = TaskID(stage: 0, task: 0)
         let lint = TaskID(stage: 0, task: 1)
         sink.receive(.runStarted(workflowName: "ci", runID: "r", startedAt: WallTime(seconds: 0, nanoseconds: 0)))
@@ -74,6 +71,31 @@ import Testing
             ::warning title=test/lint failed::failed (exit 2)
 
             """)
+    }
+
+    /// Tasks ending at once on many threads: each annotation still follows its own group.
+    @Test func annotationsStayWithTheirGroupUnderConcurrentEnds() async {
+        let count = 200
+        let tasks = (0..<count).map { (String("t\($0)"), "") }
+        let plan = Plan(workflowName: "ci", sourcePath: "ci.yaml", stages: [stage(0, "s", failFast: false, tasks)])
+        let out = StringSink()
+        let reporter = TextReporter(plan: plan, mode: .grouped, output: out, report: nil, github: GitHubAnnotator(plan: plan))
+        for index in 0..<count { reporter.receive(.output(TaskID(stage: 0, task: index), .stdout, ["line \(index)"])) }
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    reporter.receive(.taskFinished(TaskResult(
+                        id: TaskID(stage: 0, task: index), stageName: "s", name: "t\(index)", state: .failed(exitCode: 1),
+                        attempts: 1, started: .zero, finished: .zero, stderrTail: ["boom \(index)"])))
+                }
+            }
+        }
+        let lines = out.text.split(separator: "\n").map(String.init)
+        #expect(lines.count == count * 4)
+        for start in stride(from: 0, to: lines.count, by: 4) {
+            let name = lines[start].dropFirst("::group::s/".count).prefix { $0 != " " }
+            #expect(lines[start + 3] == "::error title=s/\(name) failed::failed (exit 1): boom \(name.dropFirst())")
+        }
     }
 
     @Test func withoutGitHubGroupsTheBlockIsPlain() {

@@ -47,7 +47,7 @@ import Testing
         #expect(lines[group + 1] == "running")
         #expect(lines[group + 2] == "! FAIL: test_parse (expected 3, got 4)")
         #expect(lines[group + 3] == "::endgroup::")
-        #expect(lines[group + 4] == "::error file=ci.yaml,line=11,title=lint/unit failed::failed (exit 1): FAIL: test_parse (expected 3, got 4)")
+        #expect(lines[group + 4] == "::error file=ci.yaml,line=11,title=lint/unit failed::failed (exit 1): FAIL: test_parse (expected 3, got 4)", "\(output.stdout)")
         #expect(lines.contains("::warning file=ci.yaml,line=16,title=lint/advisory failed::failed (exit 3): maybe later"))
         #expect(lines.contains { $0.hasPrefix("::group::lint/style (succeeded, ") })
         // The job summary is appended, not replaced.

@@ -4,21 +4,20 @@
 /// timed-out task (`::error`; `::warning` under continue-on-error) pointing
 /// at the task's line in the workflow file when there is one.
 ///
-/// Writes to the live output stream, after the task's own block (the
-/// `TextReporter` goes first), so the annotation is not hidden in a group.
-public final class GitHubAnnotator: RunEventSink {
+/// The `TextReporter` writes what this returns on the live output stream,
+/// the annotation right after the task's own block, so it is not hidden in a group.
+public struct GitHubAnnotator: Sendable {
     private let plan: Plan
-    private let output: any TextSink
+    private let mask: SecretMask
     private let workspace: String?
     private let locations: [TaskID: SourceLocation]
 
     /// - Parameters:
-    ///   - output: the live output stream (stdout, or stderr with `--format json`; the runner reads both).
     ///   - workspace: `GITHUB_WORKSPACE`; an absolute workflow path under it is made relative,
     ///     as annotations name files from the repository's root.
-    public init(plan: Plan, output: any TextSink, workspace: String? = nil) {
+    public init(plan: Plan, workspace: String? = nil) {
         self.plan = plan
-        self.output = output
+        self.mask = SecretMask(plan.secretValues)
         self.workspace = workspace
         var locations: [TaskID: SourceLocation] = [:]
         for stage in plan.stages {
@@ -27,21 +26,15 @@ public final class GitHubAnnotator: RunEventSink {
         self.locations = locations
     }
 
-    public func receive(_ event: RunEvent) {
-        switch event {
-        case .runStarted:
-            let masks = plan.secretValues.map(GitHubCommands.addMask).joined()
-            if !masks.isEmpty { output.write(masks) }
-        case .taskFinished(let task) where task.state.isFailure:
-            output.write(annotation(task))
-        default:
-            break
-        }
+    /// `::add-mask::` for every secret (empty when there are none).
+    public func masks() -> String {
+        plan.secretValues.map(GitHubCommands.addMask).joined()
     }
 
-    /// The annotation for a failed task: its first stderr line after its state.
-    func annotation(_ task: TaskResult) -> String {
-        let mask = SecretMask(plan.secretValues)
+    /// The annotation for a failed or timed-out task, its state then its
+    /// first stderr line; nil for any other task.
+    public func annotation(_ task: TaskResult) -> String? {
+        guard task.state.isFailure else { return nil }
         var message = RunReport.describe(task.state)
         if let line = task.stderrTail.first(where: { !$0.allSatisfy(\.isWhitespace) }) {
             message += ": " + DisplayText.escaped(line, limit: 500)

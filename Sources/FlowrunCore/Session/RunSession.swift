@@ -47,14 +47,10 @@ public struct RunSession: Sendable {
             report: routing.textReport.map(sink), verbose: routing.verboseLog.map(sink),
             style: RunReport.Style(
                 colored: routing.reportColored, timelineWidth: routing.timelineWidth, resources: settings.resources),
-            githubGroups: settings.githubActions != nil)
-        let annotator = settings.githubActions.map { setup in
-            GitHubAnnotator(plan: plan, output: sink(routing.liveOutput), workspace: setup.workspace)
-        }
+            github: settings.githubActions.map { GitHubAnnotator(plan: plan, workspace: $0.workspace) })
         let outputLog = routing.keepsTaskOutput ? TaskOutputLog() : nil
         // The status line goes first so it is erased before the report is written.
-        // The annotator after the reporter: an annotation follows its task's block.
-        let sinks: [(any RunEventSink)?] = [progress, outputLog, reporter, annotator]
+        let sinks: [(any RunEventSink)?] = [progress, outputLog, reporter]
         let ticker = progress.map { progress in
             Task {
                 while !Task.isCancelled {
