@@ -103,7 +103,7 @@ import Testing
         let reporter = TextReporter(plan: ciPlan(), mode: .grouped, output: out, report: nil)
         reporter.receive(.output(TaskID(stage: 0, task: 0), .stdout, ["x"]))
         reporter.receive(.taskFinished(TaskResult(id: TaskID(stage: 0, task: 0), stageName: "test", name: "unit", state: .succeeded)))
-        #expect(out.text == "== test/unit (succeeded) ==\nx\n")
+        #expect(out.text == "== test/unit: succeeded ==\nx\n")
     }
 
     @Test func summaryOfAFailingRun() {

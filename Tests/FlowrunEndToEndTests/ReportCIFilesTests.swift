@@ -67,7 +67,7 @@ import Testing
             environment: ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary.path])
         #expect(output.status == 1)
         #expect(!output.stdout.contains("::"))
-        #expect(output.stdout.contains("== lint/unit (failed (exit 1)) ==\n"))
+        #expect(output.stdout.contains("== lint/unit: failed (exit 1) ==\n"))
         #expect(!FileManager.default.fileExists(atPath: summary.path))
     }
 
