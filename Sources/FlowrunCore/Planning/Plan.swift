@@ -42,6 +42,8 @@ public struct PlannedStage: Sendable {
     public var maxParallel: Int?
     public var failFast: Bool
     public var tasks: [PlannedTask]
+    /// `if:` with plan-time values filled in; nil is `success()`.
+    public var condition: Condition?
 
     public init(
         index: Int, name: String, description: String? = nil, maxParallel: Int? = nil,
@@ -108,6 +110,8 @@ public struct PlannedTask: Sendable {
     public var continueOnError: Bool
     /// The `result` template; nil means the default (stdout without its trailing newline, or "" for sleep).
     public var result: PlannedText?
+    /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
+    public var condition: Condition?
     /// Where the task is declared in the workflow file, for annotations that point at it.
     public var location: SourceLocation? = nil
 

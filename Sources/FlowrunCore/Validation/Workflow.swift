@@ -35,6 +35,8 @@ public struct Workflow: Sendable {
         public var failFast: Bool
         public var environment: [EnvironmentEntry]
         public var tasks: [Task]
+        /// `if:`; nil is `success()`.
+        public var condition: Condition? = nil
     }
 
     /// A task with the workflow's `defaults` already applied.
@@ -56,5 +58,7 @@ public struct Workflow: Sendable {
         public var retryDelay: Duration
         public var continueOnError: Bool
         public var result: Template?
+        /// `if:`; nil runs the task whenever its stage runs.
+        public var condition: Condition? = nil
     }
 }
