@@ -11,7 +11,11 @@ extension Flowrun {
                   completion: .file(extensions: ["yaml", "yml", "json"]))
         var workflow: String
 
+        @OptionGroup var targets: TargetOptions
+
         @OptionGroup var planning: PlanningOptions
+
+        @OptionGroup var state: StateOptions
 
         @Option(help: "Output: text, json, dot (Graphviz) or mermaid.")
         var format: PlanRenderer.Format = .text
@@ -19,8 +23,8 @@ extension Flowrun {
         @OptionGroup var input: InputOptions
 
         func run() throws {
-            let plan = try WorkflowInput.plan(workflow, input: input, planning: planning)
-            Console.out(PlanRenderer().render(plan, as: format))
+            let plan = try targets.apply(to: WorkflowInput.plan(workflow, input: input, planning: planning))
+            Console.out(PlanRenderer().render(state.preview(plan, workflow: workflow), as: format))
         }
     }
 }

@@ -11,14 +11,23 @@ extension Flowrun {
                   completion: .file(extensions: ["yaml", "yml", "json"]))
         var workflow: String
 
+        @OptionGroup var targets: TargetOptions
+
         @OptionGroup var options: RunOptions
+
+        @OptionGroup var state: StateOptions
 
         func run() async throws {
             Console.colorChoice = options.color
-            let plan = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
-            if options.dryRun { return Console.out(PlanRenderer().render(plan, as: .text)) }
+            let planned = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
+            let plan = try targets.apply(to: planned)
+            if options.dryRun {
+                return Console.out(PlanRenderer().render(state.preview(plan, workflow: workflow), as: .text))
+            }
+            var settings = options.settings
+            settings.state = state.settings(workflow: workflow)
             let session = RunSession(
-                plan: plan, settings: options.settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2))
+                plan: plan, settings: settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2))
             let status = await session.run()
             if status != .success { throw ExitCode(status.rawValue) }
         }

@@ -12,8 +12,9 @@ struct StageScheduler: Sendable {
         var tasks: [TaskResult] = []
         var stop = false
         for stage in run.plan.stages {
-            if stop || Task.isCancelled {
-                let skipped = stage.tasks.map { skippedResult($0) }
+            let unselected = !stage.tasks.contains(where: \.selected)
+            if stop || Task.isCancelled || unselected {
+                let skipped = stage.tasks.map { skippedResult($0, reason: unselected && !stop && !Task.isCancelled ? .notSelected : nil) }
                 for result in skipped { sink.receive(.taskFinished(result)) }
                 let stageResult = StageResult(index: stage.index, name: stage.name)
                 sink.receive(.stageFinished(stageResult))
@@ -62,6 +63,8 @@ struct StageScheduler: Sendable {
             var stopStarting = false
             var sleepers = DeadlineQueue()
             var timerArmedFor: Duration?
+            /// Fingerprints of started tasks, by index, to record with their success.
+            var fingerprints: [Int: Fingerprint] = [:]
             func armTimer() {
                 guard let earliest = sleepers.earliest, timerArmedFor.map({ earliest < $0 }) ?? true else { return }
                 timerArmedFor = earliest
@@ -74,6 +77,12 @@ struct StageScheduler: Sendable {
                 while !stopStarting, !Task.isCancelled, running < cap, next < stage.tasks.count {
                     let index = next
                     let task = stage.tasks[index]
+                    if let done = notStarted(task, stageStart: stageStart, fingerprint: &fingerprints[index]) {
+                        sink.receive(.taskFinished(done))
+                        results[index] = done
+                        next += 1
+                        continue
+                    }
                     // Announced here, not in the child, so that start events
                     // come in declaration order whatever the scheduler does.
                     let started = run.now()
@@ -91,6 +100,9 @@ struct StageScheduler: Sendable {
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
                 running -= 1
+                if result.state == .succeeded, let cache = run.cache, let fingerprint = fingerprints[index] {
+                    cache.recordSuccess(stage.tasks[index], fingerprint: fingerprint, result: result.result)
+                }
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.
                     stopStarting = true
@@ -149,8 +161,25 @@ struct StageScheduler: Sendable {
             queued: started - stageStart)
     }
 
-    private func skippedResult(_ task: PlannedTask) -> TaskResult {
+    private func skippedResult(_ task: PlannedTask, reason: TaskReason? = nil) -> TaskResult {
         TaskResult(id: task.id, stageName: task.stageName, name: task.name, state: .skipped,
-                   continueOnError: task.continueOnError)
+                   continueOnError: task.continueOnError, reason: reason)
+    }
+
+    /// The result of a task that does not start: not selected, or up to date (its
+    /// stored result posted for later templates). Nil when it must run; then
+    /// `fingerprint` is what to record with its success.
+    ///
+    /// Decided in the stage loop, in declaration order, so start events keep that order.
+    private func notStarted(_ task: PlannedTask, stageStart: Duration, fingerprint: inout Fingerprint?) -> TaskResult? {
+        guard task.selected else { return skippedResult(task, reason: .notSelected) }
+        guard let cache = run.cache else { return nil }
+        let decision = cache.check(task, inputs: run.fingerprintInput(task))
+        fingerprint = decision.fingerprint
+        guard let reuse = decision.reuse else { return nil }
+        if let value = reuse.result { run.board.post(value, stage: task.stageName, task: task.name) }
+        return TaskResult(
+            id: task.id, stageName: task.stageName, name: task.name, state: .upToDate, result: reuse.result,
+            continueOnError: task.continueOnError, reason: reuse.reason)
     }
 }

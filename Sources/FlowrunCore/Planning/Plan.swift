@@ -13,6 +13,9 @@ public struct Plan: Sendable {
     public var killGrace: Duration
     /// Values that must never appear in output; each is replaced by `***`.
     public var secretValues: [String]
+    /// What the state folder says of tasks that would not run (up to date, or
+    /// resumed); set for `plan` and `--dry-run` by `StatePreview` only.
+    public var stateMarks: [TaskID: TaskReason] = [:]
 
     public init(
         workflowName: String, description: String? = nil, sourcePath: String,
@@ -97,6 +100,11 @@ public struct PlannedTask: Sendable {
     public var continueOnError: Bool
     /// The `result` template; nil means the default (stdout without its trailing newline, or "" for sleep).
     public var result: PlannedText?
+    /// False when the run has targets and none of them needs this task: it is skipped (not selected).
+    public var selected = true
+    /// `sources` and `generates` globs, relative to the working directory (see `StateTaskCache`).
+    public var sources: [String] = []
+    public var generates: [String] = []
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,

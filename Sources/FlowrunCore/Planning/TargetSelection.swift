@@ -35,6 +35,19 @@ public enum TargetSelection {
         return .success(selected)
     }
 
+    /// `plan` with every task that `targets` do not need marked not selected.
+    public static func apply(_ targets: [String], to plan: Plan) -> Result<Plan, Diagnostic> {
+        select(targets, in: plan).map { selected in
+            var plan = plan
+            for s in plan.stages.indices {
+                for t in plan.stages[s].tasks.indices {
+                    plan.stages[s].tasks[t].selected = selected.contains(plan.stages[s].tasks[t].id)
+                }
+            }
+            return plan
+        }
+    }
+
     /// Every target name of `plan`: stages, then `stage/task`, in workflow order (for completion and hints).
     public static func names(of plan: Plan) -> [String] {
         plan.stages.map(\.name) + plan.stages.flatMap { $0.tasks.map(\.qualifiedName) }

@@ -49,7 +49,7 @@ public enum JUnitReport {
                 case .failedToStart: errors += 1
                 case .failed, .killed, .timedOut: failures += 1
                 case .cancelled, .skipped: skipped += 1
-                case .succeeded: break
+                case .succeeded, .upToDate: break
                 }
             }
         }
@@ -66,7 +66,7 @@ public enum JUnitReport {
         let suffix = (task.attempts > 1 ? " after \(task.attempts) attempts" : "")
             + (task.continueOnError && task.state.isFailure ? " (continue-on-error)" : "")
         switch task.state {
-        case .succeeded:
+        case .succeeded, .upToDate:
             break
         case .failed, .killed, .timedOut:
             body += element("failure", message: mask.apply(failureMessage(task.state) + suffix),

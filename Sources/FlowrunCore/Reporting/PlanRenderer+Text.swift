@@ -15,7 +15,9 @@ extension PlanRenderer {
             for task in stage.tasks {
                 let padded = task.name.count < width ? task.name + String(repeating: " ", count: width - task.name.count) : task.name
                 out += "  \(padded)  \(action(task, masker))"
-                let extras = options(task)
+                var extras = options(task)
+                if !task.selected { extras.insert("not selected", at: 0) }
+                if let mark = plan.stateMarks[task.id] { extras.insert(mark == .resumed ? "would be resumed" : "up to date", at: 0) }
                 if !extras.isEmpty { out += "  [\(extras.joined(separator: ", "))]" }
                 out += "\n"
             }

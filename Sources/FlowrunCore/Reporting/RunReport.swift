@@ -28,15 +28,15 @@ public enum RunReport {
         let colored = style.colored
         var out = ""
         let nameWidth = min(30, run.tasks.map { $0.name.count }.max() ?? 0)
-        let stateWidth = min(28, run.tasks.map { describe($0.state).count }.max() ?? 0)
+        let stateWidth = min(28, run.tasks.map { describe($0).count }.max() ?? 0)
         for stage in run.stages {
             let head = stage.skipped ? "skipped" : DurationFormat.human(stage.duration)
             out += "stage \(stage.name): \(head)\n"
             for task in run.tasks where task.id.stage == stage.index {
-                let state = describe(task.state)
+                let state = describe(task)
                 var line = "  " + padded(task.name, nameWidth) + "  "
                     + TerminalColor.paint(state, TerminalColor.of(task.state), colored) + padded("", stateWidth - state.count)
-                if task.state != .skipped {
+                if task.attempts > 0 {
                     line += "  " + padded(DurationFormat.human(task.duration), 8, left: true)
                     line += "  " + (task.attempts == 1 ? "1 attempt " : "\(task.attempts) attempts")
                     if style.resources { line += "  " + ResourceFormat.column(task.resources) }
@@ -82,6 +82,11 @@ public enum RunReport {
         return out
     }
 
+    /// The task's state with why it did not run, if it says: `skipped (not selected)`, `up-to-date (resumed)`.
+    public static func describe(_ task: TaskResult) -> String {
+        describe(task.state) + (task.reason.map { " (\($0.rawValue))" } ?? "")
+    }
+
     /// `succeeded`, `failed (exit 2)`, `killed by signal 9 (SIGKILL)`, `timed out`, ...
     public static func describe(_ state: TaskState) -> String {
         switch state {
@@ -92,6 +97,7 @@ public enum RunReport {
         case .timedOut: "timed out"
         case .cancelled: "cancelled"
         case .skipped: "skipped"
+        case .upToDate: "up-to-date"
         }
     }
 

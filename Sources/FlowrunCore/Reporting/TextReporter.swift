@@ -62,7 +62,7 @@ public final class TextReporter: RunEventSink {
                     output.write("== \(result.qualifiedName) (\(RunReport.describe(result.state))) ==\n"
                                  + lines.joined(separator: "\n") + "\n")
                 }
-                if result.state != .skipped {
+                if result.attempts > 0 {
                     note(state, result.finished ?? .zero, "[\(result.qualifiedName)] \(RunReport.describe(result.state))"
                          + " in \(DurationFormat.human(result.duration))")
                 }

@@ -62,12 +62,17 @@ public struct RunSession: Sendable {
         // Linux: orphans of tasks (setsid, double fork) are re-parented to flowrun, not init,
         // so they are ended at their task's end, and whatever is left at the run's end.
         let subreaper = ChildSubreaper.enable()
-        let executor = Executor(runner: runner)
+        let warnings = sink(.stderr)
+        let warn: @Sendable (DiagnosticMessage) -> Void = { warnings.write("flowrun: warning: \($0.text)\n") }
+        let runID = Executor.makeRunID()
+        let state = settings.state.map { StateSession($0, plan: plan, runID: runID, warn: warn) }
+        let executor = Executor(runner: runner, runID: runID, cache: state?.cache)
         let sink = FanOutEventSink(sinks.compactMap { $0 })
         let result = await control.run { await executor.run(plan, sink: sink) }
         ticker?.cancel()
         await subreaper?.endAll()
         let status = trap.exitStatus ?? result.exitStatus
+        if let note = state?.finish(result, plan: plan, status: status) { stderr.write("flowrun: \(note.text)\n") }
         if routing.jsonDocument != nil {
             stdout.write(JSONReport.render(plan: plan, run: result, exitStatus: status))
         }

@@ -17,10 +17,13 @@ public struct RunSettings: Sendable, Equatable {
     public var color: ColorChoice
     /// Timestamped event lines on stderr.
     public var verbose: Bool
+    /// The state folder and how to use it; nil runs every task and keeps nothing.
+    public var state: StateSettings?
 
     public init(
         output: OutputMode = .prefixed, format: RunFormat = .text, reportFiles: [ReportFileRequest] = [],
-        timeline: Bool = false, noProgress: Bool = false, color: ColorChoice = .auto, verbose: Bool = false
+        timeline: Bool = false, noProgress: Bool = false, color: ColorChoice = .auto, verbose: Bool = false,
+        state: StateSettings? = nil
     ) {
         self.output = output
         self.format = format
@@ -29,6 +32,7 @@ public struct RunSettings: Sendable, Equatable {
         self.noProgress = noProgress
         self.color = color
         self.verbose = verbose
+        self.state = state
     }
 }
 

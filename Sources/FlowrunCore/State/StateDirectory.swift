@@ -9,8 +9,8 @@ import Darwin
 /// The state folder (`.flowrun/` beside the workflow): a `RunStateStore` in plain files.
 ///
 /// Layout (see `StateLayout`): `.gitignore`, `lock`, `files.tsv`,
-/// `workflows/NAME.json`, `tasks/NAME/STAGE/TASK.json`, `runs/RUNID.json`
-/// and `runs/RUNID.txt`. Every problem is a warning, never a failed run: a
+/// `workflows/NAME.json`, `tasks/NAME/STAGE/TASK.json`, `runs/RUNID.json`,
+/// `runs/RUNID.txt` and `runs/RUNID.tasks.json`. Every problem is a warning, never a failed run: a
 /// file that cannot be parsed is moved aside as `NAME.corrupt-TIMESTAMP`; a
 /// folder that cannot be written turns the store into one that keeps nothing.
 public final class StateDirectory: RunStateStore {
@@ -41,7 +41,10 @@ public final class StateDirectory: RunStateStore {
     public let fileDigests: FileDigests
     private let options: Options
     private let lock: StateLock?
-    private let succeededLastRun: [String: Fingerprint]
+    /// Read on first use: only `--resume` needs it.
+    private let lastRunTasks = Mutex<[String: LastRunTask]?>(nil)
+    /// The last run's id when the folder was opened.
+    private let lastRunID: String?
     /// False once a write failed: the run goes on without state.
     private let canWrite: Mutex<Bool>
     private let tasks = Mutex<[String: TaskRecord?]>([:])
@@ -69,11 +72,11 @@ public final class StateDirectory: RunStateStore {
         canWrite = Mutex(writable)
         let reader = StateFileReader(quarantine: writable, onWarning: options.onWarning)
         var digests: [String: FileDigests.Entry] = [:]
-        var succeeded: [String: Fingerprint] = [:]
+        var lastRunID: String?
         let load = {
             if writable { StateDirectory.removeTemporaryFiles(layout, workflow: workflow) }
             digests = reader.digests(layout.files) ?? [:]
-            succeeded = reader.workflow(layout.workflow(workflow))?.lastRunSucceeded ?? [:]
+            lastRunID = reader.workflow(layout.workflow(workflow))?.runs.last?.runID
         }
         if let lock {
             lock.withLock(patience: options.lockPatience, onWait: { options.onWarning(.stateLockWaiting(path: layout.lock)) }, load)
@@ -82,7 +85,7 @@ public final class StateDirectory: RunStateStore {
         } else {
             load()
         }
-        succeededLastRun = succeeded
+        self.lastRunID = lastRunID
         fileDigests = FileDigests(stored: digests)
     }
 
@@ -97,7 +100,17 @@ public final class StateDirectory: RunStateStore {
         return found
     }
 
-    public func lastRunSucceeded() -> [String: Fingerprint] { succeededLastRun }
+    public func lastRun() -> [String: LastRunTask] {
+        if let known = lastRunTasks.withLock({ $0 }) { return known }
+        var tasks: [String: LastRunTask] = [:]
+        if let lastRunID, !(options.writable && lock == nil) {
+            let reader = StateFileReader(quarantine: lock != nil, onWarning: options.onWarning)
+            let path = layout.runReport(lastRunID, ext: "tasks.json")
+            tasks = locked { reader.json(path).map { LastRunFile.tasks($0) ?? reader.corrupt(path) ?? [:] } ?? [:] }
+        }
+        lastRunTasks.withLock { $0 = tasks }
+        return tasks
+    }
 
     public func recordSuccess(_ record: TaskRecord) {
         tasks.withLock { $0[record.task] = .some(record) }
@@ -108,12 +121,11 @@ public final class StateDirectory: RunStateStore {
         }
     }
 
-    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, succeeded: [String: Fingerprint]) {
+    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, tasks: [String: LastRunTask]) {
         write {
             let reader = StateFileReader(quarantine: true, onWarning: options.onWarning)
             var record = reader.workflow(layout.workflow(workflow)) ?? WorkflowRecord(workflow: workflow, source: source)
             record.source = source
-            record.lastRunSucceeded = succeeded
             record.runs.removeAll { $0.runID == summary.runID }
             record.runs.append(summary)
             let pruned = record.runs.count > options.keptRuns ? Array(record.runs.prefix(record.runs.count - options.keptRuns)) : []
@@ -123,12 +135,12 @@ public final class StateDirectory: RunStateStore {
             }
             if let problem = AtomicFile.write(Array(jsonReport.utf8), to: layout.runReport(summary.runID, ext: "json"), mode: 0o600)
                 ?? AtomicFile.write(Array(textReport.utf8), to: layout.runReport(summary.runID, ext: "txt"), mode: 0o600)
+                ?? AtomicFile.write(Array(LastRunFile.json(tasks).utf8), to: layout.runReport(summary.runID, ext: "tasks.json"), mode: 0o600)
                 ?? AtomicFile.write(Array(record.json().utf8), to: layout.workflow(workflow)) {
                 return problem
             }
             for run in pruned {
-                unlink(layout.runReport(run.runID, ext: "json"))
-                unlink(layout.runReport(run.runID, ext: "txt"))
+                for ext in ["json", "txt", "tasks.json"] { unlink(layout.runReport(run.runID, ext: ext)) }
             }
             // Another process may have stored digests meanwhile: theirs and ours, ours winning.
             let merged = (reader.digests(layout.files) ?? [:]).merging(self.fileDigests.entries) { _, ours in ours }
