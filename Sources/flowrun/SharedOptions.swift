@@ -68,11 +68,11 @@ enum WorkflowInput {
     /// Plans a loaded workflow, printing planner warnings; exits 64 on an unknown `--var`.
     static func plan(_ workflow: Workflow, path: String, options: PlanningOptions, killGrace: Duration) throws -> Plan {
         let plannerOptions = Planner.Options(
-            variables: options.variables.map { ($0.name, $0.value) }, jobs: options.jobs, killGrace: killGrace,
+            variables: options.variables.map { .init(name: $0.name, value: $0.value) }, jobs: options.jobs, killGrace: killGrace,
             environment: Console.environment(), currentDirectory: Console.currentDirectory())
         switch Planner().plan(workflow, sourcePath: displayPath(path), options: plannerOptions) {
         case .failure(let diagnostic):
-            Console.err("flowrun: error: \(diagnostic.message.text)\n")
+            Console.err(DiagnosticRenderer(colored: false).commandLine(diagnostic))
             throw ExitCode(ExitStatus.usage.rawValue)
         case .success(let (plan, warnings)):
             report(warnings, path: path, source: nil)

@@ -86,12 +86,23 @@ public struct PlannedTask: Sendable {
         case sleep(Duration)
     }
 
+    /// One variable a task's environment adds.
+    public struct EnvironmentVariable: Sendable, Hashable {
+        public var name: String
+        public var value: PlannedText
+
+        public init(name: String, value: PlannedText) {
+            self.name = name
+            self.value = value
+        }
+    }
+
     public var id: TaskID
     public var stageName: String
     public var name: String
     public var action: Action
     /// Variables added to the inherited environment, workflow then stage then task, later wins.
-    public var environment: [(name: String, value: PlannedText)]
+    public var environment: [EnvironmentVariable]
     /// Absolute path, or a path relative to the current directory for standard input.
     public var workingDirectory: PlannedText
     public var timeout: Duration?
@@ -108,7 +119,7 @@ public struct PlannedTask: Sendable {
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,
-        environment: [(name: String, value: PlannedText)] = [],
+        environment: [EnvironmentVariable] = [],
         workingDirectory: PlannedText = PlannedText(literal: "."),
         timeout: Duration? = nil, retries: Int = 0, retryDelay: Duration = .zero,
         continueOnError: Bool = false, result: PlannedText? = nil
@@ -140,7 +151,7 @@ public struct PlannedText: Sendable, Hashable {
     public enum Part: Sendable, Hashable {
         case text(String)
         case taskResult(stage: String, task: String)
-        case ownOutput(Expression.OwnOutput)
+        case ownOutput(Reference.OwnOutput)
     }
 
     public var parts: [Part]
