@@ -61,6 +61,13 @@ import FlowrunCore
                     sleep: 3.5
                     result: task (wait) result
             """),
+        .valid("sources-and-generates", """
+            stages:
+              - - {name: build, run: make, sources: ["src/**/*.c", Makefile], generates: [app]}
+                - {name: one, run: make, sources: "*.c"}
+            """),
+        .invalid("empty-source-pattern", "/stages/0/0/sources: oneOf",
+                 "stages: [[{run: echo, sources: [\"\"]}]]\n"),
         .valid("shorthand-stage-with-mixed-tasks", """
             stages:
               - - echo one

@@ -122,7 +122,7 @@ public struct PlannedTask: Sendable {
         environment: [EnvironmentVariable] = [],
         workingDirectory: PlannedText = PlannedText(literal: "."),
         timeout: Duration? = nil, retries: Int = 0, retryDelay: Duration = .zero,
-        continueOnError: Bool = false, result: PlannedText? = nil
+        continueOnError: Bool = false, result: PlannedText? = nil, sources: [String] = [], generates: [String] = []
     ) {
         self.id = id
         self.stageName = stageName
@@ -135,6 +135,8 @@ public struct PlannedTask: Sendable {
         self.retryDelay = retryDelay
         self.continueOnError = continueOnError
         self.result = result
+        self.sources = sources
+        self.generates = generates
     }
 
     /// `stage/task`, the name used in output prefixes and reports.

@@ -94,7 +94,8 @@ public struct Planner: Sendable {
                     action: action, environment: environment, workingDirectory: workingDirectory,
                     timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
                     continueOnError: task.continueOnError,
-                    result: task.result.map { resolver.resolve($0, names: names, quoting: false) }))
+                    result: task.result.map { resolver.resolve($0, names: names, quoting: false) },
+                    sources: task.sources, generates: task.generates))
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
             stages.append(PlannedStage(

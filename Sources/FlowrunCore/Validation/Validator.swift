@@ -28,7 +28,7 @@ let defaultsKeys = ["shell", "timeout", "retries", "working-directory"]
 let stageKeys = ["name", "description", "max-parallel", "fail-fast", "env", "tasks"]
 let taskKeys = [
     "name", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
-    "continue-on-error", "result",
+    "continue-on-error", "result", "sources", "generates",
 ]
 
 /// Where a template sits, which decides what it may refer to.

@@ -56,5 +56,8 @@ public struct Workflow: Sendable {
         public var retryDelay: Duration
         public var continueOnError: Bool
         public var result: Template?
+        /// `sources` and `generates` globs, as written.
+        public var sources: [String] = []
+        public var generates: [String] = []
     }
 }
