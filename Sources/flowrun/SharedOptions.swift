@@ -113,7 +113,7 @@ struct StateOptions: ParsableArguments {
             options: .init(writable: false, onWarning: { Console.err("flowrun: warning: \($0.text)\n") }))
         let cache = StateTaskCache(store: store, runID: "", options: .init(resume: settings.resume))
         var plan = plan
-        plan.stateMarks = StatePreview.marks(plan, cache: cache)
+        plan.stateMarks = StatePreview.marks(plan, cache: cache, expected: store.lastRun())
         return plan
     }
 }

@@ -127,7 +127,9 @@ public struct TaskResult: Sendable, Hashable {
 
     /// Whether the task lets its stage succeed: succeeded, or failed under continue-on-error.
     public var countsAsSuccess: Bool {
-        state == .succeeded || state == .upToDate || (continueOnError && state.isFailure)
+        // A task skipped for a reason (not selected) was not wanted: it does not stop the run.
+        state == .succeeded || state == .upToDate || (state == .skipped && reason != nil)
+            || (continueOnError && state.isFailure)
     }
 }
 

@@ -59,11 +59,20 @@ public final class StateDirectory: RunStateStore {
         var lock: StateLock?
         var writable = false
         if options.writable {
-            if let problem = StateDirectory.prepare(layout) {
+            if let problem = StateDirectory.makeFolders(upTo: layout.lock, below: nil) {
                 options.onWarning(.stateFolderUnwritable(path: path, reason: problem))
             } else if let opened = StateLock(path: layout.lock) {
-                lock = opened
-                writable = true
+                // Everything else, even the probe, under the lock: the holder
+                // removes temporary files, which must all be its own.
+                let problem = opened.withLock(
+                    patience: options.lockPatience, onWait: { options.onWarning(.stateLockWaiting(path: layout.lock)) }
+                ) { StateDirectory.prepare(layout) }
+                if let problem {
+                    options.onWarning(.stateFolderUnwritable(path: path, reason: problem))
+                } else {
+                    lock = opened
+                    writable = true
+                }
             } else {
                 options.onWarning(.stateFolderUnwritable(path: path, reason: AtomicFile.errorText()))
             }
@@ -165,9 +174,8 @@ public final class StateDirectory: RunStateStore {
         if first { options.onWarning(.stateFolderUnwritable(path: layout.root, reason: problem)) }
     }
 
-    /// Creates the folder and its `.gitignore`, and proves it writable; returns the problem, or nil.
+    /// Creates the `.gitignore`, and proves the folder writable; returns the problem, or nil. Call holding the lock.
     static func prepare(_ layout: StateLayout) -> String? {
-        if let problem = makeFolders(upTo: layout.gitignore, below: nil) { return problem }
         if FileStatus.of(layout.gitignore) == nil {
             if let problem = AtomicFile.write(Array("*\n".utf8), to: layout.gitignore) { return problem }
         } else {
@@ -187,7 +195,7 @@ public final class StateDirectory: RunStateStore {
         let folder = String(path[..<slash])
         if folder.isEmpty || FileStatus.of(folder)?.kind == .directory { return nil }
         if let problem = makeFolders(upTo: folder, below: root) { return problem }
-        if mkdir(folder, 0o755) != 0, errno != EEXIST { return "\(folder): " + AtomicFile.errorText() }
+        if mkdir(folder, 0o755) != 0, errno != EEXIST { return AtomicFile.errorText() }
         return nil
     }
 
