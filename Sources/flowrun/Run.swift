@@ -21,8 +21,10 @@ extension Flowrun {
             Console.colorChoice = options.color
             let planned = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
             let plan = try targets.apply(to: planned)
+            // The same document as `plan --format json`: a script reads either.
             if options.dryRun {
-                return Console.out(PlanRenderer().render(state.preview(plan, workflow: workflow), as: .text))
+                let shown = state.preview(plan, workflow: workflow)
+                return Console.out(PlanRenderer().render(shown, as: options.format == .json ? .json : .text))
             }
             var settings = options.settings
             settings.state = state.settings(workflow: workflow)
