@@ -40,7 +40,7 @@ import Testing
         for n in 0..<5 {
             let store = StateDirectory(path: dir.path + "/.flowrun", workflow: "ci", source: "/ci.yaml",
                                        options: .init(keptRuns: 3, onWarning: warnings.handler))
-            store.finishRun(summary("0\(n)"), jsonReport: "{}\n", textReport: "text \(n)\n",
+            store.finishRun(summary("0\(n)"), jsonReport: "{\"tasks\": [{\"stage\": \"a\", \"name\": \"b\", \"result\": \"r\(n)\"}]}\n", textReport: "text \(n)\n",
                             tasks: ["a/b": LastRunTask(fingerprint: Self.fingerprint, result: "r\(n)", outputs: ["o": "1"])])
         }
         let store = open(dir, warnings)
@@ -58,7 +58,7 @@ import Testing
         let record = TaskRecord(task: "build/compile", fingerprint: Self.fingerprint, runID: "ab", finishedAt: 1, result: "ok")
         let store = open(dir, warnings)
         store.recordSuccess(record)
-        store.finishRun(summary("01"), jsonReport: "{}", textReport: "t", tasks: ["build/compile": LastRunTask(fingerprint: Self.fingerprint, result: "x")])
+        store.finishRun(summary("01"), jsonReport: "{\"tasks\": [{\"stage\": \"build\", \"name\": \"compile\", \"result\": null}]}", textReport: "t", tasks: ["build/compile": LastRunTask(fingerprint: Self.fingerprint, result: "x")])
         #expect(open(dir, warnings).lastRun().count == 1)
         for file in ["tasks/ci/build/compile.json", "workflows/ci.json", "files.tsv", "runs/01.tasks.json"] {
             let path = dir.path + "/.flowrun/" + file
@@ -73,7 +73,7 @@ import Testing
         #expect(corrupt.count == 3, "\(warnings.all)")
         // With the workflow record gone, the last run's task file is not even looked for; alone it is caught too.
         let store2 = open(dir, warnings)
-        store2.finishRun(summary("02"), jsonReport: "{}", textReport: "t", tasks: ["build/compile": LastRunTask(fingerprint: Self.fingerprint, result: "x")])
+        store2.finishRun(summary("02"), jsonReport: "{\"tasks\": [{\"stage\": \"build\", \"name\": \"compile\", \"result\": \"x\"}]}", textReport: "t", tasks: ["build/compile": LastRunTask(fingerprint: Self.fingerprint, result: "x")])
         try Data("{\"format\": 1, \"tasks\": [".utf8).write(to: URL(fileURLWithPath: dir.path + "/.flowrun/runs/02.tasks.json"))
         #expect(open(dir, warnings).lastRun().isEmpty)
         #expect(FileManager.default.fileExists(atPath: dir.path + "/.flowrun/runs/02.tasks.json") == false)

@@ -179,6 +179,12 @@ import Testing
         #expect(try project.run(["log", "0123456789abcdef"]).status == 64)
     }
 
+    @Test func targetNamesAreOfferedAsCompletions() throws {
+        let project = try Project(Self.pipeline)
+        let output = try project.run(["---completion", "run", "--", "positional@1", "2", "1", "run", "ci.yaml", "b"])
+        #expect(output.stdout.split(separator: "\n") == ["build", "build/app", "build/docs"], "\(output.stdout)")
+    }
+
     @Test func listShowsTargetsAndWritesNothing() throws {
         let project = try Project("stages:\n  - name: lint\n    description: Style\n    tasks: [{name: py, run: 'touch ran'}]\n")
         let output = try project.run(["list", "ci.yaml"])

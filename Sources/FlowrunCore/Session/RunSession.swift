@@ -72,20 +72,23 @@ public struct RunSession: Sendable {
         ticker?.cancel()
         await subreaper?.endAll()
         let status = trap.exitStatus ?? result.exitStatus
-        if let note = state?.finish(result, plan: plan, status: status) { stderr.write("flowrun: \(note.text)\n") }
+        // Rendered once: a report can hold megabytes of results, and three places may want it.
+        let wantsJSON = state != nil || routing.jsonDocument != nil || settings.reportFiles.contains { $0.kind == .json }
+        let jsonReport = wantsJSON ? JSONReport.render(plan: plan, run: result, exitStatus: status) : ""
+        if let note = state?.finish(result, jsonReport: jsonReport, status: status) { stderr.write("flowrun: \(note.text)\n") }
         if routing.jsonDocument != nil {
-            stdout.write(JSONReport.render(plan: plan, run: result, exitStatus: status))
+            stdout.write(jsonReport)
         }
-        writeReportFiles(result, status: status, outputs: outputLog)
+        writeReportFiles(result, jsonReport: jsonReport, outputs: outputLog)
         withExtendedLifetime(trap) {}
         return status
     }
 
-    private func writeReportFiles(_ result: RunResult, status: ExitStatus, outputs: TaskOutputLog?) {
+    private func writeReportFiles(_ result: RunResult, jsonReport: String, outputs: TaskOutputLog?) {
         let mask = SecretMask(plan.secretValues)
         for file in settings.reportFiles {
             let text = switch file.kind {
-            case .json: JSONReport.render(plan: plan, run: result, exitStatus: status)
+            case .json: jsonReport
             case .junit: JUnitReport.render(result, outputs: outputs, mask: mask)
             case .trace: TraceReport.render(result, mask: mask)
             }

@@ -115,7 +115,15 @@ public final class StateDirectory: RunStateStore {
         if let lastRunID, !(options.writable && lock == nil) {
             let reader = StateFileReader(quarantine: lock != nil, onWarning: options.onWarning)
             let path = layout.runReport(lastRunID, ext: "tasks.json")
-            tasks = locked { reader.json(path).map { LastRunFile.tasks($0) ?? reader.corrupt(path) ?? [:] } ?? [:] }
+            let reportPath = layout.runReport(lastRunID, ext: "json")
+            tasks = locked {
+                // The report has no `format` field of its own: it is checked by its shape.
+                guard let json = reader.json(path), let bytes = reader.bytes(reportPath) else { return [:] }
+                guard let report = StateJSON(bytes: bytes), let results = LastRunFile.results(report: report) else {
+                    return reader.corrupt(reportPath) ?? [:]
+                }
+                return LastRunFile.tasks(json, results: results) ?? reader.corrupt(path) ?? [:]
+            }
         }
         lastRunTasks.withLock { $0 = tasks }
         return tasks

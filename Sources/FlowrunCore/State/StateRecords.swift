@@ -127,31 +127,47 @@ public struct WorkflowRecord: Sendable, Hashable {
     }
 }
 
-/// `runs/RUNID.tasks.json`: the tasks a run ended with a success, for the next `--resume`.
+/// `runs/RUNID.tasks.json`: the tasks a run ended with a success, for the next
+/// `--resume`: fingerprints and outputs. Their results are read from the run's
+/// JSON report beside it, not stored twice (a result can be a megabyte).
 enum LastRunFile {
     static func json(_ tasks: [String: LastRunTask]) -> String {
         var out = "{\n  \"format\": \(StateFormat.version),\n  \"tasks\": {\n"
         out += tasks.keys.sorted(by: Fingerprint.byteOrder).map { name in
             let task = tasks[name]!
             return "    \(JSONText.quoted(name)): {\"fingerprint\": \(JSONText.quoted(task.fingerprint.hex)), "
-                + "\"result\": \(JSONText.quoted(task.result)), \"outputs\": {"
+                + "\"outputs\": {"
                 + task.outputs.keys.sorted().map { "\(JSONText.quoted($0)): \(JSONText.quoted(task.outputs[$0]!))" }
                     .joined(separator: ", ") + "}}"
         }.joined(separator: ",\n")
         return out + "\n  }\n}\n"
     }
 
-    static func tasks(_ json: StateJSON) -> [String: LastRunTask]? {
+    /// The tasks, their results taken from `results` (by `stage/task`); a task without one there is left out.
+    static func tasks(_ json: StateJSON, results: [String: String?]) -> [String: LastRunTask]? {
         guard let entries = json["tasks"]?.entries else { return nil }
         var tasks: [String: LastRunTask] = [:]
         for (name, value) in entries {
             guard let hex = value["fingerprint"]?.string, let digest = SHA256Digest(hex: hex),
-                  let result = value["result"], result.isNull || result.string != nil,
                   let outputs = value["outputs"]?.stringMap
             else { return nil }
-            tasks[name] = LastRunTask(fingerprint: Fingerprint(digest: digest), result: result.string, outputs: outputs)
+            guard let result = results[name] else { continue }
+            tasks[name] = LastRunTask(fingerprint: Fingerprint(digest: digest), result: result, outputs: outputs)
         }
         return tasks
+    }
+
+    /// Each task's result in a JSON report (`JSONReport`), by `stage/task`; nil when it is not one.
+    static func results(report json: StateJSON) -> [String: String?]? {
+        guard let tasks = json["tasks"]?.array else { return nil }
+        var results: [String: String?] = [:]
+        for task in tasks {
+            guard let stage = task["stage"]?.string, let name = task["name"]?.string, let result = task["result"],
+                  result.isNull || result.string != nil
+            else { return nil }
+            results[stage + "/" + name] = .some(result.string)
+        }
+        return results
     }
 }
 
