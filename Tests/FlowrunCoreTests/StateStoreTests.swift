@@ -58,6 +58,8 @@ import Testing
         let record = TaskRecord(task: "build/compile", fingerprint: Self.fingerprint, runID: "ab", finishedAt: 1, result: "ok")
         let store = open(dir, warnings)
         store.recordSuccess(record)
+        try dir.write("src.c", "int x;")
+        _ = store.fileDigests.digest(of: dir.path + "/src.c", status: try #require(FileStatus.of(dir.path + "/src.c")))
         store.finishRun(summary("01"), jsonReport: "{\"tasks\": [{\"stage\": \"build\", \"name\": \"compile\", \"result\": null}]}", textReport: "t", tasks: ["build/compile": LastRunTask(fingerprint: Self.fingerprint, result: "x")])
         #expect(open(dir, warnings).lastRun().count == 1)
         for file in ["tasks/ci/build/compile.json", "workflows/ci.json", "files.tsv", "runs/01.tasks.json"] {

@@ -147,17 +147,32 @@ import Glibc
     @Test func waitingForTheLockIsSaidAfterOneSecond() throws {
         let project = try Project(Self.workflow, files: ["src/a.c": "a"])
         #expect(try project.runs().0.status == 0)
-        let fd = open(project.url.appendingPathComponent(".flowrun/lock").path, O_RDWR)
+        let fd = open(project.url.appendingPathComponent(".flowrun/lock").path, O_RDWR | O_CLOEXEC)
         #expect(fd >= 0)
         defer { close(fd) }
         #expect(flock(fd, LOCK_EX) == 0)
-        let holder = Thread {
-            Thread.sleep(forTimeInterval: 1.6)
-            flock(fd, LOCK_UN)
+        let errURL = project.url.appendingPathComponent("stderr.txt")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = try #require(ReportCLI.binary)
+        process.arguments = ["run", "ci.yaml", "--output", "quiet"]
+        process.currentDirectoryURL = project.url
+        process.environment = ReportCLI.environment()
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        let started = Date()
+        try process.run()
+        // Hold the lock until flowrun says it waits (bounded), then let it go on.
+        func said() -> String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+        while !said().contains("waiting for another flowrun holding"), Date().timeIntervalSince(started) < 20, process.isRunning {
+            usleep(20_000)
         }
-        holder.start()
-        let (output, _) = try project.runs()
-        #expect(output.status == 0)
-        #expect(output.stderr.contains("waiting for another flowrun holding"), "\(output.stderr)")
+        let waited = Date().timeIntervalSince(started)
+        flock(fd, LOCK_UN)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(said().contains("waiting for another flowrun holding"), "\(said())")
+        #expect(waited >= 1.0, "said only after a second of waiting, not at once")
     }
 }

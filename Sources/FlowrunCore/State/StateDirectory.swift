@@ -150,8 +150,11 @@ public final class StateDirectory: RunStateStore {
             for folder in [layout.runs, layout.workflows] {
                 if let problem = StateDirectory.makeFolders(upTo: folder + "/x", below: layout.root) { return problem }
             }
-            if let problem = AtomicFile.write(Array(jsonReport.utf8), to: layout.runReport(summary.runID, ext: "json"), mode: 0o600)
-                ?? AtomicFile.write(Array(textReport.utf8), to: layout.runReport(summary.runID, ext: "txt"), mode: 0o600)
+            // One fsync of runs/ for its three files, after the last.
+            if let problem = AtomicFile.write(
+                Array(jsonReport.utf8), to: layout.runReport(summary.runID, ext: "json"), mode: 0o600, syncingFolder: false)
+                ?? AtomicFile.write(
+                    Array(textReport.utf8), to: layout.runReport(summary.runID, ext: "txt"), mode: 0o600, syncingFolder: false)
                 ?? AtomicFile.write(Array(LastRunFile.json(tasks).utf8), to: layout.runReport(summary.runID, ext: "tasks.json"), mode: 0o600)
                 ?? AtomicFile.write(Array(record.json().utf8), to: layout.workflow(workflow)) {
                 return problem
@@ -159,6 +162,8 @@ public final class StateDirectory: RunStateStore {
             for run in pruned {
                 for ext in ["json", "txt", "tasks.json"] { unlink(layout.runReport(run.runID, ext: ext)) }
             }
+            // Nothing new was hashed: the stored digests stand as they are.
+            guard self.fileDigests.statistics.filesHashed > 0 else { return nil }
             // Another process may have stored digests meanwhile: theirs and ours, ours winning.
             let merged = (reader.digests(layout.files) ?? [:]).merging(self.fileDigests.entries) { _, ours in ours }
             return AtomicFile.write(StateFileReader.digestsText(merged), to: layout.files)
