@@ -10,11 +10,16 @@ struct StageScheduler: Sendable {
         sink.receive(.runStarted(workflowName: run.plan.workflowName, runID: run.runID, startedAt: startedAt))
         var stages: [StageResult] = []
         var tasks: [TaskResult] = []
-        var stop = false
+        var failed = false
         for stage in run.plan.stages {
+            let evaluator = run.board.evaluator(.init(failed: failed, interrupted: Task.isCancelled))
             let unselected = !stage.tasks.contains(where: \.selected)
-            if stop || Task.isCancelled || unselected {
-                let skipped = stage.tasks.map { skippedResult($0, reason: unselected && !stop && !Task.isCancelled ? .notSelected : nil) }
+            // Interrupted, nothing starts; else the stage's `if` (default `success()`) decides.
+            if Task.isCancelled || !evaluator.stageRuns(stage.condition) || unselected {
+                let runs = !Task.isCancelled && evaluator.stageRuns(stage.condition)
+                let reason: TaskReason? = runs ? .notSelected : stage.condition != nil && !Task.isCancelled ? .condition : nil
+                let skipped = stage.tasks.map { skippedResult($0, reason: reason) }
+                run.board.postStage(stage.name, tasks: skipped)
                 for result in skipped { sink.receive(.taskFinished(result)) }
                 let stageResult = StageResult(index: stage.index, name: stage.name)
                 sink.receive(.stageFinished(stageResult))
@@ -29,7 +34,8 @@ struct StageScheduler: Sendable {
             sink.receive(.stageFinished(stageResult))
             stages.append(stageResult)
             tasks += stageTasks
-            if !stageTasks.allSatisfy(\.countsAsSuccess) { stop = true }
+            run.board.postStage(stage.name, tasks: stageTasks)
+            if !stageTasks.allSatisfy(\.countsAsSuccess) { failed = true }
         }
         let result = RunResult(
             workflowName: run.plan.workflowName, runID: run.runID, startedAt: startedAt, wallTime: run.now(),
@@ -77,8 +83,18 @@ struct StageScheduler: Sendable {
                 while !stopStarting, !Task.isCancelled, running < cap, next < stage.tasks.count {
                     let index = next
                     let task = stage.tasks[index]
+                    if let condition = task.condition,
+                       !run.board.evaluator(.init(failed: false, interrupted: false)).truth(condition) {
+                        let skipped = skippedResult(task, reason: .condition)
+                        sink.receive(.taskFinished(skipped))
+                        run.board.post(skipped)
+                        results[index] = skipped
+                        next += 1
+                        continue
+                    }
                     if let done = notStarted(task, stageStart: stageStart, fingerprint: &fingerprints[index]) {
                         sink.receive(.taskFinished(done))
+                        run.board.post(done)
                         results[index] = done
                         next += 1
                         continue
@@ -99,6 +115,7 @@ struct StageScheduler: Sendable {
             }
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
+                run.board.post(result)
                 running -= 1
                 if result.state == .succeeded, let cache = run.cache, let fingerprint = fingerprints[index] {
                     cache.recordSuccess(stage.tasks[index], fingerprint: fingerprint, result: result.result)

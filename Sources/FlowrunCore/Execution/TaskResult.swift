@@ -38,6 +38,8 @@ public enum TaskState: Sendable, Hashable {
 
 /// Why a task was skipped or not run.
 public enum TaskReason: String, Sendable, Hashable {
+    /// Skipped: its `if:`, or its stage's, was false.
+    case condition
     /// Skipped: the run had targets, and none of them needs this task.
     case notSelected = "not selected"
     /// Up to date: sources, command and environment unchanged since its last success.
@@ -127,7 +129,7 @@ public struct TaskResult: Sendable, Hashable {
 
     /// Whether the task lets its stage succeed: succeeded, or failed under continue-on-error.
     public var countsAsSuccess: Bool {
-        // A task skipped for a reason (not selected) was not wanted: it does not stop the run.
+        // A task skipped for a reason (condition, not selected) was not wanted: it does not stop the run.
         state == .succeeded || state == .upToDate || (state == .skipped && reason != nil)
             || (continueOnError && state.isFailure)
     }

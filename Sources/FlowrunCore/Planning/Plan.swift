@@ -45,6 +45,8 @@ public struct PlannedStage: Sendable {
     public var maxParallel: Int?
     public var failFast: Bool
     public var tasks: [PlannedTask]
+    /// `if:` with plan-time values filled in; nil is `success()`.
+    public var condition: Condition?
 
     public init(
         index: Int, name: String, description: String? = nil, maxParallel: Int? = nil,
@@ -116,6 +118,8 @@ public struct PlannedTask: Sendable {
     /// `sources` and `generates` globs, relative to the working directory (see `StateTaskCache`).
     public var sources: [String] = []
     public var generates: [String] = []
+    /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
+    public var condition: Condition?
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,

@@ -61,6 +61,13 @@ public struct Planner: Sendable {
         var stages: [PlannedStage] = []
         for (stageIndex, stage) in workflow.stages.enumerated() {
             var tasks: [PlannedTask] = []
+            // A stage's `if` sees the workflow's and the stage's env.
+            var stageScope = EnvironmentScope()
+            if stage.condition != nil {
+                for level in [workflow.environment, stage.environment] {
+                    resolver.push(level, names: .init(stage: stage.name, task: ""), onto: &stageScope)
+                }
+            }
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let names = Resolver.Names(stage: stage.name, task: task.name)
                 // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
@@ -89,18 +96,22 @@ public struct Planner: Sendable {
                         workingDirectory.parts.insert(.text(directory + "/"), at: 0)
                     }
                 }
-                tasks.append(PlannedTask(
+                var planned = PlannedTask(
                     id: TaskID(stage: stageIndex, task: taskIndex), stageName: stage.name, name: task.name,
                     action: action, environment: environment, workingDirectory: workingDirectory,
                     timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
                     continueOnError: task.continueOnError,
                     result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) },
-                    sources: task.sources, generates: task.generates))
+                    sources: task.sources, generates: task.generates)
+                planned.condition = task.condition.map { resolver.resolve($0, environment: scope) }
+                tasks.append(planned)
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
-            stages.append(PlannedStage(
+            var plannedStage = PlannedStage(
                 index: stageIndex, name: stage.name, description: stage.description, maxParallel: cap,
-                failFast: stage.failFast, tasks: tasks))
+                failFast: stage.failFast, tasks: tasks)
+            plannedStage.condition = stage.condition.map { resolver.resolve($0, environment: stageScope) }
+            stages.append(plannedStage)
         }
         let plan = Plan(
             workflowName: workflow.name, description: workflow.description, sourcePath: sourcePath, stages: stages,

@@ -92,6 +92,10 @@ public enum WorkflowSchema {
         {"type": "array", "items": {"type": "string", "minLength": 1, "not": {"pattern": "\\$\\{\\{"}}}
       ]
     },
+    "condition": {
+      "description": "An expression, bare or in ${{ }}: references (vars.X, env.X, host.os, host.arch, stages.S.state, stages.S.tasks.T.result/state), 'strings', true, false; || && == != ! (); contains, startsWith, endsWith; on stages success(), failure(), always(), cancelled().",
+      "type": ["string", "boolean"]
+    },
     "name": {
       "description": "A name: letters, digits, '_', '.' and '-'.",
       "type": "string",
@@ -195,6 +199,10 @@ public enum WorkflowSchema {
               "description": "Most tasks of this stage running at once.",
               "$ref": "#/$defs/maxParallel"
             },
+            "if": {
+              "description": "Condition: whether the stage runs. Default success(); always(), failure(), cancelled() also run it after a failure.",
+              "$ref": "#/$defs/condition"
+            },
             "fail-fast": {
               "description": "true (default): the first failure cancels the stage's other tasks. false: all tasks run to their end.",
               "type": "boolean"
@@ -272,6 +280,10 @@ public enum WorkflowSchema {
             "retry-delay": {
               "description": "Wait between attempts (0 allowed).",
               "$ref": "#/$defs/delay"
+            },
+            "if": {
+              "description": "Condition: a false one skips the task (reason: condition); it counts as a success.",
+              "$ref": "#/$defs/condition"
             },
             "continue-on-error": {
               "description": "Record a failure but count it as a success for the stage.",

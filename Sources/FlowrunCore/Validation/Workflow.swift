@@ -35,6 +35,8 @@ public struct Workflow: Sendable {
         public var failFast: Bool
         public var environment: [EnvironmentEntry]
         public var tasks: [Task]
+        /// `if:`; nil is `success()`.
+        public var condition: Condition? = nil
     }
 
     /// A task with the workflow's `defaults` already applied.
@@ -59,5 +61,7 @@ public struct Workflow: Sendable {
         /// `sources` and `generates` globs, as written.
         public var sources: [String] = []
         public var generates: [String] = []
+        /// `if:`; nil runs the task whenever its stage runs.
+        public var condition: Condition? = nil
     }
 }
