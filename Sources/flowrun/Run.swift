@@ -26,11 +26,16 @@ extension Flowrun {
                 let shown = state.preview(plan, workflow: workflow)
                 return Console.out(PlanRenderer().render(shown, as: options.format == .json ? .json : .text))
             }
+            let setup = RunnerSetup.needsProbe(plan)
+                ? try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID()) : RunnerSetup.local
             var settings = options.settings
             settings.state = state.settings(workflow: workflow)
             let session = RunSession(
-                plan: plan, settings: settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2))
+                plan: plan, settings: settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2),
+                runner: setup.runner)
             let status = await session.run()
+            // No Slurm job of this run outlives it, whatever way it ended.
+            await setup.finish()
             if status != .success { throw ExitCode(status.rawValue) }
         }
     }

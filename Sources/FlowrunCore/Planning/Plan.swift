@@ -16,6 +16,8 @@ public struct Plan: Sendable {
     /// What the state folder says of tasks that would not run (up to date, or
     /// resumed); set for `plan` and `--dry-run` by `StatePreview` only.
     public var stateMarks: [TaskID: TaskReason] = [:]
+    /// Where `run` tasks go (`executor:`, `--executor`, `FLOWRUN_EXECUTOR`); local by default.
+    public var executor = ExecutorSettings()
 
     public init(
         workflowName: String, description: String? = nil, sourcePath: String,
@@ -118,6 +120,10 @@ public struct PlannedTask: Sendable {
     /// `sources` and `generates` globs, relative to the working directory (see `StateTaskCache`).
     public var sources: [String] = []
     public var generates: [String] = []
+    /// What the task asks of the machine (`resources:` over `defaults.resources`).
+    public var resources = TaskResources()
+    /// `executor: local` on the task or its stage; nil follows the plan's executor.
+    public var executor: ExecutorSettings.Kind?
     /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
     public var condition: Condition?
 
@@ -145,6 +151,13 @@ public struct PlannedTask: Sendable {
 
     /// `stage/task`, the name used in output prefixes and reports.
     public var qualifiedName: String { "\(stageName)/\(name)" }
+
+    /// True when the task runs on this machine whatever the plan's executor:
+    /// `sleep` (no process) and `interactive` tasks, and `executor: local`.
+    public var staysLocal: Bool {
+        if case .sleep = action { return true }
+        return executor == .local
+    }
 }
 
 /// Text whose remaining holes are filled at run time.
