@@ -45,8 +45,10 @@ public struct RunSession: Sendable {
         let reporter = TextReporter(
             plan: plan, mode: settings.output, output: sink(routing.liveOutput),
             report: routing.textReport.map(sink), verbose: routing.verboseLog.map(sink),
-            style: RunReport.Style(colored: routing.reportColored, timelineWidth: routing.timelineWidth),
-            coloredPrefixes: routing.liveOutput == .stdout ? routing.reportColored : routing.progressColored)
+            style: RunReport.Style(
+                colored: routing.reportColored, timelineWidth: routing.timelineWidth, resources: settings.resources),
+            coloredPrefixes: routing.liveOutput == .stdout ? routing.reportColored : routing.progressColored,
+            github: settings.githubActions.map { GitHubAnnotator(plan: plan, workspace: $0.workspace) })
         let outputLog = routing.keepsTaskOutput ? TaskOutputLog() : nil
         // The status line goes first so it is erased before the report is written.
         let sinks: [(any RunEventSink)?] = [progress, outputLog, reporter]
@@ -90,7 +92,7 @@ public struct RunSession: Sendable {
         if routing.jsonDocument != nil {
             stdout.write(jsonReport)
         }
-        writeReportFiles(result, jsonReport: jsonReport, outputs: outputLog)
+        writeReportFiles(result, status: status, jsonReport: jsonReport, outputs: outputLog)
         withExtendedLifetime(trap) {}
         return status
     }
@@ -101,16 +103,24 @@ public struct RunSession: Sendable {
             + "interrupt again to kill them now\n"
     }
 
-    private func writeReportFiles(_ result: RunResult, jsonReport: String, outputs: TaskOutputLog?) {
+    private func writeReportFiles(_ result: RunResult, status: ExitStatus, jsonReport: String, outputs: TaskOutputLog?) {
         let mask = SecretMask(plan.secretValues)
         for file in settings.reportFiles {
             let text = switch file.kind {
             case .json: jsonReport
             case .junit: JUnitReport.render(result, outputs: outputs, mask: mask)
             case .trace: TraceReport.render(result, mask: mask)
+            case .html: HTMLReport.render(result, exitStatus: status, outputs: outputs, mask: mask, source: plan.sourcePath)
+            case .summary: MarkdownSummary.render(result, exitStatus: status, mask: mask)
             }
             if let problem = ReportFile.write(text, to: file.path) {
                 stderr.write("flowrun: cannot write \(file.kind.noun) \(file.path): \(problem)\n")
+            }
+        }
+        // GitHub shows every step's summary file on the run's page; it is appended to, never replaced.
+        if let path = settings.githubActions?.stepSummary {
+            if let problem = ReportFile.append(MarkdownSummary.render(result, exitStatus: status, mask: mask) + "\n", to: path) {
+                stderr.write("flowrun: cannot append the job summary to \(path): \(problem)\n")
             }
         }
     }
