@@ -128,6 +128,12 @@ public struct SlurmTaskRunner: TaskRunner {
         await allocation?.release()
         let prefix = SrunCommand.jobName(runID: runID, "")
         await control.cancel(await control.jobs(named: prefix))
+        // scancel returns before the controller lets go of the jobs (they show
+        // as completing for a moment): wait, bounded, until none is listed.
+        for _ in 0..<100 {
+            guard !(await control.jobs(named: prefix)).isEmpty else { return }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     private func absolute(_ path: String) -> String {
