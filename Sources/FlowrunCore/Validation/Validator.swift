@@ -30,7 +30,7 @@ public struct Validator: Sendable {
     }
 }
 
-let workflowKeys = ["version", "name", "description", "vars", "env", "secrets", "defaults", "max-parallel", "stages"]
+let workflowKeys = ["version", "name", "description", "vars", "dotenv", "env", "secrets", "defaults", "max-parallel", "stages"]
 let defaultsKeys = ["shell", "timeout", "retries", "working-directory"]
 let stageKeys = ["name", "description", "if", "max-parallel", "fail-fast", "env", "tasks"]
 let taskKeys = [
@@ -115,6 +115,7 @@ extension Validator.Pass {
         let headers = stageHeaders(stageNodes)
         templateParser = TemplateParser(stageNames: Set(stageIndexByName.keys))
 
+        let dotenvFiles = byKey["dotenv"].map { dotenvOf($0.value) } ?? []
         let variables = byKey["vars"].map { variablesOf($0.value) } ?? []
         variableNames = variables.map(\.name)
         let environment = byKey["env"].map { environmentOf($0.value, scope: TemplateScope(key: "env")) } ?? []
@@ -130,8 +131,10 @@ extension Validator.Pass {
         for variable in variables where !usedVariables.contains(variable.name) {
             diagnostics.append(.warning(.unusedVariable(variable.name), at: variable.location))
         }
-        return Workflow(
+        var workflow = Workflow(
             name: name, description: description, variables: variables, environment: environment,
             secrets: secrets, maxParallel: maxParallel, stages: stages, directory: directory)
+        workflow.dotenvFiles = dotenvFiles
+        return workflow
     }
 }
