@@ -1,3 +1,4 @@
+import FlowrunTestSupport
 import Testing
 @testable import FlowrunCore
 
@@ -31,9 +32,9 @@ import Testing
 
     @Test func flowrunsOwnEnvironmentWinsAndALaterFileWins() throws {
         let folder = try TemporaryFolder()
-        _ = folder.write("a.env", "SHARED=from-a\nONLY_A=a\nHOME=/from/dotenv\n")
-        _ = folder.write("b.env", "SHARED=from-b\n")
-        let path = folder.write("w.yaml", """
+        _ = try folder.write("a.env", "SHARED=from-a\nONLY_A=a\nHOME=/from/dotenv\n")
+        _ = try folder.write("b.env", "SHARED=from-b\n")
+        let path = try folder.write("w.yaml", """
             dotenv: [a.env, b.env, {path: c.env, required: false}]
             env:
               DERIVED: ${{ env.ONLY_A }}-${{ env.SHARED }}
@@ -50,7 +51,7 @@ import Testing
 
     @Test func aMissingRequiredFileIsAnErrorAtItsEntry() throws {
         let folder = try TemporaryFolder()
-        let path = folder.write("w.yaml", "dotenv: [nope.env]\nstages: [[echo]]\n")
+        let path = try folder.write("w.yaml", "dotenv: [nope.env]\nstages: [[echo]]\n")
         let outcome = WorkflowLoader().load(path: path)
         #expect(outcome.diagnostics.map { "\($0.location!) \($0.message.code)" } == ["1:10 dotenvFileMissing"])
         #expect(outcome.workflow == nil)

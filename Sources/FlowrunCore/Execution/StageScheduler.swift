@@ -58,6 +58,12 @@ struct StageScheduler: Sendable {
     private func runStage(_ stage: PlannedStage, started stageStart: Duration) async -> [TaskResult] {
         var results = [TaskResult?](repeating: nil, count: stage.tasks.count)
         let cap = max(1, stage.maxParallel ?? Int.max)
+        // Locally a task with `resources.cpus: N` takes N slots of the cap (as
+        // Snakemake's --cores); a task wider than the cap still runs, alone.
+        let local = run.plan.executor.kind == .local
+        let slots = stage.tasks.map { task in
+            local || task.staysLocal ? min(cap, task.resources.slots) : 1
+        }
         let execution = TaskExecution(run: run)
         let clock = run.clock
         let start = run.start
@@ -76,7 +82,8 @@ struct StageScheduler: Sendable {
                 }
             }
             func fill() {
-                while !stopStarting, !Task.isCancelled, running < cap, next < stage.tasks.count {
+                while !stopStarting, !Task.isCancelled, next < stage.tasks.count,
+                      running == 0 || running + slots[next] <= cap {
                     let index = next
                     let task = stage.tasks[index]
                     if let condition = task.condition,
@@ -98,14 +105,14 @@ struct StageScheduler: Sendable {
                         group.addTask { .finished(index, await execution.runTask(task, started: started, stageStart: stageStart)) }
                     }
                     next += 1
-                    running += 1
+                    running += slots[index]
                 }
                 armTimer()
             }
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
                 run.board.post(result)
-                running -= 1
+                running -= slots[index]
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.
                     stopStarting = true

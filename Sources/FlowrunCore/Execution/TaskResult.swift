@@ -72,6 +72,8 @@ public struct TaskResult: Sendable, Hashable {
     public var escapedDescendant: Bool
     /// Every attempt in order; the gaps between them are retry delays. Empty when skipped.
     public var attemptSpans: [AttemptSpan]
+    /// Where the last attempt ran, when not on this machine (the Slurm job, step and node).
+    public var placement: TaskPlacement?
     /// Time from its stage's start to the first attempt's start: waiting for a
     /// `max-parallel` slot, and for the process to be spawned. Nil when never started.
     public var queued: Duration?

@@ -13,6 +13,8 @@ public struct Plan: Sendable {
     public var killGrace: Duration
     /// Values that must never appear in output; each is replaced by `***`.
     public var secretValues: [String]
+    /// Where `run` tasks go (`executor:`, `--executor`, `FLOWRUN_EXECUTOR`); local by default.
+    public var executor = ExecutorSettings()
 
     public init(
         workflowName: String, description: String? = nil, sourcePath: String,
@@ -110,6 +112,10 @@ public struct PlannedTask: Sendable {
     public var continueOnError: Bool
     /// The `result` template; nil means the default (stdout without its trailing newline, or "" for sleep).
     public var result: PlannedText?
+    /// What the task asks of the machine (`resources:` over `defaults.resources`).
+    public var resources = TaskResources()
+    /// `executor: local` on the task or its stage; nil follows the plan's executor.
+    public var executor: ExecutorSettings.Kind?
     /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
     public var condition: Condition?
 
@@ -135,6 +141,13 @@ public struct PlannedTask: Sendable {
 
     /// `stage/task`, the name used in output prefixes and reports.
     public var qualifiedName: String { "\(stageName)/\(name)" }
+
+    /// True when the task runs on this machine whatever the plan's executor:
+    /// `sleep` (no process) and `interactive` tasks, and `executor: local`.
+    public var staysLocal: Bool {
+        if case .sleep = action { return true }
+        return executor == .local
+    }
 }
 
 /// Text whose remaining holes are filled at run time.

@@ -55,7 +55,8 @@ public enum JSONReport {
             + "\"result\": \(JSONText.quoted(task.result)), "
             + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "], "
             + "\"queued\": \(number(task.queued)), \"resources\": \(resources(task.resources)), "
-            + "\"attemptSpans\": [" + task.attemptSpans.map(attempt).joined(separator: ", ") + "]}"
+            + "\"attemptSpans\": [" + task.attemptSpans.map(attempt).joined(separator: ", ") + "]"
+            + placement(task.placement) + "}"
     }
 
     private static func attempt(_ span: AttemptSpan) -> String {
@@ -82,6 +83,15 @@ public enum JSONReport {
         guard let usage else { return "null" }
         return "{\"userCPU\": \(DurationFormat.seconds(usage.userCPU)), \"systemCPU\": \(DurationFormat.seconds(usage.systemCPU)), "
             + "\"maxRSS\": \(usage.maxRSS), \"readBlocks\": \(usage.readBlocks), \"writtenBlocks\": \(usage.writtenBlocks)}"
+    }
+
+    /// `, "executor": {...}` for a task that ran on a cluster; nothing for a local one
+    /// (so local reports are unchanged).
+    private static func placement(_ placement: TaskPlacement?) -> String {
+        guard let placement else { return "" }
+        return ", \"executor\": {\"name\": \(JSONText.quoted(placement.executor.rawValue)), "
+            + "\"job\": \(JSONText.quoted(placement.jobID)), \"step\": \(JSONText.quoted(placement.stepID)), "
+            + "\"node\": \(JSONText.quoted(placement.node))}"
     }
 
     private static func number(_ offset: Duration?) -> String {
