@@ -112,6 +112,7 @@ public struct Planner: Sendable {
                 planned.resources = task.resources
                 planned.executor = task.executor ?? stage.executor
                 planned.condition = task.condition.map { resolver.resolve($0, environment: scope) }
+                planned.location = task.location
                 tasks.append(planned)
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
