@@ -66,6 +66,8 @@ extension DiagnosticMessage {
         case .resultOutsideStage: "resultOutsideStage"
         case .environmentCycle: "environmentCycle"
         case .templateInsideQuotes: "templateInsideQuotes"
+        case .dotenvSyntax: "dotenvSyntax"
+        case .dotenvFileMissing: "dotenvFileMissing"
         case .conditionSyntax: "conditionSyntax"
         case .unknownConditionReference: "unknownConditionReference"
         case .unknownFunction: "unknownFunction"

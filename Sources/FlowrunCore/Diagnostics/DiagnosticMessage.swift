@@ -70,6 +70,10 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case environmentCycle([String])
     case templateInsideQuotes(String, quote: Character)
 
+    // dotenv files.
+    case dotenvSyntax(DotenvProblem)
+    case dotenvFileMissing(String)
+
     // Conditions (`if:`).
     case conditionSyntax(ConditionProblem)
     case unknownConditionReference(String, suggestion: String?)
@@ -158,6 +162,14 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case expectedClosingParenthesis
     }
 
+    /// What is wrong with a dotenv line.
+    public enum DotenvProblem: Sendable, Hashable {
+        case expectedEquals
+        case unterminatedQuote
+        case textAfterQuote
+        case unknownEscape(String)
+    }
+
     /// The two kinds of value a condition computes with.
     public enum ConditionValueType: String, Sendable, Hashable {
         case text
@@ -172,6 +184,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     /// What holds a missing key.
     public enum Container: Sendable, Hashable {
         case workflow
+        case dotenv
         case stage(String)
         /// A stage without a usable name, by its 1-based position.
         case stageAt(Int)

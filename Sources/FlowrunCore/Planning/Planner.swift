@@ -57,6 +57,8 @@ public struct Planner: Sendable {
         }
         var resolver = Resolver(workflow: workflow, variables: values, environment: options.environment)
         var secrets = SecretValues(names: Set(workflow.secrets))
+        // dotenv values under the workflow's env; flowrun's own environment wins over them.
+        let dotenv = workflow.dotenv.filter { options.environment[$0.key] == nil }.sorted { $0.key < $1.key }
         for name in workflow.secrets { if let value = values[name] { secrets.add(value) } }
         let directory = absolute(workflow.directory, in: options.currentDirectory)
         let workflowCap = [workflow.maxParallel, options.jobs].compactMap { $0 }.min()
@@ -67,6 +69,7 @@ public struct Planner: Sendable {
             // A stage's `if` sees the workflow's and the stage's env.
             var stageScope = EnvironmentScope()
             if stage.condition != nil {
+                for (name, value) in dotenv { stageScope.set(name, PlannedText(literal: value)) }
                 for level in [workflow.environment, stage.environment] {
                     resolver.push(level, names: .init(stage: stage.name, task: ""), onto: &stageScope)
                 }
@@ -75,6 +78,7 @@ public struct Planner: Sendable {
                 let names = Resolver.Names(stage: stage.name, task: task.name)
                 // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
                 var scope = EnvironmentScope()
+                for (name, value) in dotenv { scope.set(name, PlannedText(literal: value)) }
                 for level in [workflow.environment, stage.environment, task.environment] {
                     resolver.push(level, names: names, onto: &scope)
                 }
