@@ -50,8 +50,9 @@ struct StageScheduler: Sendable {
     /// Plain `sleep` tasks (no timeout, no retries) get no child task of their
     /// own: they wait in a deadline queue served by one timer child. A child
     /// task costs kilobytes; 100,000 sleeps would cost hundreds of megabytes.
-    private func runStage(_ stage: PlannedStage) async -> [TaskResult] {
-        var results = [TaskResult?](repeating: nil, count: stage.tasks.count)
+    private func runStage(_ planned: PlannedStage) async -> [TaskResult] {
+        var stage = planned
+        var results = expandFanOuts(&stage)
         let cap = max(1, stage.maxParallel ?? Int.max)
         let execution = TaskExecution(run: run)
         let clock = run.clock
@@ -60,6 +61,11 @@ struct StageScheduler: Sendable {
             var next = 0
             var running = 0
             var stopStarting = false
+            // An interactive task has the terminal: nothing else of the stage runs beside it.
+            var exclusive = false
+            if stage.failFast, results.contains(where: { $0.map { $0.state.isFailure && !$0.continueOnError } ?? false }) {
+                stopStarting = true
+            }
             var sleepers = DeadlineQueue()
             var timerArmedFor: Duration?
             func armTimer() {
@@ -71,9 +77,18 @@ struct StageScheduler: Sendable {
                 }
             }
             func fill() {
-                while !stopStarting, !Task.isCancelled, running < cap, next < stage.tasks.count {
+                while !stopStarting, !Task.isCancelled, !exclusive, running < cap, next < stage.tasks.count {
                     let index = next
                     let task = stage.tasks[index]
+                    if results[index] != nil {
+                        // Its dynamic matrix could not be expanded; already finished.
+                        next += 1
+                        continue
+                    }
+                    if task.interactive {
+                        guard running == 0 else { break }
+                        exclusive = true
+                    }
                     // Announced here, not in the child, so that start events
                     // come in declaration order whatever the scheduler does.
                     let started = run.now()
@@ -91,6 +106,7 @@ struct StageScheduler: Sendable {
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
                 running -= 1
+                if stage.tasks[index].interactive { exclusive = false }
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.
                     stopStarting = true
@@ -127,6 +143,55 @@ struct StageScheduler: Sendable {
             sink.receive(.taskFinished(skipped))
             return skipped
         }
+    }
+
+    /// Expands the stage's dynamic matrices, now that the results they read
+    /// exist, through the same `MatrixExpansion.expand` the static ones went
+    /// through; returns the results already known (a matrix that could not be
+    /// expanded fails its task without starting anything).
+    private func expandFanOuts(_ stage: inout PlannedStage) -> [TaskResult?] {
+        guard stage.tasks.contains(where: { $0.fanOut != nil }) else {
+            return [TaskResult?](repeating: nil, count: stage.tasks.count)
+        }
+        var tasks: [PlannedTask] = []
+        var results: [TaskResult?] = []
+        for task in stage.tasks {
+            guard let fanOut = task.fanOut else {
+                tasks.append(task)
+                results.append(nil)
+                continue
+            }
+            let axes = fanOut.axes.map { axis in
+                switch axis {
+                case .list(let name, let values): MatrixExpansion.Axis(name: name, values: values)
+                case .lines(let name, let text): MatrixExpansion.Axis(name: name, values: MatrixExpansion.lines(run.board.render(text, own: nil)))
+                }
+            }
+            switch MatrixExpansion.expand(
+                task: task.name, axes: axes, exclude: fanOut.exclude, include: fanOut.include, namePattern: fanOut.namePattern) {
+            case .success(let found):
+                let instances = found.enumerated().map { offset, instance in
+                    task.instance(named: instance.name, id: TaskID(stage: task.id.stage, task: task.id.task, instance: offset), values: instance.values)
+                }
+                sink.receive(.matrixExpanded(task.id, instances: instances))
+                tasks += instances
+                results += [TaskResult?](repeating: nil, count: instances.count)
+            case .failure(let problem):
+                let now = run.now()
+                let state = TaskState.failedToStart(reason: MatrixExpander.message(problem).text)
+                sink.receive(.taskStarted(task.id, attempt: 1, at: now))
+                var result = TaskResult(
+                    id: task.id, stageName: task.stageName, name: task.name, state: state, attempts: 1,
+                    started: now, finished: now, continueOnError: task.continueOnError,
+                    attemptSpans: [AttemptSpan(attempt: 1, started: now, finished: now, state: state)])
+                result.matrixTask = task.name
+                sink.receive(.taskFinished(result))
+                tasks.append(task)
+                results.append(result)
+            }
+        }
+        stage.tasks = tasks
+        return results
     }
 
     /// The result of a queued sleep task whose deadline passed (or whose stage was cancelled).

@@ -12,12 +12,15 @@ public enum TaskState: Sendable, Hashable {
     case cancelled
     /// Never started.
     case skipped
+    /// The command succeeded but its outputs are wrong: a declared one not
+    /// written, or a `FLOWRUN_OUTPUT` file that cannot be read.
+    case outputsInvalid(DiagnosticMessage)
 
     /// The state's name in the contract: succeeded, failed, timed-out, cancelled, skipped.
     public var name: String {
         switch self {
         case .succeeded: "succeeded"
-        case .failed, .killed, .failedToStart: "failed"
+        case .failed, .killed, .failedToStart, .outputsInvalid: "failed"
         case .timedOut: "timed-out"
         case .cancelled: "cancelled"
         case .skipped: "skipped"
@@ -27,7 +30,7 @@ public enum TaskState: Sendable, Hashable {
     /// True for the states that make a task (and, without continue-on-error, its stage) fail.
     public var isFailure: Bool {
         switch self {
-        case .failed, .killed, .failedToStart, .timedOut: true
+        case .failed, .killed, .failedToStart, .outputsInvalid, .timedOut: true
         case .succeeded, .cancelled, .skipped: false
         }
     }
@@ -69,6 +72,12 @@ public struct TaskResult: Sendable, Hashable {
     public var escapedDescendant: Bool
     /// Every attempt in order; the gaps between them are retry delays. Empty when skipped.
     public var attemptSpans: [AttemptSpan]
+    /// The last attempt's steps, in order, for a task of `steps`; skipped ones included.
+    public var steps: [StepResult] = []
+    /// What the task wrote to `FLOWRUN_OUTPUT` (declared names only), masked.
+    public var outputs: [TaskOutput] = []
+    /// For a matrix instance: the matrix task it came from.
+    public var matrixTask: String?
 
     public init(
         id: TaskID, stageName: String, name: String, state: TaskState, attempts: Int = 0,

@@ -14,6 +14,8 @@ public struct Planner: Sendable {
         public var environment: [String: String]
         /// The current directory, to make the workflow's folder absolute.
         public var currentDirectory: String
+        /// `flowrun run WORKFLOW -- ARG…`: the words `${{ args }}` stands for.
+        public var arguments: [String] = []
 
         public init(
             variables: [(name: String, value: String)] = [], jobs: Int? = nil, killGrace: Duration = Plan.defaultKillGrace,
@@ -41,6 +43,7 @@ public struct Planner: Sendable {
             values[name] = value
         }
         var resolver = Resolver(workflow: workflow, variables: values, environment: options.environment)
+        resolver.arguments = options.arguments
         let directory = absolute(workflow.directory, in: options.currentDirectory)
         let workflowCap = [workflow.maxParallel, options.jobs].compactMap { $0 }.min()
 
@@ -48,41 +51,8 @@ public struct Planner: Sendable {
         for (stageIndex, stage) in workflow.stages.enumerated() {
             var tasks: [PlannedTask] = []
             for (taskIndex, task) in stage.tasks.enumerated() {
-                let names = Resolver.Names(stage: stage.name, task: task.name)
-                let action: PlannedTask.Action = switch task.action {
-                case .run(let command): .run(command: resolver.resolve(command, names: names, quoting: true), shell: task.shell)
-                case .sleep(let duration): .sleep(duration)
-                }
-                var environment: [(name: String, value: PlannedText)] = []
-                for entry in workflow.environment + stage.environment + task.environment {
-                    let value = resolver.resolve(entry.value, names: names, quoting: false)
-                    if let existing = environment.firstIndex(where: { $0.name == entry.name }) {
-                        environment[existing].value = value
-                    } else {
-                        environment.append((entry.name, value))
-                    }
-                }
-                var workingDirectory = PlannedText(literal: directory)
-                if let template = task.workingDirectory {
-                    workingDirectory = resolver.resolve(template, names: names, quoting: false)
-                    // `.` and `./x` name the workflow's folder and `x` in it, not `folder/.`.
-                    while case .text(var first)? = workingDirectory.parts.first, first == "." || first.hasPrefix("./") {
-                        first = first == "." ? "" : String(first.dropFirst(2))
-                        if first.isEmpty { workingDirectory.parts.removeFirst() } else { workingDirectory.parts[0] = .text(first) }
-                    }
-                    if workingDirectory.parts.isEmpty {
-                        workingDirectory = PlannedText(literal: directory)
-                    } else if case .text(let first)? = workingDirectory.parts.first, first.hasPrefix("/") {
-                    } else {
-                        workingDirectory.parts.insert(.text(directory + "/"), at: 0)
-                    }
-                }
-                tasks.append(PlannedTask(
-                    id: TaskID(stage: stageIndex, task: taskIndex), stageName: stage.name, name: task.name,
-                    action: action, environment: environment, workingDirectory: workingDirectory,
-                    timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
-                    continueOnError: task.continueOnError,
-                    result: task.result.map { resolver.resolve($0, names: names, quoting: false) }))
+                let id = TaskID(stage: stageIndex, task: taskIndex)
+                tasks.append(planTask(task, id: id, stage: stage, in: workflow, directory: directory, resolver: &resolver))
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
             stages.append(PlannedStage(
@@ -93,6 +63,98 @@ public struct Planner: Sendable {
             workflowName: workflow.name, description: workflow.description, sourcePath: sourcePath, stages: stages,
             killGrace: options.killGrace, secretValues: secretValues(workflow, variables: values, resolver: &resolver))
         return .success((plan, resolver.warnings))
+    }
+
+    private func planTask(
+        _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, in workflow: Workflow, directory: String,
+        resolver: inout Resolver
+    ) -> PlannedTask {
+        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil ? task.matrixValues : nil)
+        let environment = merged([], workflow.environment + stage.environment + task.environment, names: names, resolver: &resolver)
+        let workingDirectory = task.workingDirectory.map { planDirectory($0, in: directory, names: names, resolver: &resolver) }
+            ?? PlannedText(literal: directory)
+        let action: PlannedTask.Action = switch task.action {
+        case .run(let command): .run(command: resolver.resolve(command, names: names, quoting: true), shell: task.shell)
+        case .sleep(let duration): .sleep(duration)
+        case .steps(let steps):
+            .steps(steps.map { step in
+                let action: PlannedTask.Action = switch step.action {
+                case .run(let command): .run(command: resolver.resolve(command, names: names, quoting: true), shell: task.shell)
+                case .sleep(let duration): .sleep(duration)
+                }
+                return PlannedStep(
+                    name: step.name, action: action,
+                    environment: merged(environment, step.environment, names: names, resolver: &resolver),
+                    workingDirectory: step.workingDirectory.map { planDirectory($0, in: directory, names: names, resolver: &resolver) }
+                        ?? workingDirectory,
+                    timeout: step.timeout, continueOnError: step.continueOnError)
+            })
+        }
+        var planned = PlannedTask(
+            id: id, stageName: stage.name, name: task.name,
+            action: action, environment: environment, workingDirectory: workingDirectory,
+            timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
+            continueOnError: task.continueOnError,
+            result: task.result.map { resolver.resolve($0, names: names, quoting: false) })
+        planned.outputs = task.outputs
+        planned.interactive = task.interactive
+        planned.matrixTask = task.matrixTask
+        if let matrix = task.matrix {
+            planned.fanOut = PlannedFanOut(
+                axes: matrix.axes.map { axis in
+                    switch axis.values {
+                    case .list(let values): .list(name: axis.name, values: values)
+                    case .dynamic(let template): .lines(name: axis.name, text: resolver.resolve(template, names: names, quoting: false))
+                    }
+                },
+                exclude: matrix.exclude, include: matrix.include, namePattern: task.nameTemplate.map(Self.namePattern))
+        }
+        return planned
+    }
+
+    /// `base` with `entries` applied in order; a later entry replaces an earlier one of the same name.
+    private func merged(
+        _ base: [(name: String, value: PlannedText)], _ entries: [Workflow.EnvironmentEntry], names: Resolver.Names,
+        resolver: inout Resolver
+    ) -> [(name: String, value: PlannedText)] {
+        var environment = base
+        for entry in entries {
+            let value = resolver.resolve(entry.value, names: names, quoting: false)
+            if let existing = environment.firstIndex(where: { $0.name == entry.name }) {
+                environment[existing].value = value
+            } else {
+                environment.append((entry.name, value))
+            }
+        }
+        return environment
+    }
+
+    /// A working directory made absolute against the workflow's folder.
+    private func planDirectory(_ template: Template, in directory: String, names: Resolver.Names, resolver: inout Resolver) -> PlannedText {
+        var workingDirectory = resolver.resolve(template, names: names, quoting: false)
+        // `.` and `./x` name the workflow's folder and `x` in it, not `folder/.`.
+        while case .text(var first)? = workingDirectory.parts.first, first == "." || first.hasPrefix("./") {
+            first = first == "." ? "" : String(first.dropFirst(2))
+            if first.isEmpty { workingDirectory.parts.removeFirst() } else { workingDirectory.parts[0] = .text(first) }
+        }
+        if workingDirectory.parts.isEmpty {
+            workingDirectory = PlannedText(literal: directory)
+        } else if case .text(let first)? = workingDirectory.parts.first, first.hasPrefix("/") {
+        } else {
+            workingDirectory.parts.insert(.text(directory + "/"), at: 0)
+        }
+        return workingDirectory
+    }
+
+    /// A `name` template as instance-name parts (the validator allows only text and `matrix.KEY` there).
+    static func namePattern(_ template: Template) -> [MatrixExpansion.NamePart] {
+        template.parts.map { part in
+            switch part {
+            case .literal(let text): .text(text)
+            case .expression(.matrix(let key), _): .key(key)
+            case .expression(let other, _): .text(other.description)
+            }
+        }
     }
 
     /// The values to mask: each secret's value, and each line of a multi-line value.
@@ -133,11 +195,15 @@ private struct Resolver {
     struct Names {
         var stage: String
         var task: String
+        /// A static instance's values; nil leaves `matrix` holes for a dynamic matrix.
+        var matrix: [Workflow.MatrixValue]? = []
     }
 
     let workflow: Workflow
     let variables: [String: String]
     let environment: [String: String]
+    /// The words after `--` on `flowrun run`'s command line.
+    var arguments: [String] = []
     var warnings: [Diagnostic] = []
     private var warned: Set<String> = []
 
@@ -181,6 +247,22 @@ private struct Resolver {
                     continue
                 case .ownOutput(let output):
                     parts.append(.ownOutput(output))
+                    continue
+                case .taskResults(let stage, let task):
+                    parts.append(.taskResults(stage: stage, task: task))
+                    continue
+                case .taskOutput(let stage, let task, let name):
+                    parts.append(.taskOutput(stage: stage, task: task, name: name))
+                    continue
+                case .matrix(let key):
+                    guard let values = names.matrix else {
+                        parts.append(.matrix(key))
+                        continue
+                    }
+                    value = values.first { $0.name == key }?.value ?? ""
+                case .arguments:
+                    // Each word quoted on its own; no words, no text at all (not `''`).
+                    append(arguments.map(quoting ? ShellQuote.word : { $0 }).joined(separator: " "))
                     continue
                 }
                 append(quoting ? ShellQuote.word(value) : value)

@@ -47,6 +47,7 @@ public enum JSONReport {
         case .failed(let code): exitCode = String(code)
         case .killed(let number): signal = String(number)
         case .failedToStart(let text): reason = JSONText.quoted(text)
+        case .outputsInvalid(let message): reason = JSONText.quoted(message.text)
         case .timedOut, .cancelled, .skipped: break
         }
         return "    {\"stage\": \(JSONText.quoted(task.stageName)), \"name\": \(JSONText.quoted(task.name)), "
@@ -55,7 +56,19 @@ public enum JSONReport {
             + "\"duration\": \(DurationFormat.seconds(task.duration)), \"attempts\": \(task.attempts), "
             + "\"continueOnError\": \(task.continueOnError), \"escapedDescendant\": \(task.escapedDescendant), "
             + "\"result\": \(JSONText.quoted(task.result)), "
+            + (task.matrixTask.map { "\"matrixTask\": \(JSONText.quoted($0)), " } ?? "")
+            + (task.outputs.isEmpty ? "" : "\"outputs\": {" + task.outputs.map {
+                "\(JSONText.quoted($0.name)): \(JSONText.quoted($0.value))"
+            }.joined(separator: ", ") + "}, ")
+            + (task.steps.isEmpty ? "" : "\"steps\": [" + task.steps.map(step).joined(separator: ", ") + "], ")
             + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "]}"
+    }
+
+    private static func step(_ step: StepResult) -> String {
+        "{\"name\": \(JSONText.quoted(step.name)), \"state\": \(JSONText.quoted(step.state.name)), "
+            + "\"detail\": \(JSONText.quoted(RunReport.describe(step.state))), "
+            + "\"started\": \(number(step.started)), \"finished\": \(number(step.finished)), "
+            + "\"duration\": \(DurationFormat.seconds(step.duration)), \"continueOnError\": \(step.continueOnError)}"
     }
 
     private static func number(_ offset: Duration?) -> String {

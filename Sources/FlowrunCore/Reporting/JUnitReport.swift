@@ -47,7 +47,7 @@ public enum JUnitReport {
             for task in tasks {
                 switch task.state {
                 case .failedToStart: errors += 1
-                case .failed, .killed, .timedOut: failures += 1
+                case .failed, .killed, .timedOut, .outputsInvalid: failures += 1
                 case .cancelled, .skipped: skipped += 1
                 case .succeeded: break
                 }
@@ -63,12 +63,24 @@ public enum JUnitReport {
         var out = "    <testcase classname=\"\(XMLText.attribute(workflow + "." + task.stageName))\""
             + " name=\"\(XMLText.attribute(task.name))\" time=\"\(DurationFormat.seconds(task.duration))\""
         var body = ""
+        if !task.steps.isEmpty || !task.outputs.isEmpty {
+            // Steps as properties: CI viewers list them under the test case, in order.
+            body += "      <properties>\n"
+            for (index, step) in task.steps.enumerated() {
+                let value = RunReport.describe(step.state) + (step.started != nil ? " in \(DurationFormat.seconds(step.duration))s" : "")
+                body += "        <property name=\"step.\(index + 1).\(XMLText.attribute(step.name))\" value=\"\(XMLText.attribute(mask.apply(value)))\"/>\n"
+            }
+            for output in task.outputs {
+                body += "        <property name=\"output.\(XMLText.attribute(output.name))\" value=\"\(XMLText.attribute(mask.apply(output.value)))\"/>\n"
+            }
+            body += "      </properties>\n"
+        }
         let suffix = (task.attempts > 1 ? " after \(task.attempts) attempts" : "")
             + (task.continueOnError && task.state.isFailure ? " (continue-on-error)" : "")
         switch task.state {
         case .succeeded:
             break
-        case .failed, .killed, .timedOut:
+        case .failed, .killed, .timedOut, .outputsInvalid:
             body += element("failure", message: mask.apply(failureMessage(task.state) + suffix),
                             type: task.state.name, text: mask.apply(tail(task)))
         case .failedToStart:

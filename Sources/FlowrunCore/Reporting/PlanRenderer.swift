@@ -40,6 +40,16 @@ public struct PlanRenderer: Sendable {
                 let extras = options(task)
                 if !extras.isEmpty { out += "  [\(extras.joined(separator: ", "))]" }
                 out += "\n"
+                if case .steps(let steps) = task.action {
+                    for (index, step) in steps.enumerated() {
+                        out += "    \(index + 1). \(DisplayText.escaped(step.name))  \(stepAction(step.action, masker))"
+                        var stepExtras: [String] = []
+                        if let timeout = step.timeout { stepExtras.append("timeout \(DurationFormat.written(timeout))") }
+                        if step.continueOnError { stepExtras.append("continue-on-error") }
+                        if !stepExtras.isEmpty { out += "  [\(stepExtras.joined(separator: ", "))]" }
+                        out += "\n"
+                    }
+                }
             }
         }
         return out
@@ -55,7 +65,12 @@ public struct PlanRenderer: Sendable {
     }
 
     private func action(_ task: PlannedTask, _ masker: SecretMask) -> String {
-        switch task.action {
+        stepAction(task.action, masker)
+    }
+
+    private func stepAction(_ action: PlannedTask.Action, _ masker: SecretMask) -> String {
+        switch action {
+        case .steps(let steps): return steps.count == 1 ? "1 step" : "\(steps.count) steps"
         case .sleep(let duration): return "sleep \(DurationFormat.written(duration))"
         case .run(let command, let shell):
             let shown = DisplayText.escaped(masker.apply(display(command)), limit: 160)
@@ -70,6 +85,17 @@ public struct PlanRenderer: Sendable {
             extras.append("retries \(task.retries)" + (task.retryDelay > .zero ? " every \(DurationFormat.written(task.retryDelay))" : ""))
         }
         if task.continueOnError { extras.append("continue-on-error") }
+        if let fanOut = task.fanOut {
+            let over = fanOut.axes.map { axis in
+                switch axis {
+                case .list(let name, let values): "\(name) in [\(values.joined(separator: ", "))]"
+                case .lines(let name, let text): "\(name) in lines of \(display(text))"
+                }
+            }
+            extras.append("fan-out over " + over.joined(separator: " x "))
+        }
+        if !task.outputs.isEmpty { extras.append("outputs \(task.outputs.joined(separator: ", "))") }
+        if task.interactive { extras.append("interactive") }
         return extras
     }
 
@@ -80,6 +106,9 @@ public struct PlanRenderer: Sendable {
             switch part {
             case .text(let s): out += s
             case .taskResult(let stage, let task): out += "${{ stages.\(stage).tasks.\(task).result }}"
+            case .taskResults(let stage, let task): out += "${{ stages.\(stage).tasks.\(task).results }}"
+            case .taskOutput(let stage, let task, let name): out += "${{ stages.\(stage).tasks.\(task).outputs.\(name) }}"
+            case .matrix(let key): out += "${{ matrix.\(key) }}"
             case .ownOutput(let output): out += "${{ \(output.rawValue) }}"
             }
         }
@@ -97,12 +126,28 @@ public struct PlanRenderer: Sendable {
             var tasks: [String] = []
             for task in stage.tasks {
                 var fields = ["\"name\":\(str(task.name))"]
-                switch task.action {
-                case .sleep(let d): fields.append("\"sleep\":\(DurationFormat.seconds(d))")
-                case .run(let command, let shell):
-                    fields.append("\"run\":\(str(display(command)))")
-                    fields.append("\"shell\":[\(shell.map(str).joined(separator: ","))]")
+                fields += actionFields(task.action, str)
+                if case .steps(let steps) = task.action {
+                    let list = steps.map { step in
+                        var stepFields = ["\"name\":\(str(step.name))"] + actionFields(step.action, str)
+                        stepFields.append("\"working_directory\":\(str(display(step.workingDirectory)))")
+                        stepFields.append("\"timeout\":\(step.timeout.map { DurationFormat.seconds($0) } ?? "null")")
+                        stepFields.append("\"continue_on_error\":\(step.continueOnError)")
+                        return "{\(stepFields.joined(separator: ","))}"
+                    }
+                    fields.append("\"steps\":[\(list.joined(separator: ","))]")
                 }
+                if let fanOut = task.fanOut {
+                    let axes = fanOut.axes.map { axis in
+                        switch axis {
+                        case .list(let name, let values): "\(str(name)):[\(values.map(str).joined(separator: ","))]"
+                        case .lines(let name, let text): "\(str(name)):\(str(display(text)))"
+                        }
+                    }
+                    fields.append("\"fan_out\":{\(axes.joined(separator: ","))}")
+                }
+                if !task.outputs.isEmpty { fields.append("\"outputs\":[\(task.outputs.map(str).joined(separator: ","))]") }
+                if task.interactive { fields.append("\"interactive\":true") }
                 let env = task.environment.map { "\(str($0.name)):\(str(display($0.value)))" }
                 fields.append("\"env\":{\(env.joined(separator: ","))}")
                 fields.append("\"working_directory\":\(str(display(task.workingDirectory)))")
@@ -124,6 +169,14 @@ public struct PlanRenderer: Sendable {
             "stages":[\(stages.joined(separator: ","))]}
 
             """
+    }
+
+    private func actionFields(_ action: PlannedTask.Action, _ str: (String) -> String) -> [String] {
+        switch action {
+        case .sleep(let d): ["\"sleep\":\(DurationFormat.seconds(d))"]
+        case .run(let command, let shell): ["\"run\":\(str(display(command)))", "\"shell\":[\(shell.map(str).joined(separator: ","))]"]
+        case .steps: []
+        }
     }
 
     // MARK: Pictures

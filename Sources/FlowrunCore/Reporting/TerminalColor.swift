@@ -17,7 +17,7 @@ public enum TerminalColor {
     public static func of(_ state: TaskState) -> String {
         switch state {
         case .succeeded: green
-        case .failed, .killed, .failedToStart: red
+        case .failed, .killed, .failedToStart, .outputsInvalid: red
         case .timedOut: yellow
         case .cancelled, .skipped: dim
         }

@@ -9,6 +9,8 @@ public final class TextReporter: RunEventSink {
     private struct State {
         var startedAt = WallTime(seconds: 0, nanoseconds: 0)
         var grouped: [TaskID: [String]] = [:]
+        /// Instances of dynamic matrices, named when their stage starts.
+        var instanceNames: [TaskID: String] = [:]
     }
 
     private let plan: Plan
@@ -50,12 +52,15 @@ public final class TextReporter: RunEventSink {
                 note(state, .zero, "workflow \(name) started (run \(runID))")
             case .stageStarted(_, let name, let at):
                 note(state, at, "[\(name)] stage started")
+            case .matrixExpanded(let id, let instances):
+                _ = id
+                for instance in instances { state.instanceNames[instance.id] = instance.qualifiedName }
             case .taskStarted(let id, let attempt, let at):
-                note(state, at, "[\(name(id))] started" + (attempt > 1 ? " (attempt \(attempt))" : ""))
+                note(state, at, "[\(name(state, id))] started" + (attempt > 1 ? " (attempt \(attempt))" : ""))
             case .output(let id, let stream, let lines):
                 show(&state, id, stream, lines)
             case .attemptFailed(let id, let attempt, let taskState, let willRetry, let at):
-                note(state, at, "[\(name(id))] attempt \(attempt) \(RunReport.describe(taskState))"
+                note(state, at, "[\(name(state, id))] attempt \(attempt) \(RunReport.describe(taskState))"
                      + (willRetry ? ", retrying" : ""))
             case .taskFinished(let result):
                 if mode == .grouped, let lines = state.grouped.removeValue(forKey: result.id) {
@@ -79,13 +84,15 @@ public final class TextReporter: RunEventSink {
 
     private func name(_ id: TaskID) -> String { names[id] ?? id.description }
 
+    private func name(_ state: State, _ id: TaskID) -> String { state.instanceNames[id] ?? name(id) }
+
     private func show(_ state: inout State, _ id: TaskID, _ stream: OutputStreamKind, _ lines: OutputLines) {
         switch mode {
         case .quiet:
             return
         case .prefixed:
             // Bytes as read, prefixed: no String per line on the busiest path.
-            let prefix = stream == .stderr ? "[\(name(id)):err] " : "[\(name(id))] "
+            let prefix = stream == .stderr ? "[\(name(state, id)):err] " : "[\(name(state, id))] "
             output.write(bytes: lines.prefixed(by: Array(prefix.utf8)))
         case .grouped:
             let marked = stream == .stderr ? lines.map { "! " + $0 } : Array(lines)

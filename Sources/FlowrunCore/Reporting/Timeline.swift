@@ -185,7 +185,7 @@ public enum Timeline {
         switch state {
         case .succeeded: Glyph.succeeded
         case .cancelled, .skipped: Glyph.cancelled
-        case .failed, .killed, .failedToStart, .timedOut: Glyph.failed
+        case .failed, .killed, .failedToStart, .outputsInvalid, .timedOut: Glyph.failed
         }
     }
 
@@ -193,7 +193,7 @@ public enum Timeline {
         switch state {
         case .succeeded: "succeeded"
         case .cancelled, .skipped: "cancelled"
-        case .failed, .killed, .failedToStart, .timedOut: "failed"
+        case .failed, .killed, .failedToStart, .outputsInvalid, .timedOut: "failed"
         }
     }
 

@@ -419,6 +419,8 @@ private struct Walk {
             break
         case .stageName, .taskName:
             break
+        case .taskResults, .taskOutput, .matrix, .arguments:
+            break
         case .ownOutput(let output):
             if !scope.allowsOwnOutput { error(.ownOutputOutsideResult(output.rawValue), at: location) }
         case .taskResult(let stage, let task):
