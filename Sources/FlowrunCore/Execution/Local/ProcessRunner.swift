@@ -57,6 +57,12 @@ public struct ProcessRunner: ProcessRunning {
         if let problem = Self.checkDirectory(request.workingDirectory) {
             return ProcessOutcome(termination: .failedToStart(reason: problem))
         }
+        if request.inheritsTerminal {
+            let searchPath = request.environment.last(where: { $0.name == "PATH" })?.value ?? ExecutableLookup.processPath
+            let found = program.contains("/") ? program : ExecutableLookup.shared.resolve(program, path: searchPath)
+            guard let found else { return ProcessOutcome(termination: .failedToStart(reason: "\(program): command not found in PATH")) }
+            return await TerminalProcess.run(request, executable: found, registry: registry)
+        }
         guard let out = Self.makePipe(), let err = Self.makePipe() else {
             return ProcessOutcome(termination: .failedToStart(reason: "cannot create a pipe: \(Self.errnoText())"))
         }
