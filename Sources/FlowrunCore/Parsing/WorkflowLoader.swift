@@ -58,9 +58,14 @@ public struct WorkflowLoader: Sendable {
         let (workflow, diagnostics) = Validator().validate(
             root, directory: Self.directory(of: source.path), defaultName: Self.defaultName(of: source.path),
             source: source)
-        let all = sorted(readDiagnostics + diagnostics)
+        var expanded = workflow
+        var expansionDiagnostics: [Diagnostic] = []
+        if let valid = workflow, !diagnostics.contains(where: { $0.severity == .error }) {
+            (expanded, expansionDiagnostics) = MatrixExpander().expand(valid)
+        }
+        let all = sorted(readDiagnostics + diagnostics + expansionDiagnostics)
         let hasErrors = all.contains { $0.severity == .error }
-        return Outcome(source: source, workflow: hasErrors ? nil : workflow, diagnostics: all)
+        return Outcome(source: source, workflow: hasErrors ? nil : expanded, diagnostics: all)
     }
 
     private func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {

@@ -28,8 +28,9 @@ private let defaultsKeys = ["shell", "timeout", "retries", "working-directory"]
 private let stageKeys = ["name", "description", "max-parallel", "fail-fast", "env", "tasks"]
 private let taskKeys = [
     "name", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
-    "continue-on-error", "result",
+    "continue-on-error", "result", "steps", "matrix", "outputs", "interactive",
 ]
+private let stepKeys = ["name", "run", "sleep", "env", "working-directory", "timeout", "continue-on-error"]
 
 /// Where a template sits, which decides what it may refer to.
 private struct TemplateScope {
@@ -37,6 +38,10 @@ private struct TemplateScope {
     /// Index of the stage whose task uses the template; nil at workflow level.
     var stageIndex: Int?
     var allowsOwnOutput = false
+    /// `${{ args }}` is allowed only in `run` (a task's or a step's).
+    var allowsArguments = false
+    /// The keys of the task's matrix; nil outside a matrix task.
+    var matrixKeys: [String]?
 }
 
 /// The mutable state of one validation pass.
@@ -44,6 +49,9 @@ private struct Walk {
     var diagnostics: [Diagnostic] = []
     var stageIndexByName: [String: Int] = [:]
     var taskNamesByStage: [Set<String>] = []
+    /// Stages with a matrix task: a reference to a name not among their tasks
+    /// may name an instance, which `MatrixExpander` checks once names are known.
+    var stagesWithMatrix: Set<Int> = []
     var variableNames: [String] = []
     var usedVariables: Set<String> = []
     var templateParser = TemplateParser(stageNames: [])
@@ -160,6 +168,11 @@ private struct Walk {
                 stageIndexByName[name] = index
             }
             headers.append(StageHeader(name: name, taskNames: taskHeaderNames(taskNodes)))
+            if taskNodes.contains(where: { node in
+                if case .mapping(let entries) = node.value { entries.contains { $0.key == "matrix" } } else { false }
+            }) {
+                stagesWithMatrix.insert(index)
+            }
             taskNamesByStage.append(Set(headers[index].taskNames.compactMap { $0 }))
         }
         return headers
@@ -174,7 +187,11 @@ private struct Walk {
             var location = node.location
             if case .mapping(let entries) = node.value, let entry = entries.first(where: { $0.key == "name" }) {
                 location = entry.value.location
-                if let text = text(entry.value, key: "name"), checkName(text, kind: "task", at: entry.value.location) {
+                let isMatrix = entries.contains { $0.key == "matrix" }
+                if isMatrix, case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{") {
+                    // A name template: checked with the task; its fixed prefix names the matrix task.
+                    name = Self.matrixBaseName(scalar.text) ?? String(index + 1)
+                } else if let text = text(entry.value, key: "name"), checkName(text, kind: "task", at: entry.value.location) {
                     name = text
                 } else {
                     name = nil
@@ -251,32 +268,47 @@ private struct Walk {
         case .mapping(let entries):
             checkKeys(entries, allowed: taskKeys)
             let byKey = KeyedEntries(entries)
-            let actions = entries.filter { $0.key == "run" || $0.key == "sleep" }
+            let actions = entries.filter { $0.key == "run" || $0.key == "sleep" || $0.key == "steps" }
             if actions.isEmpty {
-                if !isMisspelled("run", in: entries, allowed: taskKeys) && !isMisspelled("sleep", in: entries, allowed: taskKeys) {
+                if !["run", "sleep", "steps"].contains(where: { isMisspelled($0, in: entries, allowed: taskKeys) }) {
                     error(.noAction, at: node.location)
                 }
             } else if actions.count > 1 {
                 error(.multipleActions(actions.map(\.key)), at: actions[1].keyLocation)
             }
+            var scope = scope
+            if let entry = byKey["matrix"] {
+                task.matrix = matrixOf(entry.value, stageIndex: stageIndex)
+                scope.matrixKeys = task.matrix?.axes.map(\.name) ?? []
+            }
+            let matrixKeys = scope.matrixKeys
+            scope.allowsArguments = true
+            if let entry = byKey["name"], case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{"), byKey["matrix"] != nil {
+                task.nameTemplate = nameTemplateOf(scalar.text, node: entry.value, stageIndex: stageIndex, matrixKeys: matrixKeys)
+            }
             if let run = byKey["run"], let command = text(run.value, key: "run") {
                 task.action = .run(template(command, node: run.value, scope: scope))
             } else if let sleep = byKey["sleep"], let seconds = duration(sleep.value, key: "sleep", allowsZero: false) {
                 task.action = .sleep(seconds)
+            } else if let entry = byKey["steps"] {
+                task.action = .steps(stepsOf(entry.value, stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
             if let entry = byKey["env"] {
-                task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex))
+                task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
             if let entry = byKey["working-directory"], let path = text(entry.value, key: "working-directory") {
-                task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "working-directory", stageIndex: stageIndex))
+                task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "working-directory", stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
+            if let entry = byKey["outputs"] { task.outputs = outputsOf(entry.value) }
+            if let entry = byKey["interactive"], let b = boolean(entry.value, key: "interactive") { task.interactive = b }
             if let entry = byKey["shell"], let shell = shellOf(entry.value) { task.shell = shell }
             if let entry = byKey["timeout"] { task.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
             if let entry = byKey["retries"], let n = integer(entry.value, key: "retries", range: 0...100) { task.retries = n }
             if let entry = byKey["retry-delay"], let d = duration(entry.value, key: "retry-delay", allowsZero: true) { task.retryDelay = d }
             if let entry = byKey["continue-on-error"], let b = boolean(entry.value, key: "continue-on-error") { task.continueOnError = b }
             if let entry = byKey["result"], let text = text(entry.value, key: "result") {
-                task.result = template(text, node: entry.value, scope: TemplateScope(key: "result", stageIndex: stageIndex, allowsOwnOutput: true))
+                task.result = template(text, node: entry.value, scope: TemplateScope(
+                    key: "result", stageIndex: stageIndex, allowsOwnOutput: true, matrixKeys: matrixKeys))
             }
             return task
         }
@@ -419,11 +451,26 @@ private struct Walk {
             break
         case .stageName, .taskName:
             break
-        case .taskResults, .taskOutput, .matrix, .arguments:
-            break
+        case .arguments:
+            if !scope.allowsArguments { error(.argumentsOutsideRun(key: scope.key), at: location) }
+        case .matrix(let key):
+            guard let keys = scope.matrixKeys else {
+                error(.matrixOutsideMatrixTask(key: key), at: location)
+                return
+            }
+            if !keys.contains(key) { error(.unknownMatrixKey(key, suggestion: Spelling.closest(to: key, among: keys)), at: location) }
+        case .taskResults(let stage, let task), .taskOutput(let stage, let task, _):
+            checkTaskReference(stage: stage, task: task, at: location, scope: scope)
         case .ownOutput(let output):
             if !scope.allowsOwnOutput { error(.ownOutputOutsideResult(output.rawValue), at: location) }
         case .taskResult(let stage, let task):
+            checkTaskReference(stage: stage, task: task, at: location, scope: scope)
+        }
+    }
+
+    /// An earlier stage's task: the stage must exist and run earlier; the task
+    /// must exist, unless the stage has a matrix whose instances may bear the name.
+    mutating func checkTaskReference(stage: String, task: String, at location: SourceLocation, scope: TemplateScope) {
             guard let index = stageIndexByName[stage] else {
                 error(.unknownStage(stage, suggestion: Spelling.closest(to: stage, among: stageIndexByName.keys)), at: location)
                 return
@@ -436,10 +483,9 @@ private struct Walk {
                 error(.resultOfSameStage(stage: stage), at: location)
             } else if index > current {
                 error(.resultOfLaterStage(stage: stage), at: location)
-            } else if !taskNamesByStage[index].contains(task) {
+            } else if !taskNamesByStage[index].contains(task), !stagesWithMatrix.contains(index) {
                 error(.unknownTask(stage: stage, task: task, suggestion: Spelling.closest(to: task, among: taskNamesByStage[index])), at: location)
             }
-        }
     }
 
     // MARK: Typed values
@@ -597,5 +643,172 @@ private struct KeyedEntries {
 
     subscript(key: String) -> MappingEntry? {
         entries.first { $0.key == key }
+    }
+}
+
+// MARK: Steps, matrix, outputs (moves to its own file with the validator split)
+
+extension Walk {
+    /// The fixed start of a matrix task's name template (`test-${{ matrix.os }}` is
+    /// `test`): the name `results` and references use for the matrix task.
+    static func matrixBaseName(_ text: String) -> String? {
+        guard let opening = text.firstRange(of: "${{") else { return text }
+        var base = String(text[..<opening.lowerBound])
+        while let last = base.last, last == "-" || last == "_" || last == "." || last == " " { base.removeLast() }
+        return base.isEmpty ? nil : base
+    }
+
+    mutating func nameTemplateOf(_ text: String, node: Node, stageIndex: Int, matrixKeys: [String]?) -> Template? {
+        let parsed = template(text, node: node, scope: TemplateScope(key: "name", stageIndex: stageIndex, matrixKeys: matrixKeys))
+        for part in parsed.parts {
+            switch part {
+            case .literal(let literal):
+                let valid = literal.utf8.allSatisfy { b in
+                    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2E || b == 0x2D
+                }
+                if !valid {
+                    error(.invalidName(kind: "task", name: DisplayText.escaped(literal)), at: node.location)
+                    return nil
+                }
+            case .expression(.matrix, _):
+                break
+            case .expression(_, let location):
+                error(.nameTemplateNotMatrix, at: location)
+                return nil
+            }
+        }
+        return parsed
+    }
+
+    mutating func matrixOf(_ node: Node, stageIndex: Int) -> Workflow.Matrix? {
+        guard let entries = mapping(node, key: "matrix") else { return nil }
+        var axes: [Workflow.Matrix.Axis] = []
+        for entry in entries where entry.key != "exclude" && entry.key != "include" {
+            guard checkIdentifier(entry.key, at: entry.keyLocation, isEnvironment: false) else { continue }
+            switch entry.value.value {
+            case .sequence(let items):
+                if items.isEmpty { error(.emptyList(key: "matrix.\(entry.key)"), at: entry.value.location) }
+                let values = items.compactMap { text($0, key: "matrix.\(entry.key)") }
+                axes.append(.init(name: entry.key, values: .list(values), location: entry.keyLocation))
+            case .scalar(let scalar) where scalar.text.contains("${{"):
+                let dynamic = template(scalar.text, node: entry.value, scope: TemplateScope(key: "matrix", stageIndex: stageIndex))
+                axes.append(.init(name: entry.key, values: .dynamic(dynamic), location: entry.keyLocation))
+            default:
+                var found = entry.value.kindDescription
+                if case .scalar(let scalar) = entry.value.value { found = "`\(DisplayText.escaped(scalar.text, limit: 40))`" }
+                error(.matrixValuesWrongType(key: entry.key, found: found), at: entry.value.location)
+            }
+        }
+        if axes.isEmpty, !entries.contains(where: { $0.key != "exclude" && $0.key != "include" }) {
+            error(.emptyList(key: "matrix"), at: node.location)
+        }
+        let keys = axes.map(\.name)
+        var matrix = Workflow.Matrix(axes: axes, location: node.location)
+        for entry in entries where entry.key == "exclude" || entry.key == "include" {
+            guard let items = sequence(entry.value, key: "matrix.\(entry.key)") else { continue }
+            for item in items {
+                guard let pairs = mapping(item, key: "matrix.\(entry.key)[]") else {
+                    continue
+                }
+                var combination: [String: String] = [:]
+                for pair in pairs {
+                    if !keys.contains(pair.key) {
+                        error(.matrixEntryUnknownKey(entry: entry.key, key: pair.key, suggestion: Spelling.closest(to: pair.key, among: keys)),
+                              at: pair.keyLocation)
+                        continue
+                    }
+                    if let value = text(pair.value, key: "matrix.\(entry.key).\(pair.key)") { combination[pair.key] = value }
+                }
+                if entry.key == "include" {
+                    for key in keys where combination[key] == nil && !pairs.contains(where: { $0.key == key }) {
+                        error(.matrixIncludeMissingKey(key: key), at: item.location)
+                    }
+                    matrix.include.append(combination)
+                } else {
+                    matrix.exclude.append(combination)
+                }
+            }
+        }
+        return matrix
+    }
+
+    mutating func stepsOf(_ node: Node, stageIndex: Int, matrixKeys: [String]?) -> [Workflow.Step] {
+        guard let items = sequence(node, key: "steps") else { return [] }
+        if items.isEmpty { error(.emptyList(key: "steps"), at: node.location) }
+        var steps: [Workflow.Step] = []
+        var firstSeen: [String: SourceLocation] = [:]
+        let runScope = TemplateScope(key: "run", stageIndex: stageIndex, allowsArguments: true, matrixKeys: matrixKeys)
+        for (index, item) in items.enumerated() {
+            var step = Workflow.Step(name: String(index + 1), location: item.location, action: .sleep(.zero))
+            switch item.value {
+            case .scalar:
+                guard let command = text(item, key: "steps[]") else { continue }
+                step.action = .run(template(command, node: item, scope: runScope))
+            case .sequence:
+                error(.wrongType(key: "steps[]", expected: "a mapping or a command string", found: "a list"), at: item.location)
+                continue
+            case .mapping(let entries):
+                if let retries = entries.first(where: { $0.key == "retries" }) {
+                    error(.retriesOnStep, at: retries.keyLocation)
+                }
+                checkKeys(entries.filter { $0.key != "retries" }, allowed: stepKeys)
+                let byKey = KeyedEntries(entries)
+                if let entry = byKey["name"], let name = text(entry.value, key: "name"), checkName(name, kind: "step", at: entry.value.location) {
+                    step.name = name
+                }
+                let actions = entries.filter { $0.key == "run" || $0.key == "sleep" }
+                if actions.isEmpty {
+                    if !isMisspelled("run", in: entries, allowed: stepKeys) && !isMisspelled("sleep", in: entries, allowed: stepKeys) {
+                        error(.stepNoAction, at: item.location)
+                    }
+                } else if actions.count > 1 {
+                    error(.stepMultipleActions(actions.map(\.key)), at: actions[1].keyLocation)
+                }
+                if let run = byKey["run"], let command = text(run.value, key: "run") {
+                    step.action = .run(template(command, node: run.value, scope: runScope))
+                } else if let sleep = byKey["sleep"], let seconds = duration(sleep.value, key: "sleep", allowsZero: false) {
+                    step.action = .sleep(seconds)
+                }
+                if let entry = byKey["env"] {
+                    step.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex, matrixKeys: matrixKeys))
+                }
+                if let entry = byKey["working-directory"], let path = text(entry.value, key: "working-directory") {
+                    step.workingDirectory = template(path, node: entry.value, scope: TemplateScope(
+                        key: "working-directory", stageIndex: stageIndex, matrixKeys: matrixKeys))
+                }
+                if let entry = byKey["timeout"] { step.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
+                if let entry = byKey["continue-on-error"], let b = boolean(entry.value, key: "continue-on-error") { step.continueOnError = b }
+                if let entry = byKey["name"] {
+                    if let first = firstSeen[step.name] {
+                        error(.duplicateName(kind: "step", name: step.name), at: entry.value.location,
+                              notes: [.init(location: first, message: "first defined here")])
+                    } else {
+                        firstSeen[step.name] = entry.value.location
+                    }
+                }
+            }
+            steps.append(step)
+        }
+        return steps
+    }
+
+    mutating func outputsOf(_ node: Node) -> [String] {
+        guard let items = sequence(node, key: "outputs") else { return [] }
+        var names: [String] = []
+        var firstSeen: [String: SourceLocation] = [:]
+        for item in items {
+            guard let name = text(item, key: "outputs") else { continue }
+            guard OutputFile.isName(name) else {
+                error(.invalidOutputName(DisplayText.escaped(name)), at: item.location)
+                continue
+            }
+            if let first = firstSeen[name] {
+                error(.duplicateName(kind: "output", name: name), at: item.location, notes: [.init(location: first, message: "first defined here")])
+                continue
+            }
+            firstSeen[name] = item.location
+            names.append(name)
+        }
+        return names
     }
 }
