@@ -54,7 +54,8 @@ import Testing
             total: wall 1.25s, task time 1.50s, parallelism 1.20x, critical path 1.20s
             first failure: build/lint failed (exit 2)
               | bad style
-            result: ('ok\\nmore', None, None)
+            result: ('ok…', None, None)
+              (results shortened; full values: --format json or --report FILE.json)
 
             """)
     }

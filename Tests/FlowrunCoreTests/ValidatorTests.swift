@@ -173,7 +173,7 @@ import Testing
                     working-directory: /tmp
             """).workflow)
         let (a, b) = (workflow.stages[0].tasks[0], workflow.stages[0].tasks[1])
-        #expect(a.shell == ["bash", "-c"])
+        #expect(a.shell == ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c"])
         #expect(a.timeout == .seconds(600))
         #expect(a.retries == 2)
         #expect(a.workingDirectory == Template(literal: "src"))

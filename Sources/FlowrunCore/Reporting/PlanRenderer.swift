@@ -74,7 +74,7 @@ public struct PlanRenderer: Sendable {
         case .sleep(let duration): return "sleep \(DurationFormat.written(duration))"
         case .run(let command, let shell):
             let shown = DisplayText.escaped(masker.apply(display(command)), limit: 160)
-            return shell == ["sh", "-c"] ? "run: \(shown)" : "run (\(shell.joined(separator: " "))): \(shown)"
+            return shell == NamedShell.defaultArguments ? "run: \(shown)" : "run (\(shell.joined(separator: " "))): \(shown)"
         }
     }
 

@@ -55,11 +55,23 @@ public enum RunReport {
         out += ", parallelism \(fixed2(parallelism))x, critical path \(DurationFormat.human(run.criticalPath))\n"
         if run.interrupted { out += "interrupted: running tasks were cancelled, the rest skipped\n" }
         if let failure = run.firstFailure {
-            out += TerminalColor.paint("first failure:", TerminalColor.boldRed, colored)
-                + " \(failure.qualifiedName) \(describe(failure.state))\n"
-            for line in failure.stderrTail { out += "  | \(line)\n" }
+            if failure.countsAsSuccess {
+                // Only continue-on-error failures: they are shown, but they are not why a run failed.
+                let others = run.tasks.filter { $0.state.isFailure }.count - 1
+                out += TerminalColor.paint("tolerated failure:", TerminalColor.yellow, colored)
+                    + " \(failure.qualifiedName) \(describe(failure.state)) (continue-on-error)"
+                    + (others > 0 ? ", and \(others) more" : "") + "\n"
+            } else {
+                out += TerminalColor.paint("first failure:", TerminalColor.boldRed, colored)
+                    + " \(failure.qualifiedName) \(describe(failure.state))\n"
+            }
+            for line in failure.stderrTail { out += "  | \(DisplayText.escaped(line, limit: 400))\n" }
         }
-        out += "result: " + pythonTuple(run.results) + "\n"
+        let results = ResultList.render(run.results)
+        out += "result: " + results.text + "\n"
+        if results.cut {
+            out += "  (results shortened; full values: --format json or --report FILE.json)\n"
+        }
         if let width = style.timelineWidth {
             out += "\n" + Timeline.render(run, width: width, colored: colored)
         }
@@ -98,41 +110,52 @@ public enum RunReport {
         }
     }
 
-    /// Python's repr of a tuple of strings (None for a missing result), as the seed logs it.
+    /// Python's repr of a tuple of strings (None for a missing result), as the seed logs it; unbounded.
     public static func pythonTuple(_ values: [String?]) -> String {
-        let items = values.map { $0.map(pythonRepr) ?? "None" }
+        let items = values.map { $0.map { pythonRepr($0) } ?? "None" }
         if items.count == 1 { return "(\(items[0]),)" }
         return "(" + items.joined(separator: ", ") + ")"
     }
 
     /// Python's `repr(str)`: single quotes unless the text has `'` and no `"`.
-    static func pythonRepr(_ text: String) -> String {
-        let quote: UInt8 = text.contains("'") && !text.contains("\"") ? UInt8(ascii: "\"") : UInt8(ascii: "'")
-        // Byte by byte: every escape is ASCII, and bytes of multi-byte
-        // characters (all >= 0x80) are copied as they are.
-        var out: [UInt8] = [quote]
+    ///
+    /// Control characters (C0, DEL, C1) and bidirectional overrides are
+    /// escaped as Python escapes unprintable characters, so a result cannot
+    /// drive the terminal. With `cut`, `…` marks inside the quotes that the
+    /// text was shortened.
+    static func pythonRepr(_ text: String, cut: Bool = false) -> String {
+        let quote: Unicode.Scalar = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        var out = String(quote)
         out.reserveCapacity(text.utf8.count + 2)
-        let hexDigits = Array("0123456789abcdef".utf8)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case quote: out += [UInt8(ascii: "\\"), quote]
-            case 0..<0x20, 0x7F:
-                out += [UInt8(ascii: "\\"), UInt8(ascii: "x"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
-            default: out.append(byte)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case quote: out += "\\" + String(quote)
+            default:
+                switch scalar.value {
+                case 0..<0x20, 0x7F..<0xA0: out += "\\x" + hex(scalar.value, digits: 2)
+                case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: out += "\\u" + hex(scalar.value, digits: 4)
+                default: out.unicodeScalars.append(scalar)
+                }
             }
         }
-        out.append(quote)
-        return String(decoding: out, as: UTF8.self)
+        if cut { out += "…" }
+        out.unicodeScalars.append(quote)
+        return out
+    }
+
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 
     private static func excerpt(_ result: String) -> String {
         let firstLine = result.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        var shown = String(firstLine.prefix(resultWidth))
-        if shown.count < firstLine.count || firstLine.count < result.count { shown += "…" }
+        var shown = DisplayText.escaped(String(firstLine.prefix(resultWidth)), limit: resultWidth)
+        if resultWidth < firstLine.count || firstLine.count < result.count { shown += "…" }
         return "result: " + shown
     }
 

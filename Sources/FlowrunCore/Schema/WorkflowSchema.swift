@@ -145,7 +145,7 @@ public enum WorkflowSchema {
       "minimum": 1
     },
     "shell": {
-      "description": "`sh` (default), `bash`, or an argv prefix to which the command is appended, e.g. [bash, -eo, pipefail, -c].",
+      "description": "`sh` (default; `sh -e -c`), `bash` (`bash --noprofile --norc -e -o pipefail -c`), or an argv prefix used as written, to which the command is appended, e.g. [bash, -eu, -c].",
       "oneOf": [
         {
           "enum": ["sh", "bash"]

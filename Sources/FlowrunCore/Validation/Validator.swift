@@ -318,7 +318,7 @@ private struct Walk {
 
     /// `defaults:` values that every task starts from.
     struct TaskDefaults {
-        var shell = ["sh", "-c"]
+        var shell = NamedShell.defaultArguments
         var timeout: Duration?
         var retries = 0
         var workingDirectory: Template?
@@ -393,13 +393,11 @@ private struct Walk {
     mutating func shellOf(_ node: Node) -> [String]? {
         switch node.value {
         case .scalar(let scalar):
-            switch scalar.text {
-            case "sh": return ["sh", "-c"]
-            case "bash": return ["bash", "-c"]
-            default:
+            guard let named = NamedShell(rawValue: scalar.text) else {
                 error(.invalidShell(scalar.text), at: node.location)
                 return nil
             }
+            return named.arguments
         case .sequence(let items):
             let words = items.compactMap { text($0, key: "shell") }
             guard words.count == items.count else { return nil }
