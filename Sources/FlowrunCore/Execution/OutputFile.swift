@@ -24,8 +24,9 @@ public enum OutputFile {
     public static func parse(_ bytes: [UInt8]) -> Result<[TaskOutput], Problem> {
         guard bytes.count <= sizeLimit else { return .failure(.tooLarge(limit: sizeLimit)) }
         guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(.invalidUTF8) }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
+        // By bytes: as Characters, `\r\n` is one grapheme and would not split at `\n`.
+        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            Substring(line.last == 0x0D ? line.dropLast() : line)
         }
         if lines.last?.isEmpty == true { lines.removeLast() }
         var outputs: [TaskOutput] = []

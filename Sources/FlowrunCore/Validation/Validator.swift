@@ -695,6 +695,8 @@ extension Walk {
                 var found = entry.value.kindDescription
                 if case .scalar(let scalar) = entry.value.value { found = "`\(DisplayText.escaped(scalar.text, limit: 40))`" }
                 error(.matrixValuesWrongType(key: entry.key, found: found), at: entry.value.location)
+                // Still a key: its uses are not errors of their own.
+                axes.append(.init(name: entry.key, values: .list([]), location: entry.keyLocation))
             }
         }
         if axes.isEmpty, !entries.contains(where: { $0.key != "exclude" && $0.key != "include" }) {
