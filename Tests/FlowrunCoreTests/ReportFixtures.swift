@@ -56,6 +56,21 @@ enum ReportFixture {
             tasks: tasks, interrupted: false)
     }
 
+    /// `failingRun()` as measured: rusage on every attempt that ran a
+    /// process, and each task's wait for its slot.
+    static func measuredRun() -> RunResult {
+        var run = failingRun()
+        for index in run.tasks.indices where run.tasks[index].state != .skipped {
+            run.tasks[index].queued = ms(10 * index)
+            for span in run.tasks[index].attemptSpans.indices {
+                run.tasks[index].attemptSpans[span].resources = ResourceUsage(
+                    userCPU: ms(100 * (index + 1)), systemCPU: ms(20), maxRSS: (index + 1) * 10 << 20,
+                    readBlocks: 8 * span, writtenBlocks: index)
+            }
+        }
+        return run
+    }
+
     /// Runs `python3 -c script file` and returns its stdout; nil when python3 is missing.
     static func python(_ script: String, on text: String) throws -> ExternalTool.Output? {
         guard let python = ExternalTool.find("python3") else { return nil }

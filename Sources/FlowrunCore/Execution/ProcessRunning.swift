@@ -66,10 +66,18 @@ public struct ProcessOutcome: Sendable, Equatable {
     /// True when a pipe was still held open after the group was killed: a
     /// descendant escaped the process group (e.g. with `setsid`).
     public var escapedDescendant: Bool
+    /// What the process and the descendants it waited for cost (rusage); nil when not measured.
+    public var resources: ResourceUsage?
+    /// How long the process ran: from its spawn to the end of the attempt; nil
+    /// when it never started or the runner cannot tell. The rest of an
+    /// attempt's time is queueing (for a spawn, a job slot), which reports
+    /// keep apart from running time.
+    public var running: Duration?
 
     public init(
         termination: Termination, stdout: String = "", stderr: String = "",
-        stdoutTruncated: Bool = false, stderrTail: [String] = [], escapedDescendant: Bool = false
+        stdoutTruncated: Bool = false, stderrTail: [String] = [], escapedDescendant: Bool = false,
+        resources: ResourceUsage? = nil, running: Duration? = nil
     ) {
         self.termination = termination
         self.stdout = stdout
@@ -77,5 +85,7 @@ public struct ProcessOutcome: Sendable, Equatable {
         self.stdoutTruncated = stdoutTruncated
         self.stderrTail = stderrTail
         self.escapedDescendant = escapedDescendant
+        self.resources = resources
+        self.running = running
     }
 }

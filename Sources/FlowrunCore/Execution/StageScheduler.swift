@@ -23,7 +23,7 @@ struct StageScheduler: Sendable {
             }
             let stageStart = run.now()
             sink.receive(.stageStarted(index: stage.index, name: stage.name, at: stageStart))
-            let stageTasks = await runStage(stage)
+            let stageTasks = await runStage(stage, started: stageStart)
             let stageResult = StageResult(index: stage.index, name: stage.name, started: stageStart, finished: run.now())
             sink.receive(.stageFinished(stageResult))
             stages.append(stageResult)
@@ -50,7 +50,7 @@ struct StageScheduler: Sendable {
     /// Plain `sleep` tasks (no timeout, no retries) get no child task of their
     /// own: they wait in a deadline queue served by one timer child. A child
     /// task costs kilobytes; 100,000 sleeps would cost hundreds of megabytes.
-    private func runStage(_ planned: PlannedStage) async -> [TaskResult] {
+    private func runStage(_ planned: PlannedStage, started stageStart: Duration) async -> [TaskResult] {
         var stage = planned
         var results = expandFanOuts(&stage)
         let cap = max(1, stage.maxParallel ?? Int.max)
@@ -96,7 +96,7 @@ struct StageScheduler: Sendable {
                     if case .sleep(let duration) = task.action, task.timeout == nil {
                         sleepers.insert(deadline: started + duration, index: index, started: started)
                     } else {
-                        group.addTask { .finished(index, await execution.runTask(task, started: started)) }
+                        group.addTask { .finished(index, await execution.runTask(task, started: started, stageStart: stageStart)) }
                     }
                     next += 1
                     running += 1
@@ -124,7 +124,7 @@ struct StageScheduler: Sendable {
                     let due = cancelled ? sleepers.removeAll() : sleepers.removeDue(at: run.now())
                     for sleeper in due {
                         let task = stage.tasks[sleeper.index]
-                        let result = finishedSleep(task, started: sleeper.started, cancelled: cancelled)
+                        let result = finishedSleep(task, started: sleeper.started, stageStart: stageStart, cancelled: cancelled)
                         sink.receive(.taskFinished(result))
                         finish(sleeper.index, result)
                     }
@@ -195,7 +195,7 @@ struct StageScheduler: Sendable {
     }
 
     /// The result of a queued sleep task whose deadline passed (or whose stage was cancelled).
-    private func finishedSleep(_ task: PlannedTask, started: Duration, cancelled: Bool) -> TaskResult {
+    private func finishedSleep(_ task: PlannedTask, started: Duration, stageStart: Duration, cancelled: Bool) -> TaskResult {
         var value: String?
         if !cancelled {
             let rendered = run.mask.apply(task.result.map { run.board.render($0, own: nil) } ?? "")
@@ -210,7 +210,8 @@ struct StageScheduler: Sendable {
             id: task.id, stageName: task.stageName, name: task.name, state: state,
             attempts: 1, started: started, finished: finished, result: value, stderrTail: [],
             continueOnError: task.continueOnError,
-            attemptSpans: [AttemptSpan(attempt: 1, started: started, finished: finished, state: state)])
+            attemptSpans: [AttemptSpan(attempt: 1, started: started, finished: finished, state: state)],
+            queued: started - stageStart)
     }
 
     private func skippedResult(_ task: PlannedTask) -> TaskResult {

@@ -43,12 +43,15 @@ public struct AttemptSpan: Sendable, Hashable {
     public var started: Duration
     public var finished: Duration
     public var state: TaskState
+    /// What the attempt's processes cost; nil when not measured (a sleep, a process that never started).
+    public var resources: ResourceUsage?
 
-    public init(attempt: Int, started: Duration, finished: Duration, state: TaskState) {
+    public init(attempt: Int, started: Duration, finished: Duration, state: TaskState, resources: ResourceUsage? = nil) {
         self.attempt = attempt
         self.started = started
         self.finished = finished
         self.state = state
+        self.resources = resources
     }
 }
 
@@ -78,12 +81,15 @@ public struct TaskResult: Sendable, Hashable {
     public var outputs: [TaskOutput] = []
     /// For a matrix instance: the matrix task it came from.
     public var matrixTask: String?
+    /// Time from its stage's start to the first attempt's start: waiting for a
+    /// `max-parallel` slot, and for the process to be spawned. Nil when never started.
+    public var queued: Duration?
 
     public init(
         id: TaskID, stageName: String, name: String, state: TaskState, attempts: Int = 0,
         started: Duration? = nil, finished: Duration? = nil, result: String? = nil,
         stderrTail: [String] = [], continueOnError: Bool = false, escapedDescendant: Bool = false,
-        attemptSpans: [AttemptSpan] = []
+        attemptSpans: [AttemptSpan] = [], queued: Duration? = nil
     ) {
         self.id = id
         self.stageName = stageName
@@ -97,7 +103,11 @@ public struct TaskResult: Sendable, Hashable {
         self.continueOnError = continueOnError
         self.escapedDescendant = escapedDescendant
         self.attemptSpans = attemptSpans
+        self.queued = queued
     }
+
+    /// Every attempt's resources together; nil when no attempt was measured.
+    public var resources: ResourceUsage? { ResourceUsage.combined(attemptSpans.map(\.resources)) }
 
     /// `stage/task`.
     public var qualifiedName: String { "\(stageName)/\(name)" }

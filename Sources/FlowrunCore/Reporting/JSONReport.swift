@@ -2,7 +2,10 @@
 ///
 /// Times are seconds as numbers (three decimals), offsets from the run's
 /// start; a task's `result` is null when it has none; `exitCode` is the
-/// status flowrun exits with.
+/// status flowrun exits with. `resources` (rusage: CPU seconds, peak RSS in
+/// bytes, blocks) is null when nothing was measured; a task's `queued` is the
+/// time from its stage's start to its first attempt's process, which
+/// `parallelism` (task time over wall time) leaves out.
 public enum JSONReport {
     public static func render(plan: Plan, run: RunResult, exitStatus: ExitStatus) -> String {
         var out = "{\n"
@@ -18,11 +21,14 @@ public enum JSONReport {
                 + stage.tasks.map { JSONText.quoted($0.name) }.joined(separator: ", ") + "]}"
         }.joined(separator: ", ")
         out += "]},\n"
-        let parallelism = run.wallTime > .zero ? run.taskTime.seconds / run.wallTime.seconds : 0
+        let parallelism = run.parallelism
         out += "  \"timing\": {\"wall\": \(DurationFormat.seconds(run.wallTime)), "
         out += "\"taskTime\": \(DurationFormat.seconds(run.taskTime)), "
         out += "\"parallelism\": \(DurationFormat.seconds(.milliseconds(Int((parallelism * 1000).rounded()))))" + ", "
-        out += "\"criticalPath\": \(DurationFormat.seconds(run.criticalPath))},\n"
+        out += "\"criticalPath\": \(DurationFormat.seconds(run.criticalPath)), "
+        out += "\"queued\": \(DurationFormat.seconds(run.queuedTime)), "
+        out += "\"totalCPU\": \(number(run.totalCPU)), "
+        out += "\"peakConcurrency\": \(run.peakConcurrency)},\n"
         out += "  \"stages\": [\n"
         out += run.stages.map { stage in
             "    {\"name\": \(JSONText.quoted(stage.name)), \"skipped\": \(stage.skipped), "
@@ -39,17 +45,7 @@ public enum JSONReport {
     }
 
     private static func task(_ task: TaskResult) -> String {
-        var exitCode = "null"
-        var signal = "null"
-        var reason = "null"
-        switch task.state {
-        case .succeeded: exitCode = "0"
-        case .failed(let code): exitCode = String(code)
-        case .killed(let number): signal = String(number)
-        case .failedToStart(let text): reason = JSONText.quoted(text)
-        case .outputsInvalid(let message): reason = JSONText.quoted(message.text)
-        case .timedOut, .cancelled, .skipped: break
-        }
+        let (exitCode, signal, reason) = ending(task.state)
         return "    {\"stage\": \(JSONText.quoted(task.stageName)), \"name\": \(JSONText.quoted(task.name)), "
             + "\"state\": \(JSONText.quoted(task.state.name)), \"exitCode\": \(exitCode), \"signal\": \(signal), "
             + "\"reason\": \(reason), \"started\": \(number(task.started)), \"finished\": \(number(task.finished)), "
@@ -61,7 +57,36 @@ public enum JSONReport {
                 "\(JSONText.quoted($0.name)): \(JSONText.quoted($0.value))"
             }.joined(separator: ", ") + "}, ")
             + (task.steps.isEmpty ? "" : "\"steps\": [" + task.steps.map(step).joined(separator: ", ") + "], ")
-            + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "]}"
+            + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "], "
+            + "\"queued\": \(number(task.queued)), \"resources\": \(resources(task.resources)), "
+            + "\"attemptSpans\": [" + task.attemptSpans.map(attempt).joined(separator: ", ") + "]}"
+    }
+
+    private static func attempt(_ span: AttemptSpan) -> String {
+        let (exitCode, signal, _) = ending(span.state)
+        return "{\"attempt\": \(span.attempt), \"state\": \(JSONText.quoted(span.state.name)), "
+            + "\"exitCode\": \(exitCode), \"signal\": \(signal), "
+            + "\"started\": \(DurationFormat.seconds(span.started)), \"finished\": \(DurationFormat.seconds(span.finished)), "
+            + "\"resources\": \(resources(span.resources))}"
+    }
+
+    /// `exitCode`, `signal` and `reason` as JSON values.
+    private static func ending(_ state: TaskState) -> (String, String, String) {
+        switch state {
+        case .succeeded: ("0", "null", "null")
+        case .failed(let code): (String(code), "null", "null")
+        case .killed(let number): ("null", String(number), "null")
+        case .failedToStart(let text): ("null", "null", JSONText.quoted(text))
+        case .outputsInvalid(let message): ("null", "null", JSONText.quoted(message.text))
+        case .timedOut, .cancelled, .skipped: ("null", "null", "null")
+        }
+    }
+
+    /// `{"userCPU": s, "systemCPU": s, "maxRSS": bytes, "readBlocks": n, "writtenBlocks": n}`, or `null`.
+    static func resources(_ usage: ResourceUsage?) -> String {
+        guard let usage else { return "null" }
+        return "{\"userCPU\": \(DurationFormat.seconds(usage.userCPU)), \"systemCPU\": \(DurationFormat.seconds(usage.systemCPU)), "
+            + "\"maxRSS\": \(usage.maxRSS), \"readBlocks\": \(usage.readBlocks), \"writtenBlocks\": \(usage.writtenBlocks)}"
     }
 
     private static func step(_ step: StepResult) -> String {

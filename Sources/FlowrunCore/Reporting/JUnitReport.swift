@@ -62,19 +62,7 @@ public enum JUnitReport {
     private static func testcase(_ task: TaskResult, workflow: String, outputs: TaskOutputLog?, mask: SecretMask) -> String {
         var out = "    <testcase classname=\"\(XMLText.attribute(workflow + "." + task.stageName))\""
             + " name=\"\(XMLText.attribute(task.name))\" time=\"\(DurationFormat.seconds(task.duration))\""
-        var body = ""
-        if !task.steps.isEmpty || !task.outputs.isEmpty {
-            // Steps as properties: CI viewers list them under the test case, in order.
-            body += "      <properties>\n"
-            for (index, step) in task.steps.enumerated() {
-                let value = RunReport.describe(step.state) + (step.started != nil ? " in \(DurationFormat.seconds(step.duration))s" : "")
-                body += "        <property name=\"step.\(index + 1).\(XMLText.attribute(step.name))\" value=\"\(XMLText.attribute(mask.apply(value)))\"/>\n"
-            }
-            for output in task.outputs {
-                body += "        <property name=\"output.\(XMLText.attribute(output.name))\" value=\"\(XMLText.attribute(mask.apply(output.value)))\"/>\n"
-            }
-            body += "      </properties>\n"
-        }
+        var body = properties(task, mask: mask)
         let suffix = (task.attempts > 1 ? " after \(task.attempts) attempts" : "")
             + (task.continueOnError && task.state.isFailure ? " (continue-on-error)" : "")
         switch task.state {
@@ -101,6 +89,30 @@ public enum JUnitReport {
         if body.isEmpty { return out + "/>\n" }
         out += ">\n" + body + "    </testcase>\n"
         return out
+    }
+
+    /// The task's resources and queueing as `<property>` elements (CPU in
+    /// seconds, peak RSS in bytes), the same names as the JSON report's.
+    private static func properties(_ task: TaskResult, mask: SecretMask) -> String {
+        var pairs: [(String, String)] = []
+        if let queued = task.queued { pairs.append(("queued", DurationFormat.seconds(queued))) }
+        if let usage = task.resources {
+            pairs += [
+                ("userCPU", DurationFormat.seconds(usage.userCPU)), ("systemCPU", DurationFormat.seconds(usage.systemCPU)),
+                ("maxRSS", String(usage.maxRSS)), ("readBlocks", String(usage.readBlocks)),
+                ("writtenBlocks", String(usage.writtenBlocks)),
+            ]
+        }
+        // Steps and outputs as properties: CI viewers list them under the test case, in order.
+        for (index, step) in task.steps.enumerated() {
+            let value = RunReport.describe(step.state) + (step.started != nil ? " in \(DurationFormat.seconds(step.duration))s" : "")
+            pairs.append(("step.\(index + 1).\(step.name)", value))
+        }
+        for output in task.outputs { pairs.append(("output.\(output.name)", output.value)) }
+        guard !pairs.isEmpty else { return "" }
+        return "      <properties>\n"
+            + pairs.map { "        <property name=\"\(XMLText.attribute($0.0))\" value=\"\(XMLText.attribute(mask.apply($0.1)))\"/>\n" }.joined()
+            + "      </properties>\n"
     }
 
     /// `exit status 2`, `killed by signal 9 (SIGKILL)`, `timed out`, `failed to start: …`.

@@ -14,10 +14,13 @@ public enum RunReport {
         public var colored: Bool
         /// Draw a timeline this many columns wide after the result list; nil for none.
         public var timelineWidth: Int?
+        /// Show each task's CPU and peak RSS (`--resources`), and the run's totals.
+        public var resources: Bool
 
-        public init(colored: Bool = false, timelineWidth: Int? = nil) {
+        public init(colored: Bool = false, timelineWidth: Int? = nil, resources: Bool = false) {
             self.colored = colored
             self.timelineWidth = timelineWidth
+            self.resources = resources
         }
     }
 
@@ -36,6 +39,7 @@ public enum RunReport {
                 if task.state != .skipped {
                     line += "  " + padded(DurationFormat.human(task.duration), 8, left: true)
                     line += "  " + (task.attempts == 1 ? "1 attempt " : "\(task.attempts) attempts")
+                    if style.resources { line += "  " + ResourceFormat.column(task.resources) }
                 }
                 if task.continueOnError && task.state.isFailure { line += "  (continue-on-error)" }
                 if let result = task.result, !result.isEmpty { line += "  " + excerpt(result) }
@@ -50,9 +54,15 @@ public enum RunReport {
             }
         }
         let wall = run.wallTime
-        let parallelism = wall > .zero ? run.taskTime.seconds / wall.seconds : 0
+        let parallelism = run.parallelism
         out += "total: wall \(DurationFormat.human(wall)), task time \(DurationFormat.human(run.taskTime))"
         out += ", parallelism \(fixed2(parallelism))x, critical path \(DurationFormat.human(run.criticalPath))\n"
+        if style.resources {
+            let total = run.totalResources
+            out += "resources: cpu \(total.map { DurationFormat.human($0.cpu) } ?? "-")"
+                + ", peak rss \(total.map { ResourceFormat.bytes($0.maxRSS) } ?? "-")"
+                + ", peak concurrency \(run.peakConcurrency), queued \(DurationFormat.human(run.queuedTime))\n"
+        }
         if run.interrupted { out += "interrupted: running tasks were cancelled, the rest skipped\n" }
         if let failure = run.firstFailure {
             if failure.countsAsSuccess {

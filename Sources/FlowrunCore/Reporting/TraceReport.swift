@@ -44,6 +44,8 @@ public enum TraceReport {
                 args += ",\"attempt\":\(span.attempt),\"attempts\":\(task.attempts)"
                 args += ",\"state\":\(JSONText.quoted(span.state.name))"
                 args += ",\"detail\":\(JSONText.quoted(mask.apply(RunReport.describe(span.state))))"
+                if let usage = span.resources { args += ",\"resources\":" + JSONReport.resources(usage) }
+                if index == 0, let queued = task.queued { args += ",\"queued\":\(DurationFormat.seconds(queued))" }
                 if index == spans.count - 1, let result = task.result {
                     args += ",\"result\":\(JSONText.quoted(mask.apply(result)))"
                 }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Dispatch
 import Subprocess
+import Synchronization
 #if canImport(System)
 import System
 #else
@@ -117,6 +118,8 @@ public struct ProcessRunner: ProcessRunning {
         // carry the task's FLOWRUN_* variables, which is how they are found.
         let subreaper = ChildSubreaper.active(for: registry)
         let identity = request.environment.filter { $0.name.hasPrefix("FLOWRUN_") }.map { "\($0.name)=\($0.value)" }
+        // When the shell was running: what came before is queueing (see `ProcessOutcome.running`).
+        let spawned = Mutex<ContinuousClock.Instant?>(nil)
         let attempt = Task { () -> (ProcessOutcome.Termination, ChildSubreaper.Sweep?) in
             do {
                 let result = try await Subprocess.run(
@@ -126,6 +129,7 @@ public struct ProcessRunner: ProcessRunning {
                     error: .fileDescriptor(FileDescriptor(rawValue: err.write), closeAfterSpawningProcess: true)
                 ) { execution in
                     group.attach(execution.processIdentifier.value)
+                    spawned.withLock { $0 = .now }
                     await ProcessExit.wait(for: execution.processIdentifier)
                     if let deadline = group.killDeadline {
                         let remaining = deadline - .now
@@ -166,7 +170,8 @@ public struct ProcessRunner: ProcessRunning {
             stderr: request.mask.apply(String(decoding: stderrBytes, as: UTF8.self)),
             stdoutTruncated: stdoutTruncated,
             stderrTail: errReader.tail,
-            escapedDescendant: !clean || (sweep?.ended ?? 0) > 0
+            escapedDescendant: !clean || (sweep?.ended ?? 0) > 0,
+            running: spawned.withLock { $0 }.map { ContinuousClock.now - $0 }
         )
     }
 
