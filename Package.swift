@@ -24,6 +24,14 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // SHA-256 for task fingerprints, from the system's libcrypto (OpenSSL),
+        // as libyaml is used: swift-crypto would build BoringSSL from source,
+        // which costs more than the rest of flowrun's clean build (see issue 11's commit).
+        .systemLibrary(
+            name: "CLibcrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
+        ),
         // prctl(PR_SET_CHILD_SUBREAPER) for ChildSubreaper: prctl is variadic,
         // so Swift needs a one-line C wrapper.
         .target(name: "CFlowrunShims"),
@@ -32,6 +40,7 @@ let package = Package(
             dependencies: [
                 "CYAML",
                 "CFlowrunShims",
+                "CLibcrypto",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),

@@ -8,7 +8,7 @@ struct Flowrun: AsyncParsableCommand {
         commandName: "flowrun",
         abstract: "Run declarative workflows: stages one after another, the tasks of a stage concurrently.",
         version: FlowrunVersion.string,
-        subcommands: [RunCommand.self, Validate.self, PlanCommand.self, Schema.self],
-        defaultSubcommand: RunCommand.self
+        subcommands: [Run.self, Validate.self, Plan.self, Schema.self],
+        defaultSubcommand: Run.self
     )
 }

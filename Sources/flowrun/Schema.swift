@@ -1,11 +1,13 @@
 import ArgumentParser
 import FlowrunCore
 
-/// `flowrun schema`: print the JSON Schema of the workflow format.
-struct Schema: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the JSON Schema (draft 2020-12) of the workflow format.")
+extension Flowrun {
+    /// `flowrun schema`: print the JSON Schema of the workflow format.
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the JSON Schema (draft 2020-12) of the workflow format.")
 
-    func run() throws {
-        Console.out(WorkflowSchema.json)
+        func run() throws {
+            Console.out(WorkflowSchema.json)
+        }
     }
 }

@@ -55,8 +55,18 @@ enum WorkflowInput {
 
     static func displayPath(_ path: String) -> String { path == "-" ? "<stdin>" : path }
 
+    /// Loads and plans `path`, printing diagnostics and planner warnings; exits 2 on an
+    /// invalid workflow, 64 on an unknown `--var`.
+    static func plan(
+        _ path: String, input: InputOptions, planning: PlanningOptions, killGrace: Duration = Plan.defaultKillGrace
+    ) throws -> Plan {
+        let (_, loaded) = load(path, format: input.formatIn)
+        guard let loaded else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
+        return try plan(loaded, path: path, options: planning, killGrace: killGrace)
+    }
+
     /// Plans a loaded workflow, printing planner warnings; exits 64 on an unknown `--var`.
-    static func plan(_ workflow: Workflow, path: String, options: PlanningOptions, killGrace: Duration = .seconds(5)) throws -> Plan {
+    static func plan(_ workflow: Workflow, path: String, options: PlanningOptions, killGrace: Duration) throws -> Plan {
         let plannerOptions = Planner.Options(
             variables: options.variables.map { ($0.name, $0.value) }, jobs: options.jobs, killGrace: killGrace,
             environment: Console.environment(), currentDirectory: Console.currentDirectory())

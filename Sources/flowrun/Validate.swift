@@ -1,53 +1,55 @@
 import ArgumentParser
 import FlowrunCore
 
-/// `flowrun validate FILE...`: check workflow files without running them.
-struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Check workflow files; report every problem as FILE:LINE:COLUMN.")
+extension Flowrun {
+    /// `flowrun validate FILE...`: check workflow files without running them.
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check workflow files; report every problem as FILE:LINE:COLUMN.")
 
-    @Argument(help: ArgumentHelp("Workflow files (YAML or JSON); - reads standard input.", valueName: "file"),
-              completion: .file(extensions: ["yaml", "yml", "json"]))
-    var files: [String]
+        @Argument(help: ArgumentHelp("Workflow files (YAML or JSON); - reads standard input.", valueName: "file"),
+                  completion: .file(extensions: ["yaml", "yml", "json"]))
+        var files: [String]
 
-    @Option(help: "Output: text (stderr), json (one array on stdout) or github (annotations on stdout).")
-    var format: DiagnosticRenderer.Format = .text
+        @Option(help: "Output: text (stderr), json (one array on stdout) or github (annotations on stdout).")
+        var format: DiagnosticRenderer.Format = .text
 
-    @Flag(help: "Treat warnings as errors.")
-    var strict = false
+        @Flag(help: "Treat warnings as errors.")
+        var strict = false
 
-    @OptionGroup var input: InputOptions
+        @OptionGroup var input: InputOptions
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one workflow file") }
-    }
-
-    func run() throws {
-        var failed = false
-        var collected: [(path: String, diagnostics: [Diagnostic])] = []
-        let renderer = DiagnosticRenderer(colored: Console.colors(2))
-        for path in files {
-            let outcome = WorkflowLoader().load(path: path, format: input.formatIn)
-            var diagnostics = outcome.diagnostics
-            if strict {
-                diagnostics = diagnostics.map { var d = $0; d.severity = .error; return d }
-            }
-            let shown = WorkflowInput.displayPath(path)
-            if diagnostics.contains(where: { $0.severity == .error }) { failed = true }
-            switch format {
-            case .text:
-                for d in diagnostics { Console.err(renderer.text(d, path: shown, source: outcome.source)) }
-                if let workflow = outcome.workflow, !diagnostics.contains(where: { $0.severity == .error }) {
-                    let tasks = workflow.stages.reduce(0) { $0 + $1.tasks.count }
-                    Console.out("\(shown): ok (\(workflow.stages.count) stages, \(tasks) tasks)\n")
-                }
-            case .github:
-                for d in diagnostics { Console.out(renderer.github(d, path: shown)) }
-            case .json:
-                collected.append((shown, diagnostics))
-            }
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("give at least one workflow file") }
         }
-        if format == .json { Console.out(renderer.json(collected)) }
-        if failed { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
+
+        func run() throws {
+            var failed = false
+            var collected: [(path: String, diagnostics: [Diagnostic])] = []
+            let renderer = DiagnosticRenderer(colored: Console.colors(2))
+            for path in files {
+                let outcome = WorkflowLoader().load(path: path, format: input.formatIn)
+                var diagnostics = outcome.diagnostics
+                if strict {
+                    diagnostics = diagnostics.map { var d = $0; d.severity = .error; return d }
+                }
+                let shown = WorkflowInput.displayPath(path)
+                if diagnostics.contains(where: { $0.severity == .error }) { failed = true }
+                switch format {
+                case .text:
+                    for d in diagnostics { Console.err(renderer.text(d, path: shown, source: outcome.source)) }
+                    if let workflow = outcome.workflow, !diagnostics.contains(where: { $0.severity == .error }) {
+                        let tasks = workflow.stages.reduce(0) { $0 + $1.tasks.count }
+                        Console.out("\(shown): ok (\(workflow.stages.count) stages, \(tasks) tasks)\n")
+                    }
+                case .github:
+                    for d in diagnostics { Console.out(renderer.github(d, path: shown)) }
+                case .json:
+                    collected.append((shown, diagnostics))
+                }
+            }
+            if format == .json { Console.out(renderer.json(collected)) }
+            if failed { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
+        }
     }
 }

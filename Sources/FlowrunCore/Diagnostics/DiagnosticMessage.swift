@@ -97,6 +97,15 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case environmentVariableUnset(String)
     case unusedVariable(String)
 
+    // Targets and the state folder (issue 11).
+    case unknownTarget(String, suggestion: String?)
+    case stateFileCorrupt(path: String, movedTo: String?)
+    case stateFileUnreadable(path: String, reason: String)
+    case stateFormatUnsupported(path: String, found: String)
+    case stateFolderUnwritable(path: String, reason: String)
+    case stateLockWaiting(path: String)
+    case fingerprintingTook(milliseconds: Int, files: Int, hashed: Int, bytes: Int64)
+
     /// The message as printed after `error:` or `warning:`.
     public var text: String {
         switch self {
@@ -207,6 +216,18 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
         case .unusedVariable(let name): "variable `\(name)` is never used"
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"
+        case .unknownTarget(let name, let suggestion):
+            suffix("unknown target `\(name)`: a target is STAGE or STAGE/TASK (see `flowrun list`)", suggestion)
+        case .stateFileCorrupt(let path, let movedTo):
+            if let movedTo { "state file \(path) is corrupt; moved aside to \(movedTo) and ignored" }
+            else { "state file \(path) is corrupt; ignored" }
+        case .stateFileUnreadable(let path, let reason): "cannot read state file \(path): \(reason); ignored"
+        case .stateFormatUnsupported(let path, let found):
+            "state file \(path) has format \(found), this flowrun reads format \(StateFormat.version); ignored"
+        case .stateFolderUnwritable(let path, let reason): "cannot write the state folder \(path): \(reason); running without state"
+        case .stateLockWaiting(let path): "waiting for another flowrun holding \(path)"
+        case .fingerprintingTook(let milliseconds, let files, let hashed, let bytes):
+            "fingerprinting took \(DurationFormat.human(.milliseconds(milliseconds))) (\(files) files, \(hashed) read, \(bytes < 1 << 20 ? "\(bytes) bytes" : "\(bytes >> 20) MiB"))"
         }
     }
 

@@ -1,0 +1,53 @@
+/// Which tasks a run with targets runs: the targets, plus every task whose
+/// result (or outputs, or state) they reference, transitively. Pure.
+///
+/// A target is `STAGE` (all its tasks) or `STAGE/TASK`. Names are matched
+/// exactly; an unknown one is a usage error with the nearest known name.
+public enum TargetSelection {
+    /// The selected tasks of `plan` for `targets`; every task when `targets` is empty.
+    public static func select(_ targets: [String], in plan: Plan) -> Result<Set<TaskID>, Diagnostic> {
+        var byName: [String: TaskID] = [:]
+        var stages: [String: [TaskID]] = [:]
+        for stage in plan.stages {
+            stages[stage.name] = stage.tasks.map(\.id)
+            for task in stage.tasks { byName[task.qualifiedName] = task.id }
+        }
+        guard !targets.isEmpty else { return .success(Set(byName.values)) }
+        var pending: [TaskID] = []
+        for target in targets {
+            if let ids = stages[target] {
+                pending += ids
+            } else if let id = byName[target] {
+                pending.append(id)
+            } else {
+                let suggestion = Spelling.closest(to: target, among: names(of: plan))
+                return .failure(.error(.unknownTarget(target, suggestion: suggestion), at: nil))
+            }
+        }
+        var selected: Set<TaskID> = []
+        let tasks = Dictionary(plan.stages.flatMap(\.tasks).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        while let id = pending.popLast() {
+            guard selected.insert(id).inserted, let task = tasks[id] else { continue }
+            for (stage, name) in references(of: task) {
+                if let dependency = byName[stage + "/" + name] { pending.append(dependency) }
+            }
+        }
+        return .success(selected)
+    }
+
+    /// Every target name of `plan`: stages, then `stage/task`, in workflow order (for completion and hints).
+    public static func names(of plan: Plan) -> [String] {
+        plan.stages.map(\.name) + plan.stages.flatMap { $0.tasks.map(\.qualifiedName) }
+    }
+
+    /// The tasks whose values `task` needs at run time, as (stage, task).
+    static func references(of task: PlannedTask) -> [(String, String)] {
+        var texts = task.environment.map(\.value) + [task.workingDirectory]
+        if let result = task.result { texts.append(result) }
+        if case .run(let command, _) = task.action { texts.append(command) }
+        return texts.flatMap(\.parts).compactMap { part in
+            if case .taskResult(let stage, let name) = part { return (stage, name) }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// One `flowrun run`: the plan, where each output goes (`RunRouting`), and
+/// everything that lives as long as the run — the signal trap, the child
+/// subreaper, the status line's ticker and the report files.
+public struct RunSession: Sendable {
+    public let plan: Plan
+    public let settings: RunSettings
+    public let routing: RunRouting
+    public var runner: any TaskRunner
+    private let stdout: FileDescriptorSink
+    private let stderr: FileDescriptorSink
+
+    /// - Parameters:
+    ///   - stdoutTraits, stderrTraits: what the two streams are (the CLI asks the system).
+    ///   - runner: where tasks run.
+    public init(
+        plan: Plan, settings: RunSettings, stdoutTraits: TerminalTraits, stderrTraits: TerminalTraits,
+        runner: any TaskRunner = LocalTaskRunner(),
+        stdout: FileDescriptorSink = .standardOutput, stderr: FileDescriptorSink = .standardError
+    ) {
+        self.plan = plan
+        self.settings = settings
+        self.routing = RunRouting(settings: settings, stdout: stdoutTraits, stderr: stderrTraits)
+        self.runner = runner
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
+    /// Runs the plan to its end (or until a signal or a closed stdout ends
+    /// it), writes the reports, and returns the exit status.
+    public func run() async -> ExitStatus {
+        let plan = self.plan
+        ProcessHygiene.raiseOpenFileLimit()
+        ProcessHygiene.resetInheritedSignalDispositions()
+        let control = RunControl()
+        // A closed stdout (e.g. `| head -1`) ends the run like an interrupt, quietly.
+        let watchedOut = BrokenPipeWatcher(stdout) { control.cancel() }
+        let progress = routing.progressWidth.map { width in
+            ProgressLine(plan: plan, terminal: stderr, width: width, colored: routing.progressColored)
+        }
+        // Everything that may reach the terminal passes the status line.
+        func sink(_ stream: RunRouting.Stream) -> any TextSink {
+            let plain: any TextSink = stream == .stdout ? watchedOut : stderr
+            return progress?.guarding(plain) ?? plain
+        }
+        let reporter = TextReporter(
+            plan: plan, mode: settings.output, output: sink(routing.liveOutput),
+            report: routing.textReport.map(sink), verbose: routing.verboseLog.map(sink),
+            style: RunReport.Style(colored: routing.reportColored, timelineWidth: routing.timelineWidth))
+        let outputLog = routing.keepsTaskOutput ? TaskOutputLog() : nil
+        // The status line goes first so it is erased before the report is written.
+        let sinks: [(any RunEventSink)?] = [progress, outputLog, reporter]
+        let ticker = progress.map { progress in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    progress.tick()
+                }
+            }
+        }
+        // Installed before the run starts, so no signal can fall between the two.
+        let trap = InterruptTrap { _ in control.cancel() }
+        // Linux: orphans of tasks (setsid, double fork) are re-parented to flowrun, not init,
+        // so they are ended at their task's end, and whatever is left at the run's end.
+        let subreaper = ChildSubreaper.enable()
+        let executor = Executor(runner: runner)
+        let sink = FanOutEventSink(sinks.compactMap { $0 })
+        let result = await control.run { await executor.run(plan, sink: sink) }
+        ticker?.cancel()
+        await subreaper?.endAll()
+        let status = trap.exitStatus ?? result.exitStatus
+        if routing.jsonDocument != nil {
+            stdout.write(JSONReport.render(plan: plan, run: result, exitStatus: status))
+        }
+        writeReportFiles(result, status: status, outputs: outputLog)
+        withExtendedLifetime(trap) {}
+        return status
+    }
+
+    private func writeReportFiles(_ result: RunResult, status: ExitStatus, outputs: TaskOutputLog?) {
+        let mask = SecretMask(plan.secretValues)
+        for file in settings.reportFiles {
+            let text = switch file.kind {
+            case .json: JSONReport.render(plan: plan, run: result, exitStatus: status)
+            case .junit: JUnitReport.render(result, outputs: outputs, mask: mask)
+            case .trace: TraceReport.render(result, mask: mask)
+            }
+            if let problem = ReportFile.write(text, to: file.path) {
+                stderr.write("flowrun: cannot write \(file.kind.noun) \(file.path): \(problem)\n")
+            }
+        }
+    }
+}

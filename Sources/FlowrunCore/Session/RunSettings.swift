@@ -1,0 +1,69 @@
+/// What the command line asks of a run, beyond the plan: where reports go,
+/// how live output looks. Plain data; `RunRouting` decides from it.
+///
+/// A new run option adds a field here (and to the CLI's `RunOptions`); a new
+/// report file adds a `ReportFileKind` case.
+public struct RunSettings: Sendable, Equatable {
+    /// Live task output: prefixed, grouped or quiet.
+    public var output: OutputMode
+    /// What goes to stdout at the end: the text report or one JSON document.
+    public var format: RunFormat
+    /// Report files to write when the run ends, in this order.
+    public var reportFiles: [ReportFileRequest]
+    /// Draw the timeline after the text report even when stdout is no terminal.
+    public var timeline: Bool
+    /// Never show the live status line.
+    public var noProgress: Bool
+    public var color: ColorChoice
+    /// Timestamped event lines on stderr.
+    public var verbose: Bool
+
+    public init(
+        output: OutputMode = .prefixed, format: RunFormat = .text, reportFiles: [ReportFileRequest] = [],
+        timeline: Bool = false, noProgress: Bool = false, color: ColorChoice = .auto, verbose: Bool = false
+    ) {
+        self.output = output
+        self.format = format
+        self.reportFiles = reportFiles
+        self.timeline = timeline
+        self.noProgress = noProgress
+        self.color = color
+        self.verbose = verbose
+    }
+}
+
+/// The formats of `flowrun run --format`.
+public enum RunFormat: String, Sendable, CaseIterable {
+    case text
+    case json
+}
+
+/// A report file to write at the end of a run.
+public struct ReportFileRequest: Sendable, Equatable {
+    public var kind: ReportFileKind
+    public var path: String
+
+    public init(_ kind: ReportFileKind, path: String) {
+        self.kind = kind
+        self.path = path
+    }
+}
+
+/// The kinds of report file a run can write.
+public enum ReportFileKind: String, Sendable, CaseIterable {
+    /// `--report`: the JSON report.
+    case json
+    /// `--junit`: JUnit XML.
+    case junit
+    /// `--trace`: a Chrome trace.
+    case trace
+
+    /// How the kind is named in a message ("cannot write JUnit report …").
+    public var noun: String {
+        switch self {
+        case .json: "report"
+        case .junit: "JUnit report"
+        case .trace: "trace"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whole-or-nothing file writes and plain reads, with errno text for messages.
+///
+/// A write goes to a temporary file in the same folder (so the rename cannot
+/// cross file systems), is fsynced, renamed over the target, and the folder is
+/// fsynced so the rename itself survives a crash. A reader sees the old file
+/// or the new one, never a mix; a writer killed halfway leaves only a
+/// `NAME.tmp-PID` file, which the next writer holding the lock removes.
+public enum AtomicFile {
+    /// The outcome of reading a file.
+    public enum Read: Sendable {
+        case missing
+        case bytes([UInt8])
+        case failed(String)
+    }
+
+    /// Test hook: time to wait between writing the temporary file and renaming it.
+    nonisolated(unsafe) public static var pauseBeforeRename: Duration = .zero
+
+    /// Writes `bytes` to `path` atomically with `mode`; returns the problem, or nil on success.
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) -> String? {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { return errorText() }
+        var failure: String?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errorText()
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = errorText() }
+        // fchmod: the umask must not widen or narrow what the caller asked for.
+        if failure == nil { _ = fchmod(fd, mode) }
+        close(fd)
+        if failure == nil, pauseBeforeRename > .zero {
+            let (seconds, atto) = pauseBeforeRename.components
+            var spec = timespec(tv_sec: Int(seconds), tv_nsec: Int(atto / 1_000_000_000))
+            nanosleep(&spec, nil)
+        }
+        if failure == nil, rename(temporary, path) != 0 { failure = errorText() }
+        if let failure {
+            unlink(temporary)
+            return failure
+        }
+        syncFolder(of: path)
+        return nil
+    }
+
+    /// Reads the whole file at `path`.
+    public static func read(_ path: String) -> Read {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return errno == ENOENT ? .missing : .failed(errorText()) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failed(errorText())
+            }
+            if count == 0 { return .bytes(bytes) }
+            bytes += chunk[0..<count]
+        }
+    }
+
+    /// fsync of the folder holding `path`, so a rename into it is durable.
+    static func syncFolder(of path: String) {
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let fd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    static func errorText() -> String { String(cString: strerror(errno)) }
+}
+
+// `write`/`read` are shadowed inside `AtomicFile` by its own methods.
+private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}
+
+private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}

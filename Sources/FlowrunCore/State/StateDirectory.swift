@@ -1,0 +1,198 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The state folder (`.flowrun/` beside the workflow): a `RunStateStore` in plain files.
+///
+/// Layout (see `StateLayout`): `.gitignore`, `lock`, `files.tsv`,
+/// `workflows/NAME.json`, `tasks/NAME/STAGE/TASK.json`, `runs/RUNID.json`
+/// and `runs/RUNID.txt`. Every problem is a warning, never a failed run: a
+/// file that cannot be parsed is moved aside as `NAME.corrupt-TIMESTAMP`; a
+/// folder that cannot be written turns the store into one that keeps nothing.
+public final class StateDirectory: RunStateStore {
+    /// How the folder is used.
+    public struct Options: Sendable {
+        /// False for `plan` and `--dry-run`: nothing is created, moved or written, and no lock is taken.
+        public var writable: Bool
+        /// Runs kept per workflow; older ones are pruned.
+        public var keptRuns: Int
+        /// How long to wait for the lock before saying so.
+        public var lockPatience: Duration
+        public var onWarning: @Sendable (DiagnosticMessage) -> Void
+
+        public init(
+            writable: Bool = true, keptRuns: Int = 100, lockPatience: Duration = .seconds(1),
+            onWarning: @escaping @Sendable (DiagnosticMessage) -> Void = { _ in }
+        ) {
+            self.writable = writable
+            self.keptRuns = keptRuns
+            self.lockPatience = lockPatience
+            self.onWarning = onWarning
+        }
+    }
+
+    public let layout: StateLayout
+    public let workflow: String
+    public let source: String
+    public let fileDigests: FileDigests
+    private let options: Options
+    private let lock: StateLock?
+    private let succeededLastRun: [String: Fingerprint]
+    /// False once a write failed: the run goes on without state.
+    private let canWrite: Mutex<Bool>
+    private let tasks = Mutex<[String: TaskRecord?]>([:])
+
+    /// Opens the folder at `path` for the workflow named `workflow` read from `source`.
+    public init(path: String, workflow: String, source: String, options: Options = Options()) {
+        let layout = StateLayout(root: path)
+        self.layout = layout
+        self.workflow = workflow
+        self.source = source
+        self.options = options
+        var lock: StateLock?
+        var writable = false
+        if options.writable {
+            if let problem = StateDirectory.prepare(layout) {
+                options.onWarning(.stateFolderUnwritable(path: path, reason: problem))
+            } else if let opened = StateLock(path: layout.lock) {
+                lock = opened
+                writable = true
+            } else {
+                options.onWarning(.stateFolderUnwritable(path: path, reason: AtomicFile.errorText()))
+            }
+        }
+        self.lock = lock
+        canWrite = Mutex(writable)
+        let reader = StateFileReader(quarantine: writable, onWarning: options.onWarning)
+        var digests: [String: FileDigests.Entry] = [:]
+        var succeeded: [String: Fingerprint] = [:]
+        let load = {
+            if writable { StateDirectory.removeTemporaryFiles(layout, workflow: workflow) }
+            digests = reader.digests(layout.files) ?? [:]
+            succeeded = reader.workflow(layout.workflow(workflow))?.lastRunSucceeded ?? [:]
+        }
+        if let lock {
+            lock.withLock(patience: options.lockPatience, onWait: { options.onWarning(.stateLockWaiting(path: layout.lock)) }, load)
+        } else if options.writable {
+            // An unwritable folder: run uncached, as if it were empty.
+        } else {
+            load()
+        }
+        succeededLastRun = succeeded
+        fileDigests = FileDigests(stored: digests)
+    }
+
+    public func lastSuccess(of task: String) -> TaskRecord? {
+        if let known = tasks.withLock({ $0[task] }) { return known }
+        if options.writable && lock == nil { return nil }
+        let reader = StateFileReader(quarantine: lock != nil, onWarning: options.onWarning)
+        let path = layout.task(workflow: workflow, task: task)
+        let record = locked { reader.task(path) }
+        let found = record.flatMap { $0.task == task ? $0 : nil }
+        tasks.withLock { $0[task] = .some(found) }
+        return found
+    }
+
+    public func lastRunSucceeded() -> [String: Fingerprint] { succeededLastRun }
+
+    public func recordSuccess(_ record: TaskRecord) {
+        tasks.withLock { $0[record.task] = .some(record) }
+        let path = layout.task(workflow: workflow, task: record.task)
+        write {
+            if let problem = StateDirectory.makeFolders(upTo: path, below: layout.root) { return problem }
+            return AtomicFile.write(Array(record.json().utf8), to: path, mode: 0o600)
+        }
+    }
+
+    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, succeeded: [String: Fingerprint]) {
+        write {
+            let reader = StateFileReader(quarantine: true, onWarning: options.onWarning)
+            var record = reader.workflow(layout.workflow(workflow)) ?? WorkflowRecord(workflow: workflow, source: source)
+            record.source = source
+            record.lastRunSucceeded = succeeded
+            record.runs.removeAll { $0.runID == summary.runID }
+            record.runs.append(summary)
+            let pruned = record.runs.count > options.keptRuns ? Array(record.runs.prefix(record.runs.count - options.keptRuns)) : []
+            record.runs.removeFirst(pruned.count)
+            for folder in [layout.runs, layout.workflows] {
+                if let problem = StateDirectory.makeFolders(upTo: folder + "/x", below: layout.root) { return problem }
+            }
+            if let problem = AtomicFile.write(Array(jsonReport.utf8), to: layout.runReport(summary.runID, ext: "json"), mode: 0o600)
+                ?? AtomicFile.write(Array(textReport.utf8), to: layout.runReport(summary.runID, ext: "txt"), mode: 0o600)
+                ?? AtomicFile.write(Array(record.json().utf8), to: layout.workflow(workflow)) {
+                return problem
+            }
+            for run in pruned {
+                unlink(layout.runReport(run.runID, ext: "json"))
+                unlink(layout.runReport(run.runID, ext: "txt"))
+            }
+            // Another process may have stored digests meanwhile: theirs and ours, ours winning.
+            let merged = (reader.digests(layout.files) ?? [:]).merging(self.fileDigests.entries) { _, ours in ours }
+            return AtomicFile.write(StateFileReader.digestsText(merged), to: layout.files)
+        }
+    }
+
+    /// Runs `body` under the lock when there is one.
+    private func locked<T>(_ body: () -> T) -> T {
+        guard let lock else { return body() }
+        return lock.withLock(patience: options.lockPatience, onWait: { options.onWarning(.stateLockWaiting(path: layout.lock)) }, body)
+    }
+
+    /// Runs a write under the lock; its first failure is a warning and ends writing for this run.
+    private func write(_ body: () -> String?) {
+        guard canWrite.withLock({ $0 }) else { return }
+        guard let problem = locked(body) else { return }
+        let first = canWrite.withLock { writable -> Bool in
+            defer { writable = false }
+            return writable
+        }
+        if first { options.onWarning(.stateFolderUnwritable(path: layout.root, reason: problem)) }
+    }
+
+    /// Creates the folder and its `.gitignore`, and proves it writable; returns the problem, or nil.
+    static func prepare(_ layout: StateLayout) -> String? {
+        if let problem = makeFolders(upTo: layout.gitignore, below: nil) { return problem }
+        if FileStatus.of(layout.gitignore) == nil {
+            if let problem = AtomicFile.write(Array("*\n".utf8), to: layout.gitignore) { return problem }
+        } else {
+            // The folder exists: a probe tells a read-only one (or a full disk) before the run relies on it.
+            let probe = layout.root + "/probe.tmp-\(getpid())"
+            let fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return AtomicFile.errorText() }
+            close(fd)
+            unlink(probe)
+        }
+        return nil
+    }
+
+    /// `mkdir -p` of the folder holding `path`; returns the problem, or nil.
+    static func makeFolders(upTo path: String, below root: String?) -> String? {
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        let folder = String(path[..<slash])
+        if folder.isEmpty || FileStatus.of(folder)?.kind == .directory { return nil }
+        if let problem = makeFolders(upTo: folder, below: root) { return problem }
+        if mkdir(folder, 0o755) != 0, errno != EEXIST { return "\(folder): " + AtomicFile.errorText() }
+        return nil
+    }
+
+    /// Removes what writers killed mid-write left: any `*.tmp-PID` (only lock holders write them).
+    static func removeTemporaryFiles(_ layout: StateLayout, workflow: String) {
+        var folders = [layout.root, layout.workflows, layout.runs]
+        var pending = [layout.tasks(workflow: workflow)]
+        while let folder = pending.popLast() {
+            folders.append(folder)
+            for entry in DirectoryListing.entries(folder) where entry.isDirectory == true {
+                pending.append(folder + "/" + entry.name)
+            }
+        }
+        for folder in folders {
+            for entry in DirectoryListing.entries(folder) where entry.name.contains(".tmp-") {
+                unlink(folder + "/" + entry.name)
+            }
+        }
+    }
+}

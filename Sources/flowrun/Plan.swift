@@ -1,0 +1,26 @@
+import ArgumentParser
+import FlowrunCore
+
+extension Flowrun {
+    /// `flowrun plan WORKFLOW`: print what would run, run nothing.
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the execution plan: stages in order, what runs concurrently, limits.")
+
+        @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "workflow"),
+                  completion: .file(extensions: ["yaml", "yml", "json"]))
+        var workflow: String
+
+        @OptionGroup var planning: PlanningOptions
+
+        @Option(help: "Output: text, json, dot (Graphviz) or mermaid.")
+        var format: PlanRenderer.Format = .text
+
+        @OptionGroup var input: InputOptions
+
+        func run() throws {
+            let plan = try WorkflowInput.plan(workflow, input: input, planning: planning)
+            Console.out(PlanRenderer().render(plan, as: format))
+        }
+    }
+}

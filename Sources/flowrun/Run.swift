@@ -1,0 +1,26 @@
+import ArgumentParser
+import FlowrunCore
+
+extension Flowrun {
+    /// `flowrun run WORKFLOW` (also plain `flowrun WORKFLOW`): run a workflow.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a workflow: stages one after another, the tasks of a stage concurrently.")
+
+        @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "workflow"),
+                  completion: .file(extensions: ["yaml", "yml", "json"]))
+        var workflow: String
+
+        @OptionGroup var options: RunOptions
+
+        func run() async throws {
+            Console.colorChoice = options.color
+            let plan = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
+            if options.dryRun { return Console.out(PlanRenderer().render(plan, as: .text)) }
+            let session = RunSession(
+                plan: plan, settings: options.settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2))
+            let status = await session.run()
+            if status != .success { throw ExitCode(status.rawValue) }
+        }
+    }
+}

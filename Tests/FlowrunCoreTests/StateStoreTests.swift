@@ -1,0 +1,201 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import FlowrunCore
+
+@Suite struct StateStoreTests {
+    final class Warnings: Sendable {
+        let list = Mutex<[DiagnosticMessage]>([])
+        var all: [DiagnosticMessage] { list.withLock { $0 } }
+        var handler: @Sendable (DiagnosticMessage) -> Void { { message in self.list.withLock { $0.append(message) } } }
+    }
+
+    func open(_ dir: StateScratch, _ warnings: Warnings, writable: Bool = true) -> StateDirectory {
+        StateDirectory(path: dir.path + "/.flowrun", workflow: "ci", source: dir.path + "/ci.yaml",
+                       options: .init(writable: writable, onWarning: warnings.handler))
+    }
+
+    static let fingerprint = Fingerprint(FingerprintInput(action: ["run", "x"], workingDirectory: "/"))
+
+    func summary(_ id: String) -> RunSummary {
+        RunSummary(runID: id, startedAt: WallTime(seconds: 1_700_000_000, nanoseconds: 5), duration: .milliseconds(1500),
+                   status: "succeeded", exitCode: 0, counts: ["succeeded": 2])
+    }
+
+    @Test func aRecordSurvivesReopeningAndTheFolderIsIgnoredByGit() throws {
+        let dir = try StateScratch()
+        let warnings = Warnings()
+        let record = TaskRecord(task: "build/compile", fingerprint: Self.fingerprint, runID: "ab", finishedAt: 1, result: "ok\n\"x\"", outputs: ["tag": "v1"])
+        open(dir, warnings).recordSuccess(record)
+        #expect(open(dir, warnings).lastSuccess(of: "build/compile") == record)
+        #expect(dir.read(".flowrun/.gitignore") == "*\n")
+        #expect(warnings.all.isEmpty)
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.path + "/.flowrun/tasks/ci/build/compile.json")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func finishedRunsAreKeptUpToTheLimitAndTheLastRunIsRemembered() throws {
+        let dir = try StateScratch()
+        let warnings = Warnings()
+        for n in 0..<5 {
+            let store = StateDirectory(path: dir.path + "/.flowrun", workflow: "ci", source: "/ci.yaml",
+                                       options: .init(keptRuns: 3, onWarning: warnings.handler))
+            store.finishRun(summary("0\(n)"), jsonReport: "{}\n", textReport: "text \(n)\n", succeeded: ["a/b": Self.fingerprint])
+        }
+        let store = open(dir, warnings)
+        #expect(store.lastRunSucceeded() == ["a/b": Self.fingerprint])
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/.flowrun/runs").sorted()
+        #expect(names == ["02.json", "02.txt", "03.json", "03.txt", "04.json", "04.txt"])
+        #expect(dir.read(".flowrun/runs/04.txt") == "text 4\n")
+        #expect(warnings.all.isEmpty)
+    }
+
+    @Test(arguments: ["garbage", "half"])
+    func aCorruptFileIsMovedAsideAndTreatedAsAbsent(_ damage: String) throws {
+        let dir = try StateScratch()
+        let warnings = Warnings()
+        let record = TaskRecord(task: "build/compile", fingerprint: Self.fingerprint, runID: "ab", finishedAt: 1, result: "ok")
+        let store = open(dir, warnings)
+        store.recordSuccess(record)
+        store.finishRun(summary("01"), jsonReport: "{}", textReport: "t", succeeded: [:])
+        for file in ["tasks/ci/build/compile.json", "workflows/ci.json", "files.tsv"] {
+            let path = dir.path + "/.flowrun/" + file
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            let damaged = damage == "garbage" ? Data("\u{0}\u{1}garbage{".utf8) : bytes.prefix(bytes.count / 2)
+            try damaged.write(to: URL(fileURLWithPath: path))
+        }
+        let reopened = open(dir, warnings)
+        #expect(reopened.lastSuccess(of: "build/compile") == nil)
+        #expect(reopened.lastRunSucceeded().isEmpty)
+        let corrupt = warnings.all.filter { if case .stateFileCorrupt(_, let moved) = $0 { moved != nil } else { false } }
+        #expect(corrupt.count == 3, "\(warnings.all)")
+        let moved = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/.flowrun/tasks/ci/build")
+        #expect(moved.contains { $0.hasPrefix("compile.json.corrupt-") })
+        // The next write works.
+        reopened.recordSuccess(record)
+        #expect(open(dir, warnings).lastSuccess(of: "build/compile") == record)
+    }
+
+    @Test func anotherFormatIsIgnoredWithAWarningAndLeftInPlace() throws {
+        let dir = try StateScratch()
+        let warnings = Warnings()
+        try dir.write(".flowrun/tasks/ci/build/compile.json", "{\"format\": 99, \"task\": \"build/compile\"}")
+        #expect(open(dir, warnings).lastSuccess(of: "build/compile") == nil)
+        #expect(warnings.all.contains { if case .stateFormatUnsupported(_, "99") = $0 { true } else { false } })
+        #expect(dir.read(".flowrun/tasks/ci/build/compile.json") != nil)
+    }
+
+    @Test func readOnlyUseCreatesNothing() throws {
+        let dir = try StateScratch()
+        let warnings = Warnings()
+        let store = open(dir, warnings, writable: false)
+        #expect(store.lastSuccess(of: "a/b") == nil)
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/.flowrun"))
+    }
+
+    @Test func aFolderThatCannotBeCreatedIsAWarningAndNothingIsKept() throws {
+        let dir = try StateScratch()
+        try dir.write("file", "x")
+        let warnings = Warnings()
+        let store = StateDirectory(path: dir.path + "/file/.flowrun", workflow: "ci", source: "/ci.yaml",
+                                   options: .init(onWarning: warnings.handler))
+        store.recordSuccess(TaskRecord(task: "a/b", fingerprint: Self.fingerprint, runID: "1", finishedAt: 1, result: nil))
+        #expect(warnings.all.count == 1)
+        if case .stateFolderUnwritable = warnings.all.first {} else { Issue.record("\(warnings.all)") }
+    }
+
+    @Test func namesCannotLeaveTheFolder() {
+        #expect(StateLayout.component("..") == "%2E.")
+        #expect(StateLayout.component("a/b") == "a%2Fb")
+        #expect(StateLayout.component("lint.v2") == "lint.v2")
+        #expect(StateLayout(root: "/s").task(workflow: "ci", task: "../x") == "/s/tasks/ci/%2E./x.json")
+    }
+
+    @Test func theLockSaysSoWhenItWaits() throws {
+        let dir = try StateScratch()
+        let path = dir.path + "/lock"
+        let first = try #require(StateLock(path: path))
+        let second = try #require(StateLock(path: path))
+        let said = Mutex(false)
+        first.withLock(onWait: {}) {
+            // flock locks belong to open file descriptions: the second one waits, like another process.
+            let holder = Thread {
+                second.withLock(patience: .milliseconds(50), onWait: { said.withLock { $0 = true } }) {}
+            }
+            holder.start()
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        // After release the waiter gets the lock; wait for it to finish.
+        var waited = 0
+        while !said.withLock({ $0 }) && waited < 100 { Thread.sleep(forTimeInterval: 0.02); waited += 1 }
+        #expect(said.withLock { $0 })
+    }
+}
+
+@Suite struct FileDigestsTests {
+    @Test func aFileIsReadOnceAndAnOldHashIsReusedUnlessRacy() throws {
+        let dir = try StateScratch()
+        try dir.write("a", "hello")
+        let path = dir.path + "/a"
+        let status = try #require(FileStatus.of(path))
+        let second = status.modified / 1_000_000_000
+        // Hashed in the same second as the file's mtime: racy, so not trusted next time.
+        let racy = FileDigests(now: { second })
+        let digest = try #require(racy.digest(of: path, status: status))
+        #expect(digest == SHA256Stream.digest(Array("hello".utf8)))
+        _ = racy.digest(of: path, status: status)
+        #expect(racy.statistics.filesHashed == 1)
+        let again = FileDigests(stored: racy.entries, now: { second + 5 })
+        _ = again.digest(of: path, status: status)
+        #expect(again.statistics.filesHashed == 1 && again.statistics.filesReused == 0)
+        // Hashed a second later: trusted while size, inode, mtime and ctime stay.
+        let later = FileDigests(stored: again.entries, now: { second + 6 })
+        #expect(later.digest(of: path, status: status) == digest)
+        #expect(later.statistics.filesHashed == 0 && later.statistics.filesReused == 1)
+        var changed = status
+        changed.modified += 1
+        #expect(later.digest(of: path, status: changed) == digest)
+        #expect(later.statistics.filesHashed == 1)
+    }
+}
+
+@Suite struct TargetSelectionTests {
+    let text = """
+        stages:
+          - name: prep
+            tasks:
+              - {name: version, run: echo 1}
+              - {name: other, run: echo 2}
+          - name: build
+            tasks:
+              - {name: app, run: "echo ${{ stages.prep.tasks.version.result }}"}
+              - {name: docs, run: echo d}
+          - name: ship
+            tasks:
+              - name: upload
+                run: echo up
+                env: {V: "${{ stages.build.tasks.app.result }}"}
+        """
+
+    func names(_ targets: [String]) throws -> [String] {
+        let (plan, _) = try plan(text)
+        let selected = try TargetSelection.select(targets, in: plan).get()
+        return plan.stages.flatMap(\.tasks).filter { selected.contains($0.id) }.map(\.qualifiedName)
+    }
+
+    @Test func aTargetBringsWhatItReferencesTransitively() throws {
+        #expect(try names(["ship/upload"]) == ["prep/version", "build/app", "ship/upload"])
+        #expect(try names(["build"]) == ["prep/version", "build/app", "build/docs"])
+        #expect(try names(["prep/other", "build/docs"]) == ["prep/other", "build/docs"])
+        #expect(try names([]).count == 5)
+    }
+
+    @Test func anUnknownTargetHasAHint() throws {
+        let (plan, _) = try plan(text)
+        guard case .failure(let diagnostic) = TargetSelection.select(["biuld/app"], in: plan) else {
+            Issue.record("must fail")
+            return
+        }
+        #expect(diagnostic.message.text.hasSuffix("did you mean `build/app`?"))
+    }
+}
