@@ -13,9 +13,14 @@ extension Flowrun {
 
         @OptionGroup var options: RunOptions
 
+        @Argument(parsing: .postTerminator,
+                  help: ArgumentHelp("Words after --: `${{ args }}` in `run`, each its own shell-quoted word.", valueName: "arg"))
+        var arguments: [String] = []
+
         func run() async throws {
             Console.colorChoice = options.color
-            let plan = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
+            let plan = try WorkflowInput.plan(
+                workflow, input: options.input, planning: options.planning, killGrace: options.grace, arguments: arguments)
             if options.dryRun { return Console.out(PlanRenderer().render(plan, as: .text)) }
             let session = RunSession(
                 plan: plan, settings: options.settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2))
