@@ -256,7 +256,7 @@ private struct Walk {
             name: name, location: node.location, action: .sleep(.zero), environment: [],
             workingDirectory: defaults.workingDirectory, shell: defaults.shell, timeout: defaults.timeout,
             retries: defaults.retries, retryDelay: .zero, continueOnError: false, result: nil)
-        let scope = TemplateScope(key: "run", stageIndex: stageIndex)
+        let scope = TemplateScope(key: "run", stageIndex: stageIndex, allowsArguments: true)
         switch node.value {
         case .scalar:
             guard let command = text(node, key: "task") else { return nil }
