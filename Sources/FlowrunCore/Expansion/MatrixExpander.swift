@@ -13,16 +13,11 @@ public struct MatrixExpander: Sendable {
     public func expand(_ workflow: Workflow) -> (Workflow?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var expanded = workflow
-        // Stage name -> task name -> the task (its instances carry their matrix task's outputs).
-        var known: [String: [String: Workflow.Task]] = [:]
-        var dynamic: [String: Set<String>] = [:]
-        for (stageIndex, stage) in workflow.stages.enumerated() {
+        for (stageIndex, stage) in workflow.stages.enumerated() where stage.tasks.contains(where: { $0.matrix != nil }) {
             var tasks: [Workflow.Task] = []
             for task in stage.tasks {
                 guard let matrix = task.matrix, !matrix.isDynamic else {
-                    if task.matrix != nil { dynamic[stage.name, default: []].insert(task.name) }
                     tasks.append(task)
-                    known[stage.name, default: [:]][task.name] = task
                     continue
                 }
                 let axes = matrix.axes.map { axis in
@@ -45,18 +40,33 @@ public struct MatrixExpander: Sendable {
                         copy.matrixValues = instance.values
                         copy.matrixTask = task.name
                         tasks.append(copy)
-                        known[stage.name, default: [:]][instance.name] = copy
                     }
                 }
             }
             expanded.stages[stageIndex].tasks = tasks
         }
+        // What references need of a stage's tasks, gathered only for stages that are referred to.
+        var known: [String: [String: TaskInfo]] = [:]
+        let stageIndex = Dictionary(expanded.stages.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func info(_ stage: String) -> [String: TaskInfo]? {
+            if let found = known[stage] { return found }
+            guard let index = stageIndex[stage] else { return nil }
+            var tasks: [String: TaskInfo] = [:]
+            for task in expanded.stages[index].tasks { tasks[task.name] = TaskInfo(task) }
+            known[stage] = tasks
+            return tasks
+        }
         for stage in workflow.stages {
-            let stageTemplates = stage.environment.map(\.value)
-            for template in stageTemplates + stage.tasks.flatMap(Self.templates(of:)) {
+            for template in stage.environment.map(\.value) + stage.tasks.flatMap(Self.templates(of:)) {
                 for part in template.parts {
                     guard case .expression(let expression, let location) = part else { continue }
-                    if let problem = check(expression, known: known, dynamic: dynamic) {
+                    let target: String
+                    switch expression {
+                    case .taskResult(let s, _), .taskResults(let s, _), .taskOutput(let s, _, _): target = s
+                    default: continue
+                    }
+                    guard let tasks = info(target) else { continue }
+                    if let problem = check(expression, tasks: tasks) {
                         diagnostics.append(.error(problem, at: location))
                     }
                 }
@@ -68,19 +78,18 @@ public struct MatrixExpander: Sendable {
     /// The problem with a reference to an instance, if any; references to plain
     /// tasks were checked by the validator.
     private func check(
-        _ expression: Expression, known: [String: [String: Workflow.Task]], dynamic: [String: Set<String>]
+        _ expression: Expression, tasks: [String: TaskInfo]
     ) -> DiagnosticMessage? {
         let stage: String, task: String, output: String?
         switch expression {
         case .taskResults(let s, let t):
-            guard let tasks = known[s], let found = tasks[t] else { return nil }
-            return found.matrix == nil && found.matrixTask == nil ? .resultsOfPlainTask(stage: s, task: t) : nil
+            guard let found = tasks[t] else { return nil }
+            return !found.isMatrix && found.matrixTask == nil ? .resultsOfPlainTask(stage: s, task: t) : nil
         case .taskResult(let s, let t): (stage, task, output) = (s, t, nil)
         case .taskOutput(let s, let t, let name): (stage, task, output) = (s, t, name)
         default: return nil
         }
-        guard let tasks = known[stage] else { return nil }
-        if dynamic[stage]?.contains(task) == true { return .referenceToDynamicMatrix(stage: stage, task: task) }
+        if tasks[task]?.isMatrix == true { return .referenceToDynamicMatrix(stage: stage, task: task) }
         guard let found = tasks[task] else {
             if tasks.values.contains(where: { $0.matrixTask == task }) {
                 return .resultOfMatrixTask(stage: stage, task: task)
@@ -93,6 +102,19 @@ public struct MatrixExpander: Sendable {
                 suggestion: Spelling.closest(to: output, among: found.outputs))
         }
         return nil
+    }
+
+    /// What a reference to a task needs to know of it.
+    private struct TaskInfo {
+        var outputs: [String]
+        var matrixTask: String?
+        var isMatrix: Bool
+
+        init(_ task: Workflow.Task) {
+            outputs = task.outputs
+            matrixTask = task.matrixTask
+            isMatrix = task.matrix != nil
+        }
     }
 
     /// Every template of a task, where references to other tasks may sit.
