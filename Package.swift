@@ -5,8 +5,10 @@ import PackageDescription
 // - libyaml (system) gives YAML *events*; flowrun builds its own located nodes
 //   from them so it, not a library, decides the limits on aliases, depth and size.
 // - swift-argument-parser for the command line.
-// - swift-subprocess for child processes, without its Foundation trait so that
-//   the binary starts without loading Foundation.
+// Child processes are started by CFlowrunShims' `flowrun_spawn` (clone/vfork
+// on Linux, posix_spawn elsewhere) and owned by one event loop thread; see
+// Execution/Local/. swift-subprocess was dropped: it forked all of flowrun
+// for a session, and its Dispatch-based monitoring was the crash of issue 12.
 let package = Package(
     name: "flowrun",
     platforms: [.macOS(.v15)],
@@ -16,7 +18,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
     ],
     targets: [
         .systemLibrary(
@@ -32,8 +33,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
         ),
-        // prctl(PR_SET_CHILD_SUBREAPER) for ChildSubreaper: prctl is variadic,
-        // so Swift needs a one-line C wrapper.
+        // prctl(PR_SET_CHILD_SUBREAPER) for ChildSubreaper (prctl is variadic),
+        // signal forwarding, and the spawn of task processes.
         .target(name: "CFlowrunShims"),
         .target(
             name: "FlowrunCore",
@@ -41,7 +42,6 @@ let package = Package(
                 "CYAML",
                 "CFlowrunShims",
                 "CLibcrypto",
-                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .executableTarget(
@@ -51,15 +51,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // One way for every test to run the built binary, launch it for
+        // signal tests, and make temporary folders (issue 15.7).
+        .target(
+            name: "FlowrunTestSupport",
+            dependencies: ["CFlowrunShims"]
+        ),
         .testTarget(
             name: "FlowrunCoreTests",
-            dependencies: ["FlowrunCore"],
+            dependencies: ["FlowrunCore", "FlowrunTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "FlowrunEndToEndTests",
             // CFlowrunShims: the reliability tests make themselves a subreaper (see Launched).
-            dependencies: ["FlowrunCore", "CFlowrunShims"]
+            dependencies: ["FlowrunCore", "FlowrunTestSupport", "CFlowrunShims"]
         ),
     ],
     swiftLanguageModes: [.v6]

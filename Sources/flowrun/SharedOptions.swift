@@ -71,12 +71,12 @@ enum WorkflowInput {
         _ workflow: Workflow, path: String, options: PlanningOptions, killGrace: Duration, arguments: [String] = []
     ) throws -> Plan {
         var plannerOptions = Planner.Options(
-            variables: options.variables.map { ($0.name, $0.value) }, jobs: options.jobs, killGrace: killGrace,
+            variables: options.variables.map { .init(name: $0.name, value: $0.value) }, jobs: options.jobs, killGrace: killGrace,
             environment: Console.environment(), currentDirectory: Console.currentDirectory())
         plannerOptions.arguments = arguments
         switch Planner().plan(workflow, sourcePath: displayPath(path), options: plannerOptions) {
         case .failure(let diagnostic):
-            Console.err("flowrun: error: \(diagnostic.message.text)\n")
+            Console.err(DiagnosticRenderer(colored: false).commandLine(diagnostic))
             throw ExitCode(ExitStatus.usage.rawValue)
         case .success(let (plan, warnings)):
             report(warnings, path: path, source: nil)

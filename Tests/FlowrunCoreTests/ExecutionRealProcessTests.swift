@@ -107,7 +107,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let payload = "a'b\"c $(touch pwned1) `touch pwned2`; touch pwned3 && echo \\\nnext line | tee pwned4"
         var first = stage(0, "make", [("evil", "printf '%s' \"$PAYLOAD\"")], directory: dir)
-        first.tasks[0].environment = [("PAYLOAD", PlannedText(literal: payload))]
+        first.tasks[0].environment = [.init(name: "PAYLOAD", value: PlannedText(literal: payload))]
         var second = stage(1, "use", [("echo", "")], directory: dir)
         second.tasks[0].action = .run(
             command: PlannedText(parts: [.text("printf '%s' "), .taskResult(stage: "make", task: "evil")], quotesValues: true),

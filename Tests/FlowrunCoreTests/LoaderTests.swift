@@ -75,6 +75,18 @@ func errors(_ outcome: WorkflowLoader.Outcome) -> [String] {
 /// flowrun's location; Swift Testing has a type of the same name.
 typealias Location = FlowrunCore.SourceLocation
 
+/// A line and column, for tests that check where in their file something is.
+struct Position: Equatable, CustomStringConvertible {
+    var line: Int
+    var column: Int
+
+    var description: String { "\(line):\(column)" }
+}
+
+extension FlowrunCore.SourceLocation {
+    var position: Position { Position(line: line, column: column) }
+}
+
 struct Failure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -112,7 +124,7 @@ struct Failure: Error, CustomStringConvertible {
             return template.parts.map { part in
                 switch part {
                 case .literal(let text): text
-                case .expression(let e, _): "<\(e)>"
+                case .reference(let e, _): "<\(e)>"
                 }
             }.joined()
         }
@@ -173,8 +185,8 @@ struct Failure: Error, CustomStringConvertible {
         #expect(text.line(4) == "")
         #expect(text.line(5) == "last")
         #expect(text.line(6) == nil)
-        #expect(text.location(ofByte: 6) == Location(line: 2, column: 3))  // after "cé"
-        #expect(text.location(ofByte: 8) == Location(line: 3, column: 1))
+        #expect(text.location(ofByte: 6) == Location(file: "t", line: 2, column: 3))  // after "cé"
+        #expect(text.location(ofByte: 8) == Location(file: "t", line: 3, column: 1))
     }
 
     /// Checkpoints every 4 KiB must give the same answers as a walk from the start.
@@ -198,14 +210,14 @@ struct Failure: Error, CustomStringConvertible {
     }
 
     @Test func caretUnderTheColumnWithEscapes() {
-        let out = render("a: \"x\u{1B}y\" z\n", at: Location(line: 1, column: 9))
+        let out = render("a: \"x\u{1B}y\" z\n", at: Location(file: "f.yaml", line: 1, column: 9))
         // ESC is shown as \u{1B} (6 characters), so the caret moves right by 5.
         #expect(out.hasSuffix("  a: \"x\\u{1B}y\" z\n               ^\n"))
     }
 
     @Test func longLinesAreCutAroundTheColumn() {
         let line = String(repeating: "a", count: 500) + "X" + String(repeating: "b", count: 500)
-        let out = render(line, at: Location(line: 1, column: 501))
+        let out = render(line, at: Location(file: "f.yaml", line: 1, column: 501))
         let shown = out.split(separator: "\n")[1]
         let caret = out.split(separator: "\n")[2]
         #expect(shown.hasPrefix("  …"))
@@ -216,7 +228,7 @@ struct Failure: Error, CustomStringConvertible {
 
     @Test func columnNearTheEndOfALongLine() {
         let line = String(repeating: "a", count: 999) + "X"
-        let out = render(line, at: Location(line: 1, column: 1000))
+        let out = render(line, at: Location(file: "f.yaml", line: 1, column: 1000))
         let shown = Array(out.split(separator: "\n")[1].unicodeScalars)
         let caret = out.split(separator: "\n")[2].unicodeScalars.count - 1
         #expect(shown.count == 2 + 1 + DiagnosticRenderer.maxSnippetWidth)
@@ -224,13 +236,13 @@ struct Failure: Error, CustomStringConvertible {
     }
 
     @Test func columnPastTheEndOfTheLine() {
-        let out = render("ab\ncd\n", at: Location(line: 1, column: 4))
+        let out = render("ab\ncd\n", at: Location(file: "f.yaml", line: 1, column: 4))
         #expect(out.hasSuffix("  ab\n     ^\n"))
     }
 
     @Test func jsonAndGithubForms() {
-        let d = Diagnostic.error(.duplicateKey("a,b"), at: Location(line: 2, column: 3),
-                                 notes: [.init(location: Location(line: 1, column: 1), message: "first defined here")])
+        let d = Diagnostic.error(.duplicateKey("a,b"), at: Location(file: "x.yaml", line: 2, column: 3),
+                                 notes: [.init(location: Location(file: "x.yaml", line: 1, column: 1), message: .firstDefinedHere)])
         let renderer = DiagnosticRenderer()
         #expect(renderer.github(d, path: "x:y.yaml") == "::error file=x%3Ay.yaml,line=2,col=3::duplicate key `a,b`\n")
         #expect(renderer.json([("x.yaml", [d])]) == """

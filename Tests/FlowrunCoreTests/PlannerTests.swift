@@ -25,13 +25,13 @@ func command(_ task: PlannedTask) -> String {
             vars: {target: debug, arch: x86}
             stages:
               - ["make ${{ vars.target }} ${{ vars.arch }}"]
-            """, options: Planner.Options(variables: [("target", "release"), ("target", "final")]))
+            """, options: Planner.Options(variables: [.init(name: "target", value: "release"), .init(name: "target", value: "final")]))
         #expect(command(plan.stages[0].tasks[0]) == "make final x86")
     }
 
     @Test func anUnknownVarFailsWithAHint() throws {
         let workflow = try #require(load("vars: {target: a}\nstages: [['echo ${{ vars.target }}']]\n").workflow)
-        let result = Planner().plan(workflow, sourcePath: "t.yaml", options: Planner.Options(variables: [("targte", "x")]))
+        let result = Planner().plan(workflow, sourcePath: "t.yaml", options: Planner.Options(variables: [.init(name: "targte", value: "x")]))
         guard case .failure(let diagnostic) = result else {
             Issue.record("an unknown --var must fail")
             return
@@ -54,7 +54,7 @@ func command(_ task: PlannedTask) -> String {
         #expect(warnings.first?.severity == .warning)
         #expect(warnings.first?.message == .environmentVariableUnset("NOT_SET_ANYWHERE"))
         // Located at one of its uses (the first the planner resolves).
-        #expect([Location(line: 2, column: 6), Location(line: 6, column: 20)].contains(warnings.first?.location))
+        #expect([Position(line: 2, column: 6), Position(line: 6, column: 20)].contains(warnings.first?.location?.position))
     }
 
     @Test(arguments: [
@@ -86,7 +86,7 @@ func command(_ task: PlannedTask) -> String {
                 tasks:
                   - run: echo ${{ vars.v }}
                     result: "${{ vars.v }}"
-            """, options: Planner.Options(variables: [("v", hostile)]))
+            """, options: Planner.Options(variables: [.init(name: "v", value: hostile)]))
         let task = plan.stages[0].tasks[0]
         #expect(command(task) == #"echo 'a b; rm -rf / $(id) '\''q'\'' `x`'"#)
         #expect(task.environment.first?.value == PlannedText(literal: hostile))
@@ -166,7 +166,7 @@ func command(_ task: PlannedTask) -> String {
 
     @Test func overriddenSecretVarIsMaskedWithItsNewValue() throws {
         let (plan, _) = try plan("vars: {PASS: default}\nsecrets: [PASS]\nstages: [['echo ${{ vars.PASS }}']]\n",
-                                 options: Planner.Options(variables: [("PASS", "hunter22")]))
+                                 options: Planner.Options(variables: [.init(name: "PASS", value: "hunter22")]))
         #expect(plan.secretValues == ["hunter22"])
     }
 

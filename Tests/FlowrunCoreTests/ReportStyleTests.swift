@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func coloredDiagnostics() {
-        let diagnostic = Diagnostic.error(.isDirectory, at: SourceLocation(line: 1, column: 1))
+        let diagnostic = Diagnostic.error(.isDirectory, at: SourceLocation(file: "w.yaml", line: 1, column: 1))
         let colored = DiagnosticRenderer(colored: true).text(diagnostic, path: "w.yaml", source: nil)
         let plain = DiagnosticRenderer(colored: false).text(diagnostic, path: "w.yaml", source: nil)
         #expect(colored.contains("\u{1B}[1;31merror:"))

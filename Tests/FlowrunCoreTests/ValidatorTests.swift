@@ -76,14 +76,14 @@ import Testing
 
 @Suite struct TemplateParserTests {
     let parser = TemplateParser(stageNames: ["build", "a.b"])
-    let start = Location(line: 3, column: 10)
+    let start = Location(file: "t", line: 3, column: 10)
 
     @Test func doubleDollarEscapesAnOpening() {
         let (template, problems) = parser.parse("echo $${{ not.a.template }} ${{ vars.x }}", start: start)
         #expect(problems.isEmpty)
         #expect(template.parts == [
             .literal("echo ${{ not.a.template }} "),
-            .expression(.variable("x"), Location(line: 3, column: 38)),
+            .reference(.variable("x"), Location(file: "t", line: 3, column: 38)),
         ])
     }
 
@@ -91,17 +91,17 @@ import Testing
         let (template, problems) = parser.parse("${{vars.a}}-${{  env.HOME  }}/${{ stages.build.tasks.t.result }}", start: start)
         #expect(problems.isEmpty)
         #expect(template.parts == [
-            .expression(.variable("a"), Location(line: 3, column: 10)),
+            .reference(.variable("a"), Location(file: "t", line: 3, column: 10)),
             .literal("-"),
-            .expression(.environment("HOME"), Location(line: 3, column: 22)),
+            .reference(.environment("HOME"), Location(file: "t", line: 3, column: 22)),
             .literal("/"),
-            .expression(.taskResult(stage: "build", task: "t"), Location(line: 3, column: 40)),
+            .reference(.taskResult(stage: "build", task: "t"), Location(file: "t", line: 3, column: 40)),
         ])
     }
 
     @Test func stageNamesWithDotsSplitWhereAStageExists() {
         let (template, _) = parser.parse("${{ stages.a.b.tasks.c.tasks.d.result }}", start: start)
-        #expect(template.expressions == [.taskResult(stage: "a.b", task: "c.tasks.d")])
+        #expect(template.references == [.taskResult(stage: "a.b", task: "c.tasks.d")])
     }
 
     @Test(arguments: [
@@ -119,14 +119,14 @@ import Testing
 
     @Test func namedExpressions() {
         let (template, _) = parser.parse("${{ stdout }}${{ stderr }}${{ exit-code }}${{ workflow.name }}${{ stage.name }}${{ task.name }}", start: start)
-        #expect(template.expressions == [
+        #expect(template.references == [
             .ownOutput(.stdout), .ownOutput(.stderr), .ownOutput(.exitCode), .workflowName, .stageName, .taskName,
         ])
     }
 
     @Test func multiLineTextWithoutSourceFallsBackToItsStart() {
         let (template, _) = parser.parse("a\n${{ vars.x }}", start: start)
-        #expect(template.parts.last == .expression(.variable("x"), start))
+        #expect(template.parts.last == .reference(.variable("x"), start))
     }
 
     /// Through the loader, which knows the source: exact in plain, quoted and escaped scalars.
@@ -208,8 +208,8 @@ import Testing
                   - run: echo ${{ stages.build.tasks.version.result }}
                     result: ${{ exit-code }}
             """).workflow)
-        #expect(workflow.stages[1].environment.first?.value.expressions == [.taskResult(stage: "build", task: "version")])
-        #expect(workflow.stages[1].tasks[0].result?.expressions == [.ownOutput(.exitCode)])
+        #expect(workflow.stages[1].environment.first?.value.references == [.taskResult(stage: "build", task: "version")])
+        #expect(workflow.stages[1].tasks[0].result?.references == [.ownOutput(.exitCode)])
     }
 
     @Test func unusedVariableIsAWarningOnly() throws {

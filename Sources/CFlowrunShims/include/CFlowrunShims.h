@@ -27,4 +27,52 @@ int flowrun_forward_signals(const int *signals, int count, int write_fd);
 /// Returns how many were reset (0 elsewhere than Linux x86_64/arm64).
 int flowrun_default_reserved_signals(void);
 
+#include <sys/types.h>
+
+/// What `flowrun_spawn` starts. Every pointer must stay valid for the call only.
+typedef struct {
+    /// Absolute path of the program (no PATH search happens here).
+    const char *path;
+    /// NULL-terminated argument and environment vectors.
+    char *const *argv;
+    char *const *envp;
+    /// Working directory of the child.
+    const char *cwd;
+    /// Descriptors that become the child's 0, 1 and 2. Every other descriptor is closed.
+    int stdin_fd;
+    int stdout_fd;
+    int stderr_fd;
+    /// 0: clone(CLONE_VM|CLONE_VFORK) (Linux), 1: posix_spawn with POSIX_SPAWN_SETSID.
+    int method;
+} flowrun_spawn_request;
+
+/// Starts a child in a new session (so its own process group, without a
+/// controlling terminal), with stdin/stdout/stderr from the request, no other
+/// descriptor, an empty signal mask and every signal at its default
+/// disposition (glibc's reserved 32 and 33 included), in `cwd`, without
+/// forking the calling process's address space.
+///
+/// Returns the pid, or -1 with `*failed_errno` set and `*failed_stage` saying
+/// what failed: 1 chdir, 2 exec, 3 the spawn itself. `*pidfd` receives a
+/// pidfd for the child (close-on-exec), or -1 where the kernel has none.
+pid_t flowrun_spawn(const flowrun_spawn_request *request, int *pidfd, int *failed_errno, int *failed_stage);
+
+/// Installs a SIGCHLD handler that writes one byte to `write_fd` (non-blocking),
+/// so an event loop learns that some child (an adopted orphan, say) exited.
+int flowrun_notify_child_exits(int write_fd);
+
+/// epoll for the process event loop, through wrappers because `epoll_event`
+/// is packed on x86_64, which Swift cannot lay out. Linux only (-1/ENOSYS elsewhere).
+int flowrun_epoll_create(void);
+int flowrun_epoll_add(int epoll_fd, int fd, unsigned long long token);
+int flowrun_epoll_remove(int epoll_fd, int fd);
+/// Waits up to `timeout_ms` (-1: no limit); writes up to `capacity` ready tokens. Returns their count.
+int flowrun_epoll_wait(int epoll_fd, unsigned long long *tokens, int capacity, int timeout_ms);
+
+/// `F_SETPIPE_SZ` where it exists; returns the new size or -1.
+int flowrun_set_pipe_size(int fd, int size);
+
+/// A pipe with both ends close-on-exec (pipe2 where it exists). Returns 0 or -1.
+int flowrun_cloexec_pipe(int fds[2]);
+
 #endif

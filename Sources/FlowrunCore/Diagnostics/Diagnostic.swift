@@ -12,9 +12,9 @@ public struct Diagnostic: Error, Sendable, Hashable {
     /// A secondary location that explains the main one, e.g. "first defined here".
     public struct Note: Sendable, Hashable {
         public var location: SourceLocation
-        public var message: String
+        public var message: DiagnosticMessage
 
-        public init(location: SourceLocation, message: String) {
+        public init(location: SourceLocation, message: DiagnosticMessage) {
             self.location = location
             self.message = message
         }

@@ -26,25 +26,25 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case scalarTooLarge(limit: Int)
     case multipleDocuments
     case tagNotAllowed(tag: String)
-    case nonStringKey(found: String)
+    case nonStringKey(found: ValueKind)
     case duplicateKey(String)
     case mergeKeyNotSupported
 
     // Shape of the workflow.
-    case wrongType(key: String, expected: String, found: String)
+    case wrongType(key: String, expected: Expected, found: Found)
     case unknownKey(key: String, allowed: [String], suggestion: String?)
-    case missingKey(key: String, in: String)
+    case missingKey(key: String, in: Container)
     case emptyList(key: String)
-    case invalidName(kind: String, name: String)
-    case emptyName(kind: String)
-    case nameTooLong(kind: String, limit: Int)
-    case unprintableName(kind: String, name: String)
-    case duplicateName(kind: String, name: String)
+    case invalidName(kind: NameKind, name: String)
+    case emptyName(kind: NameKind)
+    case nameTooLong(kind: NameKind, limit: Int)
+    case unprintableName(kind: NameKind, name: String)
+    case duplicateName(kind: NameKind, name: String)
     case noAction
     case multipleActions([String])
     case invalidDuration(String)
     case durationNotPositive(key: String)
-    case numberOutOfRange(key: String, value: String, range: String)
+    case numberOutOfRange(key: String, value: String, range: AllowedRange)
     case notAnInteger(key: String, value: String)
     case unsupportedVersion(String)
     case invalidShell(String)
@@ -70,10 +70,9 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case stepNoAction
     case stepMultipleActions([String])
     case retriesOnStep
-    case matrixValuesWrongType(key: String, found: String)
+    case matrixValuesWrongType(key: String, found: Found)
     case matrixEntryUnknownKey(entry: String, key: String, suggestion: String?)
     case matrixIncludeMissingKey(key: String)
-    case matrixReservedKey(String)
     case matrixOutsideMatrixTask(key: String)
     case unknownMatrixKey(String, suggestion: String?)
     case nameTemplateNotMatrix
@@ -92,6 +91,10 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case outputFileUnreadable(reason: String)
     case undeclaredOutput(String)
 
+    // Notes: what a secondary location shows.
+    case firstDefinedHere
+    case startsHere(String)
+
     // Command line values that meet the workflow.
     case unknownVariableOverride(String, suggestion: String?)
     case environmentVariableUnset(String)
@@ -106,148 +109,50 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case stateLockWaiting(path: String)
     case fingerprintingTook(milliseconds: Int, files: Int, hashed: Int, bytes: Int64)
 
-    /// The message as printed after `error:` or `warning:`.
-    public var text: String {
-        switch self {
-        case .fileNotFound: "no such file"
-        case .fileUnreadable(let reason): "cannot read the file: \(reason)"
-        case .isDirectory: "is a directory, not a workflow file"
-        case .notRegularFile: "is not a regular file (a FIFO, device or socket cannot be read as a workflow)"
-        case .fileTooLarge(let limit): "the file is larger than \(byteCount(limit)); flowrun reads workflow files of at most that size"
-        case .fileEmpty: "the file is empty; a workflow needs at least `stages:`"
-        case .utf16Encoding: "the file is UTF-16; workflow files must be UTF-8"
-        case .invalidUTF8: "invalid UTF-8 byte sequence; workflow files must be UTF-8"
-        case .nulByte: "NUL byte in the file; workflow files are text"
-        case .controlCharacter(let code): "control character U+\(hex(code)) in the file; inside a double-quoted string, write it as an escape"
-        case .yamlSyntax(let problem, let context):
-            if let context { "YAML syntax error: \(problem) (\(context))" } else { "YAML syntax error: \(problem)" }
-        case .tabIndentation: "tab character used for indentation; YAML indentation must use spaces"
-        case .jsonSyntax(let what): "JSON syntax error: \(what)"
-        case .jsonTrailingComma: "JSON syntax error: trailing comma"
-        case .jsonInvalidEscape(let escape): "JSON syntax error: invalid escape `\(escape)`"
-        case .jsonUnpairedSurrogate: "JSON syntax error: unpaired UTF-16 surrogate in \\u escape"
-        case .nestingTooDeep(let limit): "nesting deeper than \(limit) levels"
-        case .tooManyAliases(let limit): "more than \(limit) alias uses in one document"
-        case .aliasExpansionTooLarge(let limit): "aliases expand to more than \(limit) nodes (an alias bomb?)"
-        case .scalarTooLarge(let limit): "a single value is larger than \(byteCount(limit))"
-        case .multipleDocuments: "a second YAML document; a workflow file holds exactly one"
-        case .tagNotAllowed(let tag): "YAML tags are not allowed (found `\(tag)`)"
-        case .nonStringKey(let found): "mapping keys must be strings, found \(found)"
-        case .duplicateKey(let key): "duplicate key `\(key)`"
-        case .mergeKeyNotSupported: "merge keys (`<<`) are not supported (YAML 1.2 has none); repeat the keys instead"
-        case .wrongType(let key, let expected, let found): "`\(key)` must be \(expected), found \(found)"
-        case .unknownKey(let key, let allowed, let suggestion):
-            if let suggestion { "unknown key `\(key)`; did you mean `\(suggestion)`?" } else {
-                "unknown key `\(key)`; expected one of: \(allowed.joined(separator: ", "))"
-            }
-        case .missingKey(let key, let container): "\(container) is missing required key `\(key)`"
-        case .emptyList(let key): "`\(key)` must not be empty"
-        case .invalidName(let kind, let name): "invalid \(kind) name `\(name)`; names use only A-Z a-z 0-9 _ . -"
-        case .emptyName(let kind): "\(kind) name must not be empty"
-        case .unprintableName(let kind, let name): "\(kind) name `\(name)` contains control or bidirectional-override characters"
-        case .nameTooLong(let kind, let limit): "\(kind) name is longer than \(limit) characters"
-        case .duplicateName(let kind, let name): "duplicate \(kind) name `\(name)`"
-        case .noAction: "task has no action; give exactly one of `run`, `sleep` or `steps`"
-        case .multipleActions(let keys): "task has more than one action (\(keys.map { "`\($0)`" }.joined(separator: ", "))); give exactly one of `run`, `sleep` or `steps`"
-        case .invalidDuration(let text): "invalid duration `\(text)`; use seconds (`3`, `3.5`) or units ms, s, m, h (`250ms`, `1m30s`)"
-        case .durationNotPositive(let key): "`\(key)` must be at least 1ms"
-        case .numberOutOfRange(let key, let value, let range): "`\(key)` is \(value), must be \(range)"
-        case .notAnInteger(let key, let value): "`\(key)` must be a whole number, found `\(value)`"
-        case .unsupportedVersion(let value): "unsupported version `\(value)`; this flowrun reads version 1"
-        case .invalidShell(let value): "invalid shell `\(value)`; use `sh`, `bash`, or a list such as [bash, -eu, -c]"
-        case .invalidEnvironmentName(let name): "invalid environment variable name `\(name)`; use letters, digits and _ and do not start with a digit"
-        case .undefinedSecret(let name, let suggestion):
-            suffix("`secrets` names `\(name)`, which is neither in `env` nor in `vars`", suggestion)
-        case .stringTooLong(let key, let limit): "`\(key)` is longer than \(limit) characters"
-        case .unterminatedExpression: "`${{` without a closing `}}`"
-        case .emptyExpression: "empty expression `${{ }}`"
-        case .malformedExpression(let text): "malformed expression `\(text)`"
-        case .unknownExpression(let text, let suggestion):
-            suffix("unknown expression `\(text)`; expected vars.NAME, env.NAME, matrix.KEY, stages.STAGE.tasks.TASK.result, stages.STAGE.tasks.TASK.results, stages.STAGE.tasks.TASK.outputs.NAME, stdout, stderr, exit-code, args, workflow.name, stage.name or task.name", suggestion)
-        case .unknownVariable(let name, let suggestion): suffix("unknown variable `vars.\(name)`", suggestion)
-        case .unknownStage(let name, let suggestion): suffix("unknown stage `\(name)`", suggestion)
-        case .unknownTask(let stage, let task, let suggestion): suffix("stage `\(stage)` has no task `\(task)`", suggestion)
-        case .resultOfSameStage(let stage): "a task cannot use a result of its own stage `\(stage)`: tasks of a stage run concurrently"
-        case .resultOfLaterStage(let stage): "stage `\(stage)` runs later; only results of earlier stages can be used"
-        case .ownOutputOutsideResult(let name): "`\(name)` can only be used in a task's `result`"
-        case .templateNotAllowed(let key): "`${{ }}` is not allowed in `\(key)`"
-        case .resultOutsideStage(let key): "task results cannot be used in workflow-level `\(key)`; use them in a task of a later stage"
-        case .stepNoAction: "step has no action; give exactly one of `run` or `sleep`"
-        case .stepMultipleActions(let keys): "step has more than one action (\(keys.map { "`\($0)`" }.joined(separator: ", "))); give exactly one of `run` or `sleep`"
-        case .retriesOnStep: "`retries` applies to the whole task, not to a step; move it to the task (each retry runs every step again)"
-        case .matrixValuesWrongType(let key, let found):
-            "`matrix.\(key)` must be a list of values or a template such as `${{ stages.S.tasks.T.result }}` (one value per line), found \(found)"
-        case .matrixEntryUnknownKey(let entry, let key, let suggestion):
-            suffix("`\(entry)` names `\(key)`, which is not a key of this matrix", suggestion)
-        case .matrixIncludeMissingKey(let key): "an `include` entry must give every key of the matrix; `\(key)` is missing"
-        case .matrixReservedKey(let key): "`\(key)` is reserved in a matrix; it must be a list of mappings"
-        case .matrixOutsideMatrixTask(let key): "`matrix.\(key)` can only be used in a task with a `matrix`"
-        case .unknownMatrixKey(let key, let suggestion): suffix("the matrix has no key `\(key)`", suggestion)
-        case .nameTemplateNotMatrix: "a task's `name` may only use `${{ matrix.KEY }}`, which names each matrix instance"
-        case .duplicateInstance(let name): "the matrix gives two instances named `\(name)`; use a `name` template with `${{ matrix.KEY }}` that tells them apart"
-        case .tooManyInstances(let limit): "the matrix has more than \(limit) instances"
-        case .tooManyCombinations(let limit): "the matrix crosses to more than \(limit) combinations before `exclude`"
-        case .instanceNameTooLong(let name, let limit): "matrix instance name `\(name.prefix(40))…` is longer than \(limit) characters"
-        case .resultOfMatrixTask(let stage, let task):
-            "`\(stage)/\(task)` is a matrix task; use `stages.\(stage).tasks.\(task).results` (every instance, one per line) or an instance's name"
-        case .resultsOfPlainTask(let stage, let task):
-            "`results` is for matrix tasks; `\(stage)/\(task)` has no matrix, use `stages.\(stage).tasks.\(task).result`"
-        case .referenceToDynamicMatrix(let stage, let task):
-            "`\(stage)/\(task)` has a dynamic matrix, whose instances are known only at run time; use `stages.\(stage).tasks.\(task).results`"
-        case .unknownOutput(let stage, let task, let name, let declared, let suggestion):
-            if declared.isEmpty {
-                "task `\(stage)/\(task)` declares no outputs; add `outputs: [\(name)]` to it"
-            } else {
-                suffix("task `\(stage)/\(task)` declares no output `\(name)` (it declares \(declared.map { "`\($0)`" }.joined(separator: ", ")))", suggestion)
-            }
-        case .invalidOutputName(let name): "invalid output name `\(name)`; use letters, digits, _ and -, not starting with a digit"
-        case .argumentsOutsideRun(let key): "`${{ args }}` can only be used in `run`, not in `\(key)`"
-        case .outputNotWritten(let name): "output \(name) was not written"
-        case .outputFileInvalid(let problem):
-            switch problem {
-            case .tooLarge(let limit): "FLOWRUN_OUTPUT holds more than \(byteCount(limit))"
-            case .malformedLine(let line): "FLOWRUN_OUTPUT line \(line) is neither NAME=VALUE nor NAME<<DELIMITER"
-            case .invalidName(let line): "FLOWRUN_OUTPUT line \(line) has an invalid output name"
-            case .unterminated(let line, let delimiter): "FLOWRUN_OUTPUT line \(line) opens `\(delimiter)`, which no later line closes"
-            case .invalidUTF8: "FLOWRUN_OUTPUT is not UTF-8 text"
-            }
-        case .outputFileUnreadable(let reason): "cannot read FLOWRUN_OUTPUT: \(reason)"
-        case .undeclaredOutput(let name): "the task wrote output `\(name)`, which its `outputs` does not declare; it is ignored"
-        case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
-        case .unusedVariable(let name): "variable `\(name)` is never used"
-        case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"
-        case .unknownTarget(let name, let suggestion):
-            suffix("unknown target `\(name)`: a target is STAGE or STAGE/TASK (see `flowrun list`)", suggestion)
-        case .stateFileCorrupt(let path, let movedTo):
-            if let movedTo { "state file \(path) is corrupt; moved aside to \(movedTo) and ignored" }
-            else { "state file \(path) is corrupt; ignored" }
-        case .stateFileUnreadable(let path, let reason): "cannot read state file \(path): \(reason); ignored"
-        case .stateFormatUnsupported(let path, let found):
-            "state file \(path) has format \(found), this flowrun reads format \(StateFormat.version); ignored"
-        case .stateFolderUnwritable(let path, let reason): "cannot write the state folder \(path): \(reason); running without state"
-        case .stateLockWaiting(let path): "waiting for another flowrun holding \(path)"
-        case .fingerprintingTook(let milliseconds, let files, let hashed, let bytes):
-            "fingerprinting took \(DurationFormat.human(.milliseconds(milliseconds))) (\(files) files, \(hashed) read, \(bytes < 1 << 20 ? "\(bytes) bytes" : "\(bytes >> 20) MiB"))"
+    /// What a value must be; `wrongType` says it.
+    public enum Expected: Sendable, Hashable {
+        case mapping, list, string, boolean, wholeNumber, duration
+        /// `version`: only the number 1.
+        case numberOne
+        /// A stage: a mapping, or the list shorthand.
+        case stage
+        /// A task: a mapping, or the string shorthand.
+        case task
+        case shell
+    }
+
+    /// What a value was instead.
+    public enum Found: Sendable, Hashable {
+        case kind(ValueKind)
+        /// A scalar quoted as written, with its kind.
+        case scalar(String, ValueKind)
+        /// `yes`, `on`…: a boolean in YAML 1.1, a string here.
+        case yaml11Boolean(String)
+    }
+
+    /// The values a number may take.
+    public enum AllowedRange: Sendable, Hashable {
+        case atLeast(Int)
+        case between(Int, Int)
+        case atMostSeconds(Int)
+
+        /// The range of `range` as a message says it: an upper bound of a
+        /// million or more is no bound a user needs to hear of.
+        public init(_ range: ClosedRange<Int>) {
+            self = range.upperBound >= 1_000_000 ? .atLeast(range.lowerBound) : .between(range.lowerBound, range.upperBound)
         }
     }
 
-    /// A short stable identifier of the kind of problem, for JSON output.
-    public var code: String {
-        let mirror = String(describing: self)
-        let end = mirror.firstIndex(of: "(") ?? mirror.endIndex
-        return String(mirror[..<end])
+    /// What a name names.
+    public enum NameKind: String, Sendable, Hashable {
+        case workflow, stage, task, variable, step, output
     }
-}
 
-private func suffix(_ text: String, _ suggestion: String?) -> String {
-    if let suggestion { "\(text); did you mean `\(suggestion)`?" } else { text }
-}
-
-private func byteCount(_ bytes: Int) -> String {
-    bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
-}
-
-private func hex(_ value: UInt32) -> String {
-    let digits = String(value, radix: 16, uppercase: true)
-    return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    /// What holds a missing key.
+    public enum Container: Sendable, Hashable {
+        case workflow
+        case stage(String)
+        /// A stage without a usable name, by its 1-based position.
+        case stageAt(Int)
+    }
 }

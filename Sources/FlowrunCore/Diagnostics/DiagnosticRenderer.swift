@@ -20,15 +20,41 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// One diagnostic as text, ending with a newline.
-    public func text(_ diagnostic: Diagnostic, path: String, source: SourceText?) -> String {
-        var out = header(path: path, location: diagnostic.location, severity: diagnostic.severity.rawValue,
-                         message: diagnostic.message.text)
-        if let location = diagnostic.location, let source { out += snippet(source, location) }
+    ///
+    /// - Parameters:
+    ///   - path: how to show the file `source` was read from (its locations
+    ///     name `source.path`); locations in other files show their own name.
+    ///   - included: the other files a location may name, for their snippets.
+    public func text(_ diagnostic: Diagnostic, path: String, source: SourceText?, included: [SourceText] = []) -> String {
+        let files = Files(path: path, source: source, included: included)
+        var out = header(path: files.shown(diagnostic.location), location: diagnostic.location,
+                         severity: diagnostic.severity.rawValue, message: diagnostic.message.text)
+        if let location = diagnostic.location, let text = files.source(of: location) { out += snippet(text, location) }
         for note in diagnostic.notes {
-            out += header(path: path, location: note.location, severity: "note", message: note.message)
-            if let source { out += snippet(source, note.location) }
+            out += header(path: files.shown(note.location), location: note.location, severity: "note",
+                          message: note.message.text)
+            if let text = files.source(of: note.location) { out += snippet(text, note.location) }
         }
         return out
+    }
+
+    /// The files a diagnostic may point into, and how each is shown.
+    private struct Files {
+        var path: String
+        var source: SourceText?
+        var included: [SourceText]
+
+        /// The main file shows as `path`; any other as the location names it.
+        func shown(_ location: SourceLocation?) -> String {
+            guard let location, let source, location.file != source.path else { return path }
+            return location.file
+        }
+
+        func source(of location: SourceLocation) -> SourceText? {
+            guard let source else { return nil }
+            if location.file == source.path { return source }
+            return included.first { $0.path == location.file }
+        }
     }
 
     private func header(path: String, location: SourceLocation?, severity: String, message: String) -> String {
@@ -73,29 +99,38 @@ public struct DiagnosticRenderer: Sendable {
         return "  \(shown)\n  \(String(repeating: " ", count: caretColumn))\(marker)\n"
     }
 
+    /// A diagnostic about the command line rather than a file (an unknown
+    /// `--var`), as `flowrun: error: MESSAGE`.
+    public func commandLine(_ diagnostic: Diagnostic) -> String {
+        "flowrun: \(diagnostic.severity.rawValue): \(DisplayText.escaped(diagnostic.message.text, limit: 4096))\n"
+    }
+
     /// GitHub Actions workflow command: `::error file=F,line=L,col=C::MESSAGE`.
-    public func github(_ diagnostic: Diagnostic, path: String) -> String {
-        var properties = "file=\(escapeProperty(DisplayText.escaped(path, limit: 4096)))"
+    public func github(_ diagnostic: Diagnostic, path: String, source: SourceText? = nil) -> String {
+        let file = Files(path: path, source: source, included: []).shown(diagnostic.location)
+        var properties = "file=\(escapeProperty(DisplayText.escaped(file, limit: 4096)))"
         if let location = diagnostic.location {
             properties += ",line=\(location.line),col=\(location.column)"
         }
         return "::\(diagnostic.severity.rawValue) \(properties)::\(escapeData(DisplayText.escaped(diagnostic.message.text, limit: 4096)))\n"
     }
 
-    /// All diagnostics of several files as one JSON array.
-    public func json(_ files: [(path: String, diagnostics: [Diagnostic])]) -> String {
+    /// All diagnostics of several files as one JSON array; a diagnostic in
+    /// another file than the one loaded (an included one) names that file.
+    public func json(_ files: [(path: String, diagnostics: [Diagnostic])], sources: [SourceText?] = []) -> String {
         var items: [String] = []
-        for file in files {
+        for (index, file) in files.enumerated() {
+            let shown = Files(path: file.path, source: index < sources.count ? sources[index] : nil, included: [])
             for d in file.diagnostics {
                 var fields = [
-                    "\"file\":\(JSONText.quoted(file.path))",
+                    "\"file\":\(JSONText.quoted(shown.shown(d.location)))",
                     "\"severity\":\(JSONText.quoted(d.severity.rawValue))",
                     "\"code\":\(JSONText.quoted(d.message.code))",
                     "\"message\":\(JSONText.quoted(d.message.text))",
                 ]
                 if let l = d.location { fields.append("\"line\":\(l.line),\"column\":\(l.column)") }
                 let notes = d.notes.map {
-                    "{\"line\":\($0.location.line),\"column\":\($0.location.column),\"message\":\(JSONText.quoted($0.message))}"
+                    "{\"line\":\($0.location.line),\"column\":\($0.location.column),\"message\":\(JSONText.quoted($0.message.text))}"
                 }
                 fields.append("\"notes\":[\(notes.joined(separator: ","))]")
                 items.append("{\(fields.joined(separator: ","))}")

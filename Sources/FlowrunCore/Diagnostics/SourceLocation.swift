@@ -1,16 +1,31 @@
-/// A 1-based line and column in a source file; columns count Unicode scalars.
+/// A place in a source file: the file as it was read (its path as the user
+/// or an `include` named it, `<stdin>` for standard input), and a 1-based
+/// line and column; columns count Unicode scalars.
+///
+/// As swift-format's `Finding.Location`, it names its file, so a diagnostic
+/// can point into an included file as well as into the file loaded.
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var file: String
     public var line: Int
     public var column: Int
 
-    public init(line: Int, column: Int) {
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
         self.line = line
         self.column = column
     }
 
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    /// The same file, another line and column.
+    public func moved(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column)
     }
 
+    /// Within one file, by position; files apart, by name (only for a stable order).
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        if lhs.file != rhs.file { return lhs.file < rhs.file }
+        return (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+
+    /// `LINE:COLUMN`; the renderer decides how to show the file.
     public var description: String { "\(line):\(column)" }
 }

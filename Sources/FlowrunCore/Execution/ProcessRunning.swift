@@ -57,7 +57,8 @@ public struct ProcessOutcome: Sendable, Equatable {
     }
 
     public var termination: Termination
-    /// Captured stdout / stderr (masked, at most the requested limit).
+    /// Captured stdout / stderr (masked, at most the requested limit; when
+    /// more was produced, cut at the last line break within the limit).
     public var stdout: String
     public var stderr: String
     public var stdoutTruncated: Bool

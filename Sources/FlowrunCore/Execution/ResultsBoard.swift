@@ -57,8 +57,8 @@ final class ResultsBoard: Sendable {
     }
 
     /// Which of its own outputs a task's `result` template reads.
-    static func ownOutputs(_ text: PlannedText?) -> Set<Expression.OwnOutput> {
-        var found = Set<Expression.OwnOutput>()
+    static func ownOutputs(_ text: PlannedText?) -> Set<Reference.OwnOutput> {
+        var found = Set<Reference.OwnOutput>()
         for part in text?.parts ?? [] {
             if case .ownOutput(let which) = part { found.insert(which) }
         }

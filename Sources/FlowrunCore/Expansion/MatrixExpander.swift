@@ -59,7 +59,7 @@ public struct MatrixExpander: Sendable {
         for stage in workflow.stages {
             for template in stage.environment.map(\.value) + stage.tasks.flatMap(Self.templates(of:)) {
                 for part in template.parts {
-                    guard case .expression(let expression, let location) = part else { continue }
+                    guard case .reference(let expression, let location) = part else { continue }
                     let target: String
                     switch expression {
                     case .taskResult(let s, _), .taskResults(let s, _), .taskOutput(let s, _, _): target = s
@@ -78,7 +78,7 @@ public struct MatrixExpander: Sendable {
     /// The problem with a reference to an instance, if any; references to plain
     /// tasks were checked by the validator.
     private func check(
-        _ expression: Expression, tasks: [String: TaskInfo]
+        _ expression: Reference, tasks: [String: TaskInfo]
     ) -> DiagnosticMessage? {
         let stage: String, task: String, output: String?
         switch expression {

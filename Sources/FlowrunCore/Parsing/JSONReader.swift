@@ -16,7 +16,7 @@ public struct JSONReader: Sendable {
     public func read(_ source: SourceText) -> (root: Node?, diagnostics: [Diagnostic]) {
         var builder = TreeBuilder(limits: limits)
         let result: Result<Void, TreeBuilder.Fatal> = source.bytes.withUnsafeBufferPointer { buffer in
-            var cursor = Cursor(bytes: buffer)
+            var cursor = Cursor(file: source.path, bytes: buffer)
             do throws(TreeBuilder.Fatal) {
                 try cursor.skipWhitespace()
                 guard !cursor.atEnd else {
@@ -41,17 +41,19 @@ public struct JSONReader: Sendable {
 
 /// A position in the bytes with its line and column kept up to date.
 private struct Cursor {
+    let file: String
     let bytes: UnsafeBufferPointer<UInt8>
     var offset = 0
     var line = 1
     var column = 1
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    init(file: String, bytes: UnsafeBufferPointer<UInt8>) {
+        self.file = file
         self.bytes = bytes
     }
 
     var atEnd: Bool { offset >= bytes.count }
-    var location: SourceLocation { SourceLocation(line: line, column: column) }
+    var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
     var current: UInt8 { bytes[offset] }
 
     /// The character at the cursor, for messages.

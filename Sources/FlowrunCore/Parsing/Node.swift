@@ -19,16 +19,17 @@ public struct Node: Sendable {
     }
 
     /// A short description of the node's kind for messages: "a string", "a list", ...
-    public var kindDescription: String {
+    /// What kind of value the node holds.
+    public var kind: ValueKind {
         switch value {
-        case .sequence: "a list"
-        case .mapping: "a mapping"
+        case .sequence: .list
+        case .mapping: .mapping
         case .scalar(let scalar):
             switch scalar.resolved {
-            case .null: "null"
-            case .bool: "a boolean"
-            case .int, .float: "a number"
-            case .string: "a string"
+            case .null: .null
+            case .bool: .boolean
+            case .int, .float: .number
+            case .string: .string
             }
         }
     }

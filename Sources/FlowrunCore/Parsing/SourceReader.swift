@@ -28,7 +28,7 @@ public struct SourceReader: Sendable {
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT { return .failure(.error(.fileNotFound, at: nil)) }
-            if code == EISDIR { return .failure(.error(.isDirectory, at: SourceLocation(line: 1, column: 1))) }
+            if code == EISDIR { return .failure(.error(.isDirectory, at: SourceLocation(file: path, line: 1, column: 1))) }
             return .failure(.error(.fileUnreadable(reason: String(cString: strerror(code))), at: nil))
         }
         defer { close(fd) }
@@ -39,7 +39,7 @@ public struct SourceReader: Sendable {
         let type = info.st_mode & S_IFMT
         // Problems of the file as a whole point at its start, so that tools
         // that parse FILE:LINE:COL (editors, CI annotations) still place them.
-        let start = SourceLocation(line: 1, column: 1)
+        let start = SourceLocation(file: path, line: 1, column: 1)
         if type == S_IFDIR { return .failure(.error(.isDirectory, at: start)) }
         guard type == S_IFREG else { return .failure(.error(.notRegularFile, at: start)) }
         if Int(info.st_size) > limits.maxFileBytes {
@@ -62,7 +62,7 @@ public struct SourceReader: Sendable {
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
             if bytes.count > limits.maxFileBytes {
-                return .failure(.error(.fileTooLarge(limit: limits.maxFileBytes), at: SourceLocation(line: 1, column: 1)))
+                return .failure(.error(.fileTooLarge(limit: limits.maxFileBytes), at: SourceLocation(file: path, line: 1, column: 1)))
             }
         }
         let source = SourceText(path: path, bytes: bytes)
@@ -74,7 +74,7 @@ public struct SourceReader: Sendable {
     static func encodingProblem(_ source: SourceText) -> Diagnostic? {
         let bytes = source.bytes
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            return .error(.utf16Encoding, at: SourceLocation(line: 1, column: 1))
+            return .error(.utf16Encoding, at: SourceLocation(file: source.path, line: 1, column: 1))
         }
         var i = 0
         let n = bytes.count

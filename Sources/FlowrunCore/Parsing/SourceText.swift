@@ -26,8 +26,8 @@ public struct SourceText: Sendable {
         let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         self.bytes = bytes
         self.checkpoints = bytes.withUnsafeBufferPointer { bytes in
-            var checkpoints = [Checkpoint(offset: 0, location: SourceLocation(line: 1, column: 1))]
-            var cursor = Cursor()
+            var checkpoints = [Checkpoint(offset: 0, location: SourceLocation(file: path, line: 1, column: 1))]
+            var cursor = Cursor(file: path)
             var next = Self.checkpointSpacing
             while cursor.offset < bytes.count {
                 cursor.step(bytes)
@@ -43,11 +43,12 @@ public struct SourceText: Sendable {
     /// A walk over the bytes that keeps line and column: `\r\n`, `\n` and a
     /// lone `\r` each end a line; columns count Unicode scalars.
     private struct Cursor {
+        let file: String
         var offset = 0
         var line = 1
         var column = 1
 
-        var location: SourceLocation { SourceLocation(line: line, column: column) }
+        var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 
         mutating func step(_ bytes: UnsafeBufferPointer<UInt8>) {
             let b = bytes[offset]
@@ -80,7 +81,7 @@ public struct SourceText: Sendable {
             if isBefore(checkpoints[mid]) { low = mid } else { high = mid - 1 }
         }
         let start = checkpoints[low]
-        return Cursor(offset: start.offset, line: start.location.line, column: start.location.column)
+        return Cursor(file: path, offset: start.offset, line: start.location.line, column: start.location.column)
     }
 
     /// The byte offset of a location and the column found there: the start
@@ -105,7 +106,7 @@ public struct SourceText: Sendable {
 
     /// The text of a 1-based line without its line break; nil past the end.
     public func line(_ number: Int) -> String? {
-        guard number >= 1, let start = offset(of: SourceLocation(line: number, column: 1))?.offset else { return nil }
+        guard number >= 1, let start = offset(of: SourceLocation(file: path, line: number, column: 1))?.offset else { return nil }
         var end = start
         while end < bytes.count, !isLineBreak(bytes[end]) { end += 1 }
         return String(decoding: bytes[start..<end], as: UTF8.self)

@@ -124,7 +124,7 @@ struct TreeBuilder {
             stack[top].skipNextValue = true
         } else if let first = firstIndex(of: key, inFrame: top) {
             report(.error(.duplicateKey(key), at: node.location,
-                          notes: [.init(location: stack[top].entries[first].keyLocation, message: "first defined here")]))
+                          notes: [.init(location: stack[top].entries[first].keyLocation, message: .firstDefinedHere)]))
             stack[top].skipNextValue = true
         }
         stack[top].pendingKey = (key, node.location)
@@ -142,7 +142,7 @@ struct TreeBuilder {
 
     private func keyText(_ node: Node) throws(Fatal) -> String {
         guard case .scalar(let scalar) = node.value, case .string(let text) = scalar.resolved else {
-            throw Fatal(diagnostic: .error(.nonStringKey(found: node.kindDescription), at: node.location))
+            throw Fatal(diagnostic: .error(.nonStringKey(found: node.kind), at: node.location))
         }
         return text
     }

@@ -22,7 +22,7 @@ public struct YAMLReader: Sendable {
             return (nil, builder.diagnostics + [error.diagnostic])
         }
         guard let root = builder.root else {
-            return (nil, builder.diagnostics + [.error(.fileEmpty, at: SourceLocation(line: 1, column: 1))])
+            return (nil, builder.diagnostics + [.error(.fileEmpty, at: SourceLocation(file: source.path, line: 1, column: 1))])
         }
         return (root, builder.diagnostics)
     }
@@ -44,7 +44,7 @@ public struct YAMLReader: Sendable {
                     throw TreeBuilder.Fatal(diagnostic: syntaxError(parser, source))
                 }
                 defer { yaml_event_delete(&event) }
-                let location = SourceLocation(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+                let location = SourceLocation(file: source.path, line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
                 switch event.type {
                 case YAML_STREAM_END_EVENT:
                     return
@@ -104,7 +104,7 @@ public struct YAMLReader: Sendable {
             return .error(.yamlSyntax(problem: problem, context: nil), at: location)
         }
         let mark = parser.problem_mark
-        let location = SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        let location = SourceLocation(file: source.path, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
         var offsets = ByteOffsets(bytes: source.bytes)
         let offset = offsets.byteOffset(ofCharacter: Int(mark.index))
         // libyaml's message for a tab in indentation says only that the
@@ -121,8 +121,8 @@ public struct YAMLReader: Sendable {
         if let context, contextMark.index != mark.index || contextMark.line != mark.line {
             let what = context.replacing("while scanning ", with: "").replacing("while parsing ", with: "")
             notes.append(.init(
-                location: SourceLocation(line: Int(contextMark.line) + 1, column: Int(contextMark.column) + 1),
-                message: "\(what) starts here"))
+                location: SourceLocation(file: source.path, line: Int(contextMark.line) + 1, column: Int(contextMark.column) + 1),
+                message: .startsHere(what)))
         }
         return .error(.yamlSyntax(problem: problem, context: context), at: location, notes: notes)
     }

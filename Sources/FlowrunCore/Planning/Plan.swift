@@ -89,12 +89,23 @@ public struct PlannedTask: Sendable {
         case steps([PlannedStep])
     }
 
+    /// One variable a task's environment adds.
+    public struct EnvironmentVariable: Sendable, Hashable {
+        public var name: String
+        public var value: PlannedText
+
+        public init(name: String, value: PlannedText) {
+            self.name = name
+            self.value = value
+        }
+    }
+
     public var id: TaskID
     public var stageName: String
     public var name: String
     public var action: Action
     /// Variables added to the inherited environment, workflow then stage then task, later wins.
-    public var environment: [(name: String, value: PlannedText)]
+    public var environment: [EnvironmentVariable]
     /// Absolute path, or a path relative to the current directory for standard input.
     public var workingDirectory: PlannedText
     public var timeout: Duration?
@@ -115,7 +126,7 @@ public struct PlannedTask: Sendable {
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,
-        environment: [(name: String, value: PlannedText)] = [],
+        environment: [EnvironmentVariable] = [],
         workingDirectory: PlannedText = PlannedText(literal: "."),
         timeout: Duration? = nil, retries: Int = 0, retryDelay: Duration = .zero,
         continueOnError: Bool = false, result: PlannedText? = nil
@@ -150,7 +161,7 @@ public struct PlannedText: Sendable, Hashable {
         /// Every instance's result of a matrix task, one per line.
         case taskResults(stage: String, task: String)
         case taskOutput(stage: String, task: String, name: String)
-        case ownOutput(Expression.OwnOutput)
+        case ownOutput(Reference.OwnOutput)
         /// `matrix.KEY` of a dynamic matrix, filled when the instances are made.
         case matrix(String)
     }

@@ -4,13 +4,13 @@ public struct PlannedStep: Sendable {
     /// `.run` or `.sleep`; never `.steps`.
     public var action: PlannedTask.Action
     /// The task's environment with the step's own entries applied (a later entry wins).
-    public var environment: [(name: String, value: PlannedText)]
+    public var environment: [PlannedTask.EnvironmentVariable]
     public var workingDirectory: PlannedText
     public var timeout: Duration?
     public var continueOnError: Bool
 
     public init(
-        name: String, action: PlannedTask.Action, environment: [(name: String, value: PlannedText)] = [],
+        name: String, action: PlannedTask.Action, environment: [PlannedTask.EnvironmentVariable] = [],
         workingDirectory: PlannedText = PlannedText(literal: "."), timeout: Duration? = nil, continueOnError: Bool = false
     ) {
         self.name = name

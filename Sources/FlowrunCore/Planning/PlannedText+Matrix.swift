@@ -29,7 +29,7 @@ extension PlannedTask {
         task.fanOut = nil
         task.matrixTask = self.name
         task.action = action.binding(values)
-        task.environment = environment.map { ($0.name, $0.value.binding(values)) }
+        task.environment = environment.map { .init(name: $0.name, value: $0.value.binding(values)) }
         task.workingDirectory = workingDirectory.binding(values)
         task.result = result?.binding(values)
         return task
@@ -45,7 +45,7 @@ extension PlannedTask.Action {
             .steps(steps.map { step in
                 var step = step
                 step.action = step.action.binding(values)
-                step.environment = step.environment.map { ($0.name, $0.value.binding(values)) }
+                step.environment = step.environment.map { .init(name: $0.name, value: $0.value.binding(values)) }
                 step.workingDirectory = step.workingDirectory.binding(values)
                 return step
             })

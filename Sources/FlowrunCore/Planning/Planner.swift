@@ -6,7 +6,7 @@ public struct Planner: Sendable {
     /// What the command line adds to a workflow.
     public struct Options: Sendable {
         /// `--var NAME=VALUE`, in command-line order; later wins.
-        public var variables: [(name: String, value: String)]
+        public var variables: [VariableOverride]
         /// `--jobs N`: a cap on tasks running at once.
         public var jobs: Int?
         public var killGrace: Duration
@@ -18,7 +18,7 @@ public struct Planner: Sendable {
         public var arguments: [String] = []
 
         public init(
-            variables: [(name: String, value: String)] = [], jobs: Int? = nil, killGrace: Duration = Plan.defaultKillGrace,
+            variables: [VariableOverride] = [], jobs: Int? = nil, killGrace: Duration = Plan.defaultKillGrace,
             environment: [String: String] = [:], currentDirectory: String = "/"
         ) {
             self.variables = variables
@@ -29,18 +29,30 @@ public struct Planner: Sendable {
         }
     }
 
+    /// One `--var NAME=VALUE`.
+    public struct VariableOverride: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
     public init() {}
 
     /// Plans `workflow`. Fails only when `--var` names a variable the workflow does not declare.
     public func plan(_ workflow: Workflow, sourcePath: String, options: Options) -> Result<(Plan, [Diagnostic]), Diagnostic> {
         var values: [String: String] = [:]
         for variable in workflow.variables { values[variable.name] = variable.value }
-        for (name, value) in options.variables {
+        for override in options.variables {
+            let name = override.name
             guard values[name] != nil else {
                 let suggestion = Spelling.closest(to: name, among: workflow.variables.map(\.name))
                 return .failure(.error(.unknownVariableOverride(name, suggestion: suggestion), at: nil))
             }
-            values[name] = value
+            values[name] = override.value
         }
         var resolver = Resolver(workflow: workflow, variables: values, environment: options.environment)
         resolver.arguments = options.arguments
@@ -114,16 +126,16 @@ public struct Planner: Sendable {
 
     /// `base` with `entries` applied in order; a later entry replaces an earlier one of the same name.
     private func merged(
-        _ base: [(name: String, value: PlannedText)], _ entries: [Workflow.EnvironmentEntry], names: Resolver.Names,
+        _ base: [PlannedTask.EnvironmentVariable], _ entries: [Workflow.EnvironmentEntry], names: Resolver.Names,
         resolver: inout Resolver
-    ) -> [(name: String, value: PlannedText)] {
+    ) -> [PlannedTask.EnvironmentVariable] {
         var environment = base
         for entry in entries {
             let value = resolver.resolve(entry.value, names: names, quoting: false)
             if let existing = environment.firstIndex(where: { $0.name == entry.name }) {
                 environment[existing].value = value
             } else {
-                environment.append((entry.name, value))
+                environment.append(.init(name: entry.name, value: value))
             }
         }
         return environment
@@ -151,8 +163,8 @@ public struct Planner: Sendable {
         template.parts.map { part in
             switch part {
             case .literal(let text): .text(text)
-            case .expression(.matrix(let key), _): .key(key)
-            case .expression(let other, _): .text(other.description)
+            case .reference(.matrix(let key), _): .key(key)
+            case .reference(let other, _): .text(other.description)
             }
         }
     }
@@ -226,9 +238,9 @@ private struct Resolver {
             switch part {
             case .literal(let text):
                 append(text)
-            case .expression(let expression, let location):
+            case .reference(let reference, let location):
                 let value: String
-                switch expression {
+                switch reference {
                 case .variable(let name): value = variables[name] ?? ""
                 case .environment(let name):
                     if let found = environment[name] {

@@ -25,7 +25,7 @@ struct TemplateParser {
         func location(_ index: Int) -> SourceLocation {
             defer { ordinal += 1 }
             if let exact { return exact[ordinal] }
-            return singleLine ? SourceLocation(line: start.line, column: start.column + index) : start
+            return singleLine ? start.moved(line: start.line, column: start.column + index) : start
         }
         func opens(at i: Int) -> Bool {
             i + 2 < scalars.count && scalars[i] == "$" && scalars[i + 1] == "{" && scalars[i + 2] == "{"
@@ -55,7 +55,7 @@ struct TemplateParser {
             var body = String(String.UnicodeScalarView(scalars[(i + 3)..<j]))
             body = body.trimmingSpaces()
             switch classify(body) {
-            case .success(let expression): parts.append(.expression(expression, location(i)))
+            case .success(let expression): parts.append(.reference(expression, location(i)))
             case .failure(let message): diagnostics.append(.error(message, at: location(i)))
             }
             i = j + 2
@@ -109,12 +109,12 @@ struct TemplateParser {
                 }
                 i += 1
             }
-            result.append(SourceLocation(line: line, column: column))
+            result.append(start.moved(line: line, column: column))
         }
         return result
     }
 
-    private func classify(_ body: String) -> Result<Expression, DiagnosticMessage> {
+    private func classify(_ body: String) -> Result<Reference, DiagnosticMessage> {
         if body.isEmpty { return .failure(.emptyExpression) }
         switch body {
         case "stdout": return .success(.ownOutput(.stdout))
@@ -166,9 +166,7 @@ struct TemplateParser {
     }
 
     private func isIdentifier(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D || b == 0x2E
-        }
+        NameRules.isValid(name, as: .stageOrTask)
     }
 }
 

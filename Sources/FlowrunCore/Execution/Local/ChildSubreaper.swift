@@ -12,8 +12,9 @@ import Synchronization
 ///
 /// With `PR_SET_CHILD_SUBREAPER`, an orphan is re-parented to flowrun instead
 /// of init. Such an *adopted* child must be told apart from a task's shell,
-/// which Subprocess waits for and reaps, and flowrun never calls
-/// `waitpid(-1)`. A child is known to be adopted when
+/// which the process loop waits for and reaps, and flowrun never reaps with
+/// `waitpid(-1)`. The loop sweeps when a pipe is still held after a task's
+/// shell exited, or when a SIGCHLD comes from a child that is no task's. A child is known to be adopted when
 /// - it carries the `FLOWRUN_*` variables of the attempt being swept (a
 ///   shell of another task carries other ones, and a shell of this task
 ///   leads a registered group), or
@@ -43,6 +44,7 @@ public final class ChildSubreaper: Sendable {
         guard flowrun_become_child_subreaper() == 0 else { return nil }
         let reaper = ChildSubreaper(registry: registry)
         current.withLock { $0 = reaper }
+        ProcessEventLoop.shared.watchOrphans(with: reaper)
         return reaper
         #else
         return nil

@@ -65,7 +65,8 @@ public final class ProcessGroup: Sendable {
             return deadline
         }
         guard deadline != nil else { return }
-        DispatchQueue.global().asyncAfter(deadline: .now() + grace.dispatchInterval) { [self] in
+        // The SIGKILL is due on the process loop's thread (no Dispatch timer on the process path).
+        ProcessEventLoop.shared.schedule(at: deadline!) { [self] in
             kill()
         }
     }

@@ -70,10 +70,14 @@ public struct WorkflowLoader: Sendable {
 
     private func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         // Stable: equal locations keep the order they were found in.
+        // A diagnostic without a location (the file could not be read) comes first.
         diagnostics.enumerated().sorted { a, b in
-            let la = a.element.location ?? SourceLocation(line: 0, column: 0)
-            let lb = b.element.location ?? SourceLocation(line: 0, column: 0)
-            return la != lb ? la < lb : a.offset < b.offset
+            switch (a.element.location, b.element.location) {
+            case let (la?, lb?): la != lb ? la < lb : a.offset < b.offset
+            case (nil, .some): true
+            case (.some, nil): false
+            case (nil, nil): a.offset < b.offset
+            }
         }.map(\.element)
     }
 

@@ -1,0 +1,120 @@
+/// Names: stage and task headers read first, keys, and the name rules.
+extension Validator.Pass {
+    /// A stage's name and the names of its tasks, read before anything else.
+    struct StageHeader {
+        var name: String
+        var taskNames: [String?]
+    }
+
+    mutating func stageHeaders(_ nodes: [Node]) -> [StageHeader] {
+        var firstSeen: [String: SourceLocation] = [:]
+        var headers: [StageHeader] = []
+        for (index, node) in nodes.enumerated() {
+            var name = String(index + 1)
+            var nameLocation = node.location
+            var taskNodes: [Node] = []
+            switch node.value {
+            case .sequence(let items):
+                taskNodes = items
+            case .mapping(let entries):
+                if let entry = entries.first(where: { $0.key == "name" }) {
+                    nameLocation = entry.value.location
+                    if let text = text(entry.value, key: "name"), checkName(text, kind: .stage, at: entry.value.location) {
+                        name = text
+                    }
+                } else {
+                    // Only the list shorthand is named by position; a written-out stage names itself.
+                    error(.missingKey(key: "name", in: .stageAt(index + 1)), at: node.location)
+                }
+                if let tasks = entries.first(where: { $0.key == "tasks" }), case .sequence(let items) = tasks.value.value {
+                    taskNodes = items
+                }
+            case .scalar:
+                break
+            }
+            if let first = firstSeen[name] {
+                error(.duplicateName(kind: .stage, name: name), at: nameLocation,
+                      notes: [.init(location: first, message: .firstDefinedHere)])
+            } else {
+                firstSeen[name] = nameLocation
+                stageIndexByName[name] = index
+            }
+            headers.append(StageHeader(name: name, taskNames: taskHeaderNames(taskNodes)))
+            if taskNodes.contains(where: { node in
+                if case .mapping(let entries) = node.value { entries.contains { $0.key == "matrix" } } else { false }
+            }) {
+                stagesWithMatrix.insert(index)
+            }
+            taskNamesByStage.append(Set(headers[index].taskNames.compactMap { $0 }))
+        }
+        return headers
+    }
+
+    /// Task names by position (nil where the name is invalid), duplicates reported.
+    mutating func taskHeaderNames(_ nodes: [Node]) -> [String?] {
+        var firstSeen: [String: SourceLocation] = [:]
+        var names: [String?] = []
+        for (index, node) in nodes.enumerated() {
+            var name: String? = String(index + 1)
+            var location = node.location
+            if case .mapping(let entries) = node.value, let entry = entries.first(where: { $0.key == "name" }) {
+                location = entry.value.location
+                if entries.contains(where: { $0.key == "matrix" }), case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{") {
+                    // A name template: checked with the task; its fixed start names the matrix task.
+                    name = Self.matrixBaseName(scalar.text) ?? String(index + 1)
+                } else if let text = text(entry.value, key: "name"), checkName(text, kind: .task, at: entry.value.location) {
+                    name = text
+                } else {
+                    name = nil
+                }
+            }
+            if let name {
+                if let first = firstSeen[name] {
+                    error(.duplicateName(kind: .task, name: name), at: location,
+                          notes: [.init(location: first, message: .firstDefinedHere)])
+                } else {
+                    firstSeen[name] = location
+                }
+            }
+            names.append(name)
+        }
+        return names
+    }
+
+    mutating func checkKeys(_ entries: [MappingEntry], allowed: [String]) {
+        for entry in entries where !allowed.contains(entry.key) {
+            error(.unknownKey(key: entry.key, allowed: allowed, suggestion: Spelling.closest(to: entry.key, among: allowed)),
+                  at: entry.keyLocation)
+        }
+    }
+
+    /// Whether an unknown key of `entries` is a likely misspelling of `key`;
+    /// its "did you mean" already explains why `key` is missing.
+    func isMisspelled(_ key: String, in entries: [MappingEntry], allowed: [String]) -> Bool {
+        entries.contains { !allowed.contains($0.key) && Spelling.closest(to: $0.key, among: allowed) == key }
+    }
+
+    /// Checks a stage or task name; returns whether it is usable.
+    mutating func checkName(_ name: String, kind: DiagnosticMessage.NameKind, at location: SourceLocation) -> Bool {
+        if name.unicodeScalars.count > Validator.maxNameLength {
+            error(.nameTooLong(kind: kind, limit: Validator.maxNameLength), at: location)
+            return false
+        }
+        let valid = NameRules.isValid(name, as: .stageOrTask)
+        if name.isEmpty {
+            error(.emptyName(kind: kind), at: location)
+        } else if !valid {
+            error(.invalidName(kind: kind, name: DisplayText.escaped(name)), at: location)
+        }
+        return valid
+    }
+
+    /// Checks an `env` or `vars` key; returns whether it is usable.
+    mutating func checkIdentifier(_ name: String, at location: SourceLocation, isEnvironment: Bool) -> Bool {
+        let valid = NameRules.isValid(name, as: isEnvironment ? .environment : .variable)
+        if !valid {
+            error(isEnvironment ? .invalidEnvironmentName(DisplayText.escaped(name)) : .invalidName(kind: .variable, name: DisplayText.escaped(name)), at: location)
+        }
+        return valid
+    }
+}

@@ -1,0 +1,104 @@
+/// Stages and tasks.
+extension Validator.Pass {
+    mutating func stageOf(_ node: Node, index: Int, header: StageHeader, defaults: TaskDefaults) -> Workflow.Stage? {
+        var entries: [MappingEntry] = []
+        var taskNodes: [Node] = []
+        switch node.value {
+        case .sequence(let items):
+            taskNodes = items
+            if items.isEmpty { error(.emptyList(key: "tasks"), at: node.location) }
+        case .mapping(let list):
+            entries = list
+            checkKeys(entries, allowed: stageKeys)
+            if let tasks = entries.first(where: { $0.key == "tasks" }) {
+                taskNodes = sequence(tasks.value, key: "tasks") ?? []
+                if case .sequence(let items) = tasks.value.value, items.isEmpty {
+                    error(.emptyList(key: "tasks"), at: tasks.value.location)
+                }
+            } else if !isMisspelled("tasks", in: entries, allowed: stageKeys) {
+                error(.missingKey(key: "tasks", in: .stage(header.name)), at: node.location)
+            }
+        case .scalar:
+            error(.wrongType(key: "stages[\(index)]", expected: .stage, found: .kind(node.kind)), at: node.location)
+            return nil
+        }
+        let byKey = KeyedEntries(entries)
+        let description = byKey["description"].flatMap { text($0.value, key: "description") }
+        let maxParallel = byKey["max-parallel"].flatMap { integer($0.value, key: "max-parallel", range: 1...1_000_000) }
+        let failFast = byKey["fail-fast"].flatMap { boolean($0.value, key: "fail-fast") } ?? true
+        let environment = byKey["env"].map { environmentOf($0.value, scope: TemplateScope(key: "env", stageIndex: index)) } ?? []
+        var tasks: [Workflow.Task] = []
+        for (taskIndex, taskNode) in taskNodes.enumerated() {
+            let name = taskIndex < header.taskNames.count ? header.taskNames[taskIndex] : nil
+            if let task = taskOf(taskNode, name: name ?? String(taskIndex + 1), stageIndex: index, defaults: defaults) {
+                tasks.append(task)
+            }
+        }
+        return Workflow.Stage(
+            name: header.name, location: node.location, description: description, maxParallel: maxParallel,
+            failFast: failFast, environment: environment, tasks: tasks)
+    }
+
+    mutating func taskOf(_ node: Node, name: String, stageIndex: Int, defaults: TaskDefaults) -> Workflow.Task? {
+        var task = Workflow.Task(
+            name: name, location: node.location, action: .sleep(.zero), environment: [],
+            workingDirectory: defaults.workingDirectory, shell: defaults.shell, timeout: defaults.timeout,
+            retries: defaults.retries, retryDelay: .zero, continueOnError: false, result: nil)
+        var scope = TemplateScope(key: "run", stageIndex: stageIndex, allowsArguments: true)
+        switch node.value {
+        case .scalar:
+            guard let command = text(node, key: "task") else { return nil }
+            task.action = .run(template(command, node: node, scope: scope))
+            return task
+        case .sequence:
+            error(.wrongType(key: "task", expected: .task, found: .kind(.list)), at: node.location)
+            return nil
+        case .mapping(let entries):
+            checkKeys(entries, allowed: taskKeys)
+            let byKey = KeyedEntries(entries)
+            let actions = entries.filter { $0.key == "run" || $0.key == "sleep" || $0.key == "steps" }
+            if actions.isEmpty {
+                if !["run", "sleep", "steps"].contains(where: { isMisspelled($0, in: entries, allowed: taskKeys) }) {
+                    error(.noAction, at: node.location)
+                }
+            } else if actions.count > 1 {
+                error(.multipleActions(actions.map(\.key)), at: actions[1].keyLocation)
+            }
+            let matrixEntry = byKey["matrix"]
+            if let matrixEntry {
+                task.matrix = matrixOf(matrixEntry.value, stageIndex: stageIndex)
+                scope.matrixKeys = task.matrix?.axes.map(\.name) ?? []
+                if let entry = byKey["name"], case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{") {
+                    task.nameTemplate = nameTemplateOf(scalar.text, node: entry.value, stageIndex: stageIndex, matrixKeys: scope.matrixKeys)
+                }
+            }
+            let matrixKeys = scope.matrixKeys
+            if let run = byKey["run"], let command = text(run.value, key: "run") {
+                task.action = .run(template(command, node: run.value, scope: scope))
+            } else if let sleep = byKey["sleep"], let seconds = duration(sleep.value, key: "sleep", allowsZero: false) {
+                task.action = .sleep(seconds)
+            } else if let entry = byKey["steps"] {
+                task.action = .steps(stepsOf(entry.value, stageIndex: stageIndex, matrixKeys: matrixKeys))
+            }
+            if let entry = byKey["env"] {
+                task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex, matrixKeys: matrixKeys))
+            }
+            if let entry = byKey["working-directory"], let path = text(entry.value, key: "working-directory") {
+                task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(
+                    key: "working-directory", stageIndex: stageIndex, matrixKeys: matrixKeys))
+            }
+            if let entry = byKey["outputs"] { task.outputs = outputsOf(entry.value) }
+            if let entry = byKey["interactive"], let b = boolean(entry.value, key: "interactive") { task.interactive = b }
+            if let entry = byKey["shell"], let shell = shellOf(entry.value) { task.shell = shell }
+            if let entry = byKey["timeout"] { task.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
+            if let entry = byKey["retries"], let n = integer(entry.value, key: "retries", range: 0...100) { task.retries = n }
+            if let entry = byKey["retry-delay"], let d = duration(entry.value, key: "retry-delay", allowsZero: true) { task.retryDelay = d }
+            if let entry = byKey["continue-on-error"], let b = boolean(entry.value, key: "continue-on-error") { task.continueOnError = b }
+            if let entry = byKey["result"], let text = text(entry.value, key: "result") {
+                task.result = template(text, node: entry.value, scope: TemplateScope(
+                    key: "result", stageIndex: stageIndex, allowsOwnOutput: true, matrixKeys: matrixKeys))
+            }
+            return task
+        }
+    }
+}
