@@ -86,6 +86,8 @@ extension DiagnosticMessage {
         case .outputFileInvalid: "outputFileInvalid"
         case .outputFileUnreadable: "outputFileUnreadable"
         case .undeclaredOutput: "undeclaredOutput"
+        case .environmentCycle: "environmentCycle"
+        case .templateInsideQuotes: "templateInsideQuotes"
         case .firstDefinedHere: "firstDefinedHere"
         case .startsHere: "startsHere"
         case .unknownVariableOverride: "unknownVariableOverride"

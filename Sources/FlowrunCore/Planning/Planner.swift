@@ -56,6 +56,8 @@ public struct Planner: Sendable {
         }
         var resolver = Resolver(workflow: workflow, variables: values, environment: options.environment)
         resolver.arguments = options.arguments
+        var secrets = SecretValues(names: Set(workflow.secrets))
+        for name in workflow.secrets { if let value = values[name] { secrets.add(value) } }
         let directory = absolute(workflow.directory, in: options.currentDirectory)
         let workflowCap = [workflow.maxParallel, options.jobs].compactMap { $0 }.min()
 
@@ -64,7 +66,7 @@ public struct Planner: Sendable {
             var tasks: [PlannedTask] = []
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let id = TaskID(stage: stageIndex, task: taskIndex)
-                tasks.append(planTask(task, id: id, stage: stage, in: workflow, directory: directory, resolver: &resolver))
+                tasks.append(planTask(task, id: id, stage: stage, in: workflow, directory: directory, resolver: resolver, secrets: &secrets))
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
             stages.append(PlannedStage(
@@ -73,78 +75,77 @@ public struct Planner: Sendable {
         }
         let plan = Plan(
             workflowName: workflow.name, description: workflow.description, sourcePath: sourcePath, stages: stages,
-            killGrace: options.killGrace, secretValues: secretValues(workflow, variables: values, resolver: &resolver))
-        return .success((plan, resolver.warnings))
+            killGrace: options.killGrace, secretValues: secrets.sorted)
+        return .success((plan, []))
     }
 
     private func planTask(
         _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, in workflow: Workflow, directory: String,
-        resolver: inout Resolver
+        resolver: Resolver, secrets: inout SecretValues
     ) -> PlannedTask {
         let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil ? task.matrixValues : nil)
-        let environment = merged([], workflow.environment + stage.environment + task.environment, names: names, resolver: &resolver)
-        let workingDirectory = task.workingDirectory.map { planDirectory($0, in: directory, names: names, resolver: &resolver) }
-            ?? PlannedText(literal: directory)
-        let action: PlannedTask.Action = switch task.action {
-        case .run(let command): .run(command: resolver.resolve(command, names: names, quoting: true), shell: task.shell)
-        case .sleep(let duration): .sleep(duration)
+        // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
+        var scope = EnvironmentScope()
+        for level in [workflow.environment, stage.environment, task.environment] {
+            resolver.push(level, names: names, onto: &scope)
+        }
+        let environment = scope.added
+        secrets.add(environment)
+        let workingDirectory = task.workingDirectory.map {
+            planDirectory(resolver.resolve($0, names: names, quoting: false, environment: scope), in: directory)
+        } ?? PlannedText(literal: directory)
+        let action: PlannedTask.Action
+        switch task.action {
+        case .run(let command):
+            action = .run(command: resolver.resolve(command, names: names, quoting: true, environment: scope), shell: task.shell)
+        case .sleep(let duration):
+            action = .sleep(duration)
         case .steps(let steps):
-            .steps(steps.map { step in
-                let action: PlannedTask.Action = switch step.action {
-                case .run(let command): .run(command: resolver.resolve(command, names: names, quoting: true), shell: task.shell)
+            var planned: [PlannedStep] = []
+            for step in steps {
+                // A step's env is one more level on top of the task's.
+                var stepScope = scope
+                resolver.push(step.environment, names: names, onto: &stepScope)
+                secrets.add(stepScope.added)
+                let stepAction: PlannedTask.Action = switch step.action {
+                case .run(let command): .run(command: resolver.resolve(command, names: names, quoting: true, environment: stepScope), shell: task.shell)
                 case .sleep(let duration): .sleep(duration)
                 }
-                return PlannedStep(
-                    name: step.name, action: action,
-                    environment: merged(environment, step.environment, names: names, resolver: &resolver),
-                    workingDirectory: step.workingDirectory.map { planDirectory($0, in: directory, names: names, resolver: &resolver) }
-                        ?? workingDirectory,
-                    timeout: step.timeout, continueOnError: step.continueOnError)
-            })
+                planned.append(PlannedStep(
+                    name: step.name, action: stepAction, environment: stepScope.added,
+                    workingDirectory: step.workingDirectory.map {
+                        planDirectory(resolver.resolve($0, names: names, quoting: false, environment: stepScope), in: directory)
+                    } ?? workingDirectory,
+                    timeout: step.timeout, continueOnError: step.continueOnError))
+            }
+            action = .steps(planned)
         }
-        var planned = PlannedTask(
+        var plannedTask = PlannedTask(
             id: id, stageName: stage.name, name: task.name,
             action: action, environment: environment, workingDirectory: workingDirectory,
             timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
             continueOnError: task.continueOnError,
-            result: task.result.map { resolver.resolve($0, names: names, quoting: false) })
-        planned.outputs = task.outputs
-        planned.interactive = task.interactive
-        planned.matrixTask = task.matrixTask
+            result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) })
+        plannedTask.outputs = task.outputs
+        plannedTask.interactive = task.interactive
+        plannedTask.matrixTask = task.matrixTask
         if let matrix = task.matrix {
-            planned.fanOut = PlannedFanOut(
+            plannedTask.fanOut = PlannedFanOut(
                 axes: matrix.axes.map { axis in
                     switch axis.values {
                     case .list(let values): .list(name: axis.name, values: values)
-                    case .dynamic(let template): .lines(name: axis.name, text: resolver.resolve(template, names: names, quoting: false))
+                    case .dynamic(let template): .lines(name: axis.name, text: resolver.resolve(template, names: names, quoting: false, environment: scope))
                     }
                 },
                 exclude: matrix.exclude, include: matrix.include, namePattern: task.nameTemplate.map(Self.namePattern))
         }
-        return planned
+        return plannedTask
     }
 
-    /// `base` with `entries` applied in order; a later entry replaces an earlier one of the same name.
-    private func merged(
-        _ base: [PlannedTask.EnvironmentVariable], _ entries: [Workflow.EnvironmentEntry], names: Resolver.Names,
-        resolver: inout Resolver
-    ) -> [PlannedTask.EnvironmentVariable] {
-        var environment = base
-        for entry in entries {
-            let value = resolver.resolve(entry.value, names: names, quoting: false)
-            if let existing = environment.firstIndex(where: { $0.name == entry.name }) {
-                environment[existing].value = value
-            } else {
-                environment.append(.init(name: entry.name, value: value))
-            }
-        }
-        return environment
-    }
-
-    /// A working directory made absolute against the workflow's folder.
-    private func planDirectory(_ template: Template, in directory: String, names: Resolver.Names, resolver: inout Resolver) -> PlannedText {
-        var workingDirectory = resolver.resolve(template, names: names, quoting: false)
-        // `.` and `./x` name the workflow's folder and `x` in it, not `folder/.`.
+    /// A working directory made absolute against the workflow's folder:
+    /// `.` and `./x` name the workflow's folder and `x` in it, not `folder/.`.
+    private func planDirectory(_ resolved: PlannedText, in directory: String) -> PlannedText {
+        var workingDirectory = resolved
         while case .text(var first)? = workingDirectory.parts.first, first == "." || first.hasPrefix("./") {
             first = first == "." ? "" : String(first.dropFirst(2))
             if first.isEmpty { workingDirectory.parts.removeFirst() } else { workingDirectory.parts[0] = .text(first) }
@@ -169,117 +170,9 @@ public struct Planner: Sendable {
         }
     }
 
-    /// The values to mask: each secret's value, and each line of a multi-line value.
-    private func secretValues(_ workflow: Workflow, variables: [String: String], resolver: inout Resolver) -> [String] {
-        var values: Set<String> = []
-        let secrets = Set(workflow.secrets)
-        func add(_ value: String) {
-            guard !value.isEmpty else { return }
-            values.insert(value)
-            for line in value.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) where line.count >= 3 {
-                values.insert(String(line))
-            }
-        }
-        for name in secrets { if let value = variables[name] { add(value) } }
-        var entries = workflow.environment
-        for stage in workflow.stages {
-            entries += stage.environment
-            for task in stage.tasks { entries += task.environment }
-        }
-        for entry in entries where secrets.contains(entry.name) {
-            let text = resolver.resolve(entry.value, names: .init(stage: "", task: ""), quoting: false)
-            add(text.render { _ in "" })
-        }
-        // Longest first, so that a secret containing another is masked whole.
-        return values.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
-    }
-
     private func absolute(_ path: String, in current: String) -> String {
         if path.hasPrefix("/") { return path }
         let base = current.hasSuffix("/") ? String(current.dropLast()) : current
         return path == "." ? base : base + "/" + (path.hasPrefix("./") ? String(path.dropFirst(2)) : path)
-    }
-}
-
-/// Fills templates with what is known before running.
-private struct Resolver {
-    /// The names `stage.name` and `task.name` stand for.
-    struct Names {
-        var stage: String
-        var task: String
-        /// A static instance's values; nil leaves `matrix` holes for a dynamic matrix.
-        var matrix: [Workflow.MatrixValue]? = []
-    }
-
-    let workflow: Workflow
-    let variables: [String: String]
-    let environment: [String: String]
-    /// The words after `--` on `flowrun run`'s command line.
-    var arguments: [String] = []
-    var warnings: [Diagnostic] = []
-    private var warned: Set<String> = []
-
-    init(workflow: Workflow, variables: [String: String], environment: [String: String]) {
-        self.workflow = workflow
-        self.variables = variables
-        self.environment = environment
-    }
-
-    mutating func resolve(_ template: Template, names: Names, quoting: Bool) -> PlannedText {
-        var parts: [PlannedText.Part] = []
-        func append(_ text: String) {
-            if case .text(let previous)? = parts.last {
-                parts[parts.count - 1] = .text(previous + text)
-            } else if !text.isEmpty {
-                parts.append(.text(text))
-            }
-        }
-        for part in template.parts {
-            switch part {
-            case .literal(let text):
-                append(text)
-            case .reference(let reference, let location):
-                let value: String
-                switch reference {
-                case .variable(let name): value = variables[name] ?? ""
-                case .environment(let name):
-                    if let found = environment[name] {
-                        value = found
-                    } else {
-                        value = ""
-                        if warned.insert(name).inserted {
-                            warnings.append(.warning(.environmentVariableUnset(name), at: location))
-                        }
-                    }
-                case .workflowName: value = workflow.name
-                case .stageName: value = names.stage
-                case .taskName: value = names.task
-                case .taskResult(let stage, let task):
-                    parts.append(.taskResult(stage: stage, task: task))
-                    continue
-                case .ownOutput(let output):
-                    parts.append(.ownOutput(output))
-                    continue
-                case .taskResults(let stage, let task):
-                    parts.append(.taskResults(stage: stage, task: task))
-                    continue
-                case .taskOutput(let stage, let task, let name):
-                    parts.append(.taskOutput(stage: stage, task: task, name: name))
-                    continue
-                case .matrix(let key):
-                    guard let values = names.matrix else {
-                        parts.append(.matrix(key))
-                        continue
-                    }
-                    value = values.first { $0.name == key }?.value ?? ""
-                case .arguments:
-                    // Each word quoted on its own; no words, no text at all (not `''`).
-                    append(arguments.map(quoting ? ShellQuote.word : { $0 }).joined(separator: " "))
-                    continue
-                }
-                append(quoting ? ShellQuote.word(value) : value)
-            }
-        }
-        return PlannedText(parts: parts, quotesValues: quoting)
     }
 }

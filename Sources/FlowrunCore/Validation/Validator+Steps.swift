@@ -32,13 +32,16 @@ extension Validator.Pass {
                 } else if actions.count > 1 {
                     error(.stepMultipleActions(actions.map(\.key)), at: actions[1].keyLocation)
                 }
+                // The step's `env` is one more level: its `run` sees it, the next step does not.
+                let levels = environmentLevels.count
+                defer { environmentLevels.removeLast(environmentLevels.count - levels) }
+                if let entry = byKey["env"] {
+                    step.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex, matrixKeys: matrixKeys))
+                }
                 if let run = byKey["run"], let command = text(run.value, key: "run") {
                     step.action = .run(template(command, node: run.value, scope: runScope))
                 } else if let sleep = byKey["sleep"], let seconds = duration(sleep.value, key: "sleep", allowsZero: false) {
                     step.action = .sleep(seconds)
-                }
-                if let entry = byKey["env"] {
-                    step.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex, matrixKeys: matrixKeys))
                 }
                 if let entry = byKey["working-directory"], let path = text(entry.value, key: "working-directory") {
                     step.workingDirectory = template(path, node: entry.value, scope: TemplateScope(
