@@ -60,7 +60,7 @@ import Testing
     @Test func oneInvalidFileAmongSeveralFailsTheRun() async throws {
         let result = try await Flowrun.run(["validate", "valid/minimal.yaml", "invalid/empty-stages.yaml"], in: Flowrun.fixtures)
         #expect(result.status == 2)
-        #expect(result.stdout == "valid/minimal.yaml: ok (1 stages, 1 tasks)\n")
+        #expect(result.stdout == "valid/minimal.yaml: ok (1 stage, 1 task)\n")
         #expect(result.stderr.hasPrefix("invalid/empty-stages.yaml:1:9: error: "))
     }
 
@@ -127,7 +127,7 @@ import Testing
     @Test func standardInputWithDash() async throws {
         let yaml = try await Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - [make]\n")
         #expect(yaml.status == 0)
-        #expect(yaml.stdout == "<stdin>: ok (1 stages, 1 tasks)\n")
+        #expect(yaml.stdout == "<stdin>: ok (1 stage, 1 task)\n")
         let bad = try await Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - name: a b\n    tasks: [x]\n")
         #expect(bad.status == 2)
         #expect(bad.stderr.hasPrefix("<stdin>:2:11: error: invalid stage name `a b`"))

@@ -45,7 +45,8 @@ public struct RunSession: Sendable {
         let reporter = TextReporter(
             plan: plan, mode: settings.output, output: sink(routing.liveOutput),
             report: routing.textReport.map(sink), verbose: routing.verboseLog.map(sink),
-            style: RunReport.Style(colored: routing.reportColored, timelineWidth: routing.timelineWidth))
+            style: RunReport.Style(colored: routing.reportColored, timelineWidth: routing.timelineWidth),
+            coloredPrefixes: routing.liveOutput == .stdout ? routing.reportColored : routing.progressColored)
         let outputLog = routing.keepsTaskOutput ? TaskOutputLog() : nil
         // The status line goes first so it is erased before the report is written.
         let sinks: [(any RunEventSink)?] = [progress, outputLog, reporter]
