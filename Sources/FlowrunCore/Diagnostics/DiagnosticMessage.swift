@@ -92,6 +92,14 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case outputFileInvalid(OutputFile.Problem)
     case outputFileUnreadable(reason: String)
     case undeclaredOutput(String)
+    // Conditions (`if:`).
+    case conditionSyntax(ConditionProblem)
+    case unknownConditionReference(String, suggestion: String?)
+    case unknownFunction(String, suggestion: String?)
+    case functionArity(String, expected: Int, found: Int)
+    case statusFunctionOutsideStage(String)
+    case conditionTypeMismatch(operator: String, left: ConditionValueType, right: ConditionValueType)
+    case argumentNotText(function: String, position: Int)
 
     // Notes: what a secondary location shows.
     case firstDefinedHere
@@ -143,6 +151,21 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         public init(_ range: ClosedRange<Int>) {
             self = range.upperBound >= 1_000_000 ? .atLeast(range.lowerBound) : .between(range.lowerBound, range.upperBound)
         }
+    }
+
+    /// What is wrong with the syntax of an `if:` expression.
+    public enum ConditionProblem: Sendable, Hashable {
+        case empty
+        case unterminatedString
+        case unexpected(String)
+        case expectedOperand
+        case expectedClosingParenthesis
+    }
+
+    /// The two kinds of value a condition computes with.
+    public enum ConditionValueType: String, Sendable, Hashable {
+        case text
+        case boolean
     }
 
     /// What a name names.

@@ -10,10 +10,14 @@ struct StageScheduler: Sendable {
         sink.receive(.runStarted(workflowName: run.plan.workflowName, runID: run.runID, startedAt: startedAt))
         var stages: [StageResult] = []
         var tasks: [TaskResult] = []
-        var stop = false
+        var failed = false
         for stage in run.plan.stages {
-            if stop || Task.isCancelled {
-                let skipped = stage.tasks.map { skippedResult($0) }
+            let evaluator = run.board.evaluator(.init(failed: failed, interrupted: Task.isCancelled))
+            // Interrupted, nothing starts; else the stage's `if` (default `success()`) decides.
+            if Task.isCancelled || !evaluator.stageRuns(stage.condition) {
+                let reason: TaskResult.SkipReason? = stage.condition != nil && !Task.isCancelled ? .condition : nil
+                let skipped = stage.tasks.map { skippedResult($0, reason: reason) }
+                run.board.postStage(stage.name, tasks: skipped)
                 for result in skipped { sink.receive(.taskFinished(result)) }
                 let stageResult = StageResult(index: stage.index, name: stage.name)
                 sink.receive(.stageFinished(stageResult))
@@ -28,7 +32,8 @@ struct StageScheduler: Sendable {
             sink.receive(.stageFinished(stageResult))
             stages.append(stageResult)
             tasks += stageTasks
-            if !stageTasks.allSatisfy(\.countsAsSuccess) { stop = true }
+            run.board.postStage(stage.name, tasks: stageTasks)
+            if !stageTasks.allSatisfy(\.countsAsSuccess) { failed = true }
         }
         let result = RunResult(
             workflowName: run.plan.workflowName, runID: run.runID, startedAt: startedAt, wallTime: run.now(),
@@ -85,6 +90,15 @@ struct StageScheduler: Sendable {
                         next += 1
                         continue
                     }
+                    if let condition = task.condition,
+                       !run.board.evaluator(.init(failed: false, interrupted: false)).truth(condition) {
+                        let skipped = skippedResult(task, reason: .condition)
+                        sink.receive(.taskFinished(skipped))
+                        run.board.post(skipped)
+                        results[index] = skipped
+                        next += 1
+                        continue
+                    }
                     if task.interactive {
                         guard running == 0 else { break }
                         exclusive = true
@@ -105,6 +119,7 @@ struct StageScheduler: Sendable {
             }
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
+                run.board.post(result)
                 running -= 1
                 if stage.tasks[index].interactive { exclusive = false }
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
@@ -214,8 +229,10 @@ struct StageScheduler: Sendable {
             queued: started - stageStart)
     }
 
-    private func skippedResult(_ task: PlannedTask) -> TaskResult {
-        TaskResult(id: task.id, stageName: task.stageName, name: task.name, state: .skipped,
-                   continueOnError: task.continueOnError)
+    private func skippedResult(_ task: PlannedTask, reason: TaskResult.SkipReason? = nil) -> TaskResult {
+        var result = TaskResult(id: task.id, stageName: task.stageName, name: task.name, state: .skipped,
+                                continueOnError: task.continueOnError)
+        result.skipReason = reason
+        return result
     }
 }

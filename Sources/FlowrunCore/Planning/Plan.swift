@@ -42,6 +42,8 @@ public struct PlannedStage: Sendable {
     public var maxParallel: Int?
     public var failFast: Bool
     public var tasks: [PlannedTask]
+    /// `if:` with plan-time values filled in; nil is `success()`.
+    public var condition: Condition?
 
     public init(
         index: Int, name: String, description: String? = nil, maxParallel: Int? = nil,
@@ -123,6 +125,8 @@ public struct PlannedTask: Sendable {
     public var fanOut: PlannedFanOut?
     /// For a matrix instance: the matrix task's name, which `results` refers to.
     public var matrixTask: String?
+    /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
+    public var condition: Condition?
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,

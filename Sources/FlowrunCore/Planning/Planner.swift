@@ -64,14 +64,23 @@ public struct Planner: Sendable {
         var stages: [PlannedStage] = []
         for (stageIndex, stage) in workflow.stages.enumerated() {
             var tasks: [PlannedTask] = []
+            // A stage's `if` sees the workflow's and the stage's env.
+            var stageScope = EnvironmentScope()
+            if stage.condition != nil {
+                for level in [workflow.environment, stage.environment] {
+                    resolver.push(level, names: .init(stage: stage.name, task: ""), onto: &stageScope)
+                }
+            }
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let id = TaskID(stage: stageIndex, task: taskIndex)
                 tasks.append(planTask(task, id: id, stage: stage, in: workflow, directory: directory, resolver: resolver, secrets: &secrets))
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
-            stages.append(PlannedStage(
+            var plannedStage = PlannedStage(
                 index: stageIndex, name: stage.name, description: stage.description, maxParallel: cap,
-                failFast: stage.failFast, tasks: tasks))
+                failFast: stage.failFast, tasks: tasks)
+            plannedStage.condition = stage.condition.map { resolver.resolve($0, environment: stageScope) }
+            stages.append(plannedStage)
         }
         let plan = Plan(
             workflowName: workflow.name, description: workflow.description, sourcePath: sourcePath, stages: stages,
@@ -126,6 +135,7 @@ public struct Planner: Sendable {
             timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
             continueOnError: task.continueOnError,
             result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) })
+        plannedTask.condition = task.condition.map { resolver.resolve($0, environment: scope) }
         plannedTask.outputs = task.outputs
         plannedTask.interactive = task.interactive
         plannedTask.matrixTask = task.matrixTask

@@ -45,7 +45,8 @@ public enum JSONReport {
     }
 
     private static func task(_ task: TaskResult) -> String {
-        let (exitCode, signal, reason) = ending(task.state)
+        var (exitCode, signal, reason) = ending(task.state)
+        if let skip = task.skipReason { reason = JSONText.quoted(skip.rawValue) }
         return "    {\"stage\": \(JSONText.quoted(task.stageName)), \"name\": \(JSONText.quoted(task.name)), "
             + "\"state\": \(JSONText.quoted(task.state.name)), \"exitCode\": \(exitCode), \"signal\": \(signal), "
             + "\"reason\": \(reason), \"started\": \(number(task.started)), \"finished\": \(number(task.finished)), "

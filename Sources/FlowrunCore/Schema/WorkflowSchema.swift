@@ -85,6 +85,10 @@ public enum WorkflowSchema {
     }
   },
   "$defs": {
+    "condition": {
+      "description": "An expression, bare or in ${{ }}: references (vars.X, env.X, host.os, host.arch, stages.S.state, stages.S.tasks.T.result/state), 'strings', true, false; || && == != ! (); contains, startsWith, endsWith; on stages success(), failure(), always(), cancelled().",
+      "type": ["string", "boolean"]
+    },
     "name": {
       "description": "A name: letters, digits, '_', '.' and '-'.",
       "type": "string",
@@ -187,6 +191,10 @@ public enum WorkflowSchema {
             "max-parallel": {
               "description": "Most tasks of this stage running at once.",
               "$ref": "#/$defs/maxParallel"
+            },
+            "if": {
+              "description": "Condition: whether the stage runs. Default success(); always(), failure(), cancelled() also run it after a failure.",
+              "$ref": "#/$defs/condition"
             },
             "fail-fast": {
               "description": "true (default): the first failure cancels the stage's other tasks. false: all tasks run to their end.",
@@ -392,6 +400,10 @@ public enum WorkflowSchema {
             "retry-delay": {
               "description": "Wait between attempts (0 allowed).",
               "$ref": "#/$defs/delay"
+            },
+            "if": {
+              "description": "Condition: a false one skips the task (reason: condition); it counts as a success.",
+              "$ref": "#/$defs/condition"
             },
             "continue-on-error": {
               "description": "Record a failure but count it as a success for the stage.",

@@ -36,9 +36,11 @@ extension Validator.Pass {
                 tasks.append(task)
             }
         }
-        return Workflow.Stage(
+        var stage = Workflow.Stage(
             name: header.name, location: node.location, description: description, maxParallel: maxParallel,
             failFast: failFast, environment: environment, tasks: tasks)
+        if let entry = byKey["if"] { stage.condition = condition(entry.value, stageIndex: index, onStage: true) }
+        return stage
     }
 
     mutating func taskOf(_ node: Node, name: String, stageIndex: Int, defaults: TaskDefaults) -> Workflow.Task? {
@@ -81,6 +83,7 @@ extension Validator.Pass {
             if let entry = byKey["env"] {
                 task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
+            if let entry = byKey["if"] { task.condition = condition(entry.value, stageIndex: stageIndex, onStage: false) }
             if let run = byKey["run"], let command = text(run.value, key: "run") {
                 task.action = .run(template(command, node: run.value, scope: scope))
             } else if let sleep = byKey["sleep"], let seconds = duration(sleep.value, key: "sleep", allowsZero: false) {

@@ -32,9 +32,9 @@ public struct Validator: Sendable {
 
 let workflowKeys = ["version", "name", "description", "vars", "env", "secrets", "defaults", "max-parallel", "stages"]
 let defaultsKeys = ["shell", "timeout", "retries", "working-directory"]
-let stageKeys = ["name", "description", "max-parallel", "fail-fast", "env", "tasks"]
+let stageKeys = ["name", "description", "if", "max-parallel", "fail-fast", "env", "tasks"]
 let taskKeys = [
-    "name", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
+    "name", "if", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
     "continue-on-error", "result", "steps", "matrix", "outputs", "interactive",
 ]
 let stepKeys = ["name", "run", "sleep", "env", "working-directory", "timeout", "continue-on-error"]

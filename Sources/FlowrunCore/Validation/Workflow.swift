@@ -35,6 +35,8 @@ public struct Workflow: Sendable {
         public var failFast: Bool
         public var environment: [EnvironmentEntry]
         public var tasks: [Task]
+        /// `if:`; nil is `success()`.
+        public var condition: Condition? = nil
     }
 
     /// A task with the workflow's `defaults` already applied.
@@ -70,5 +72,7 @@ public struct Workflow: Sendable {
         public var matrixValues: [MatrixValue] = []
         /// For an instance of a static matrix: the name of the task it was expanded from.
         public var matrixTask: String?
+        /// `if:`; nil runs the task whenever its stage runs.
+        public var condition: Condition? = nil
     }
 }
