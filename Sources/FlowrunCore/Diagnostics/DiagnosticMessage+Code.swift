@@ -107,6 +107,13 @@ extension DiagnosticMessage {
         case .stateFolderUnwritable: "stateFolderUnwritable"
         case .stateLockWaiting: "stateLockWaiting"
         case .fingerprintingTook: "fingerprintingTook"
+        case .unknownExecutor: "unknownExecutor"
+        case .unknownExecutorSetting: "unknownExecutorSetting"
+        case .invalidMemory: "invalidMemory"
+        case .executorNotInstalled: "executorNotInstalled"
+        case .clusterUnreachable: "clusterUnreachable"
+        case .unknownPartition: "unknownPartition"
+        case .exportUnsupported: "exportUnsupported"
         }
     }
 }

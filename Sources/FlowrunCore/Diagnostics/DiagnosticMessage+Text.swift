@@ -139,6 +139,15 @@ extension DiagnosticMessage {
         case .stateLockWaiting(let path): "waiting for another flowrun holding \(path)"
         case .fingerprintingTook(let milliseconds, let files, let hashed, let bytes):
             "fingerprinting took \(DurationFormat.human(.milliseconds(milliseconds))) (\(files) files, \(hashed) read, \(bytes < 1 << 20 ? "\(bytes) bytes" : "\(bytes >> 20) MiB"))"
+        case .unknownExecutor(let name, let suggestion): suffix("unknown executor `\(name)`; flowrun has local and slurm", suggestion)
+        case .unknownExecutorSetting(let value, let variable): "\(variable)=\(value): unknown executor; use local or slurm"
+        case .invalidMemory(let text): "invalid memory `\(text)`; use a whole number with M or G, e.g. 512M or 4G"
+        case .executorNotInstalled(let executor, let program):
+            "the \(executor) executor needs `\(program)`, which is not in PATH"
+        case .clusterUnreachable(let reason): "cannot reach the Slurm controller: \(reason)"
+        case .exportUnsupported(let feature, let engine): "\(feature) cannot be expressed in \(engine)"
+        case .unknownPartition(let name, let known, let suggestion):
+            suffix("the cluster has no partition `\(name)`" + (known.isEmpty ? "" : " (it has \(known.map { "`\($0)`" }.joined(separator: ", ")))"), suggestion)
         }
     }
 }
@@ -184,6 +193,9 @@ extension DiagnosticMessage.Expected {
         case .stage: "a mapping or a list of tasks"
         case .task: "a mapping or a command string"
         case .shell: "`sh`, `bash` or a list of strings"
+        case .memorySize: "a size such as 512M or 4G"
+        case .allocationMode: "run or task"
+        case .oneWord: "one word (no spaces or commas)"
         }
     }
 }
@@ -217,6 +229,7 @@ extension DiagnosticMessage.Container {
         case .workflow: "the workflow"
         case .stage(let name): "stage `\(name)`"
         case .stageAt(let position): "stage \(position)"
+        case .executor: "`executor`"
         }
     }
 }

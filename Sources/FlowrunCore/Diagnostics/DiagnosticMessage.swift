@@ -119,6 +119,17 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case stateLockWaiting(path: String)
     case fingerprintingTook(milliseconds: Int, files: Int, hashed: Int, bytes: Int64)
 
+    // Executors and resources (issue 13).
+    case unknownExecutor(String, suggestion: String?)
+    case unknownExecutorSetting(String, variable: String)
+    case invalidMemory(String)
+    case executorNotInstalled(executor: String, program: String)
+    case clusterUnreachable(reason: String)
+    case unknownPartition(String, known: [String], suggestion: String?)
+
+    // Exporting to another engine.
+    case exportUnsupported(feature: String, engine: String)
+
     /// What a value must be; `wrongType` says it.
     public enum Expected: Sendable, Hashable {
         case mapping, list, string, boolean, wholeNumber, duration
@@ -129,6 +140,12 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         /// A task: a mapping, or the string shorthand.
         case task
         case shell
+        /// `resources.memory`: 512M, 4G.
+        case memorySize
+        /// `executor.allocation`.
+        case allocationMode
+        /// A Slurm partition, account or QOS.
+        case oneWord
     }
 
     /// What a value was instead.
@@ -179,5 +196,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case stage(String)
         /// A stage without a usable name, by its 1-based position.
         case stageAt(Int)
+        /// The workflow's `executor:` mapping.
+        case executor
     }
 }

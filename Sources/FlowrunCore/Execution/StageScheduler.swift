@@ -59,6 +59,12 @@ struct StageScheduler: Sendable {
         var stage = planned
         var results = expandFanOuts(&stage)
         let cap = max(1, stage.maxParallel ?? Int.max)
+        // Locally a task with `resources.cpus: N` takes N slots of the cap (as
+        // Snakemake's --cores); a task wider than the cap still runs, alone.
+        let local = run.plan.executor.kind == .local
+        let slots = stage.tasks.map { task in
+            local || task.staysLocal ? min(cap, task.resources.slots) : 1
+        }
         let execution = TaskExecution(run: run)
         let clock = run.clock
         let start = run.start
@@ -82,7 +88,8 @@ struct StageScheduler: Sendable {
                 }
             }
             func fill() {
-                while !stopStarting, !Task.isCancelled, !exclusive, running < cap, next < stage.tasks.count {
+                while !stopStarting, !Task.isCancelled, !exclusive, next < stage.tasks.count,
+                      running == 0 || running + slots[next] <= cap {
                     let index = next
                     let task = stage.tasks[index]
                     if results[index] != nil {
@@ -113,14 +120,14 @@ struct StageScheduler: Sendable {
                         group.addTask { .finished(index, await execution.runTask(task, started: started, stageStart: stageStart)) }
                     }
                     next += 1
-                    running += 1
+                    running += slots[index]
                 }
                 armTimer()
             }
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
                 run.board.post(result)
-                running -= 1
+                running -= slots[index]
                 if stage.tasks[index].interactive { exclusive = false }
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.

@@ -50,6 +50,7 @@ struct TaskExecution: Sendable {
         result.steps = last.steps
         result.outputs = last.outputs
         result.matrixTask = task.matrixTask
+        result.placement = last.placement
         sink.receive(.taskFinished(result))
         return result
     }
@@ -59,6 +60,7 @@ struct TaskExecution: Sendable {
         var result: String?
         var stderrTail: [String]
         var escapedDescendant = false
+        var placement: TaskPlacement?
         var resources: ResourceUsage?
         /// How long the process ran (see `ProcessOutcome.running`); nil for a sleep or steps.
         var running: Duration?
@@ -283,7 +285,7 @@ struct TaskExecution: Sendable {
         }
         return AttemptOutcome(
             state: state, result: result, stderrTail: outcome.stderrTail, escapedDescendant: outcome.escapedDescendant,
-            resources: outcome.resources, running: outcome.running)
+            placement: outcome.placement, resources: outcome.resources, running: outcome.running)
     }
 
     /// The attempt handed to the runner, every run-time template filled.

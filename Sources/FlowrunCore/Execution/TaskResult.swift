@@ -81,6 +81,8 @@ public struct TaskResult: Sendable, Hashable {
     public var outputs: [TaskOutput] = []
     /// For a matrix instance: the matrix task it came from.
     public var matrixTask: String?
+    /// Where the last attempt ran, when not on this machine (the Slurm job, step and node).
+    public var placement: TaskPlacement?
     /// Time from its stage's start to the first attempt's start: waiting for a
     /// `max-parallel` slot, and for the process to be spawned. Nil when never started.
     public var queued: Duration?

@@ -13,6 +13,8 @@ public struct Plan: Sendable {
     public var killGrace: Duration
     /// Values that must never appear in output; each is replaced by `***`.
     public var secretValues: [String]
+    /// Where `run` tasks go (`executor:`, `--executor`, `FLOWRUN_EXECUTOR`); local by default.
+    public var executor = ExecutorSettings()
 
     public init(
         workflowName: String, description: String? = nil, sourcePath: String,
@@ -125,6 +127,10 @@ public struct PlannedTask: Sendable {
     public var fanOut: PlannedFanOut?
     /// For a matrix instance: the matrix task's name, which `results` refers to.
     public var matrixTask: String?
+    /// What the task asks of the machine (`resources:` over `defaults.resources`).
+    public var resources = TaskResources()
+    /// `executor: local` on the task or its stage; nil follows the plan's executor.
+    public var executor: ExecutorSettings.Kind?
     /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
     public var condition: Condition?
 
@@ -150,6 +156,13 @@ public struct PlannedTask: Sendable {
 
     /// `stage/task`, the name used in output prefixes and reports.
     public var qualifiedName: String { "\(stageName)/\(name)" }
+
+    /// True when the task runs on this machine whatever the plan's executor:
+    /// `sleep` (no process) and `interactive` tasks, and `executor: local`.
+    public var staysLocal: Bool {
+        if case .sleep = action { return true }
+        return executor == .local
+    }
 }
 
 /// Text whose remaining holes are filled at run time.

@@ -16,11 +16,14 @@ public struct Planner: Sendable {
         public var currentDirectory: String
         /// `flowrun run WORKFLOW -- ARG…`: the words `${{ args }}` stands for.
         public var arguments: [String] = []
+        /// `--executor`; wins over `FLOWRUN_EXECUTOR` (read from `environment`) and the file's `executor:`.
+        public var executor: ExecutorSettings.Kind? = nil
 
         public init(
             variables: [VariableOverride] = [], jobs: Int? = nil, killGrace: Duration = Plan.defaultKillGrace,
-            environment: [String: String] = [:], currentDirectory: String = "/"
+            environment: [String: String] = [:], currentDirectory: String = "/", executor: ExecutorSettings.Kind? = nil
         ) {
+            self.executor = executor
             self.variables = variables
             self.jobs = jobs
             self.killGrace = killGrace
@@ -82,9 +85,15 @@ public struct Planner: Sendable {
             plannedStage.condition = stage.condition.map { resolver.resolve($0, environment: stageScope) }
             stages.append(plannedStage)
         }
-        let plan = Plan(
+        var plan = Plan(
             workflowName: workflow.name, description: workflow.description, sourcePath: sourcePath, stages: stages,
             killGrace: options.killGrace, secretValues: secrets.sorted)
+        plan.executor = workflow.executor ?? ExecutorSettings()
+        switch Self.executorKind(options) {
+        case .success(let kind?): plan.executor.kind = kind
+        case .success(nil): break
+        case .failure(let diagnostic): return .failure(diagnostic)
+        }
         return .success((plan, []))
     }
 
@@ -136,6 +145,8 @@ public struct Planner: Sendable {
             continueOnError: task.continueOnError,
             result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) })
         plannedTask.condition = task.condition.map { resolver.resolve($0, environment: scope) }
+        plannedTask.resources = task.resources
+        plannedTask.executor = task.executor ?? stage.executor
         plannedTask.outputs = task.outputs
         plannedTask.interactive = task.interactive
         plannedTask.matrixTask = task.matrixTask
@@ -178,6 +189,16 @@ public struct Planner: Sendable {
             case .reference(let other, _): .text(other.description)
             }
         }
+    }
+
+    /// `--executor`, else `FLOWRUN_EXECUTOR`; nil when neither is given.
+    static func executorKind(_ options: Options) -> Result<ExecutorSettings.Kind?, Diagnostic> {
+        if let kind = options.executor { return .success(kind) }
+        guard let value = options.environment["FLOWRUN_EXECUTOR"], !value.isEmpty else { return .success(nil) }
+        guard let kind = ExecutorSettings.Kind(rawValue: value) else {
+            return .failure(.error(.unknownExecutorSetting(value, variable: "FLOWRUN_EXECUTOR"), at: nil))
+        }
+        return .success(kind)
     }
 
     private func absolute(_ path: String, in current: String) -> String {

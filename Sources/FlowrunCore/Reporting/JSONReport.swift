@@ -60,7 +60,8 @@ public enum JSONReport {
             + (task.steps.isEmpty ? "" : "\"steps\": [" + task.steps.map(step).joined(separator: ", ") + "], ")
             + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "], "
             + "\"queued\": \(number(task.queued)), \"resources\": \(resources(task.resources)), "
-            + "\"attemptSpans\": [" + task.attemptSpans.map(attempt).joined(separator: ", ") + "]}"
+            + "\"attemptSpans\": [" + task.attemptSpans.map(attempt).joined(separator: ", ") + "]"
+            + placement(task.placement) + "}"
     }
 
     private static func attempt(_ span: AttemptSpan) -> String {
@@ -95,6 +96,15 @@ public enum JSONReport {
             + "\"detail\": \(JSONText.quoted(RunReport.describe(step.state))), "
             + "\"started\": \(number(step.started)), \"finished\": \(number(step.finished)), "
             + "\"duration\": \(DurationFormat.seconds(step.duration)), \"continueOnError\": \(step.continueOnError)}"
+    }
+
+    /// `, "executor": {...}` for a task that ran on a cluster; nothing for a local one
+    /// (so local reports are unchanged).
+    private static func placement(_ placement: TaskPlacement?) -> String {
+        guard let placement else { return "" }
+        return ", \"executor\": {\"name\": \(JSONText.quoted(placement.executor.rawValue)), "
+            + "\"job\": \(JSONText.quoted(placement.jobID)), \"step\": \(JSONText.quoted(placement.stepID)), "
+            + "\"node\": \(JSONText.quoted(placement.node))}"
     }
 
     private static func number(_ offset: Duration?) -> String {

@@ -105,11 +105,18 @@ public final class TextReporter: RunEventSink {
             return
         case .prefixed:
             // Bytes as read, prefixed: no String per line on the busiest path.
-            let prefix = prefixes[id].map { stream == .stderr ? $0.stderr : $0.stdout }
-                ?? Array((stream == .stderr ? "[\(name(state, id)):err] " : "[\(name(state, id))] ").utf8)
+            let prefix = switch stream {
+            case .stdout: prefixes[id]?.stdout ?? Array("[\(name(state, id))] ".utf8)
+            case .stderr: prefixes[id]?.stderr ?? Array("[\(name(state, id)):err] ".utf8)
+            case .executor: Array("[\(name(state, id)):executor] ".utf8)
+            }
             output.write(bytes: lines.prefixed(by: prefix))
         case .grouped:
-            let marked = stream == .stderr ? lines.map { "! " + $0 } : Array(lines)
+            let marked = switch stream {
+            case .stdout: Array(lines)
+            case .stderr: lines.map { "! " + $0 }
+            case .executor: lines.map { "~ " + $0 }
+            }
             state.grouped[id, default: []].append(contentsOf: marked)
         }
     }

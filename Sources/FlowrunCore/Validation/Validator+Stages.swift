@@ -39,6 +39,9 @@ extension Validator.Pass {
         var stage = Workflow.Stage(
             name: header.name, location: node.location, description: description, maxParallel: maxParallel,
             failFast: failFast, environment: environment, tasks: tasks)
+        if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") {
+            stage.executor = kind
+        }
         if let entry = byKey["if"] { stage.condition = condition(entry.value, stageIndex: index, onStage: true) }
         return stage
     }
@@ -48,6 +51,7 @@ extension Validator.Pass {
             name: name, location: node.location, action: .sleep(.zero), environment: [],
             workingDirectory: defaults.workingDirectory, shell: defaults.shell, timeout: defaults.timeout,
             retries: defaults.retries, retryDelay: .zero, continueOnError: false, result: nil)
+        task.resources = defaults.resources
         var scope = TemplateScope(key: "run", stageIndex: stageIndex, allowsArguments: true)
         switch node.value {
         case .scalar:
@@ -98,6 +102,8 @@ extension Validator.Pass {
             if let entry = byKey["outputs"] { task.outputs = outputsOf(entry.value) }
             if let entry = byKey["interactive"], let b = boolean(entry.value, key: "interactive") { task.interactive = b }
             if let entry = byKey["shell"], let shell = shellOf(entry.value) { task.shell = shell }
+            if let entry = byKey["resources"] { task.resources = resourcesOf(entry.value).over(defaults.resources) }
+            if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") { task.executor = kind }
             if let entry = byKey["timeout"] { task.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
             if let entry = byKey["retries"], let n = integer(entry.value, key: "retries", range: 0...100) { task.retries = n }
             if let entry = byKey["retry-delay"], let d = duration(entry.value, key: "retry-delay", allowsZero: true) { task.retryDelay = d }
