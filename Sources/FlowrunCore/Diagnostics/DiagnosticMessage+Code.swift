@@ -18,6 +18,7 @@ extension DiagnosticMessage {
         case .controlCharacter: "controlCharacter"
         case .yamlSyntax: "yamlSyntax"
         case .tabIndentation: "tabIndentation"
+        case .colonInPlainScalar: "colonInPlainScalar"
         case .jsonSyntax: "jsonSyntax"
         case .jsonTrailingComma: "jsonTrailingComma"
         case .jsonInvalidEscape: "jsonInvalidEscape"

@@ -15,6 +15,8 @@ extension DiagnosticMessage {
         case .yamlSyntax(let problem, let context):
             if let context { "YAML syntax error: \(problem) (\(context))" } else { "YAML syntax error: \(problem)" }
         case .tabIndentation: "tab character used for indentation; YAML indentation must use spaces"
+        case .colonInPlainScalar:
+            "YAML syntax error: mapping values are not allowed in this context; a plain scalar cannot contain `: `; quote the value"
         case .jsonSyntax(let what): "JSON syntax error: \(what)"
         case .jsonTrailingComma: "JSON syntax error: trailing comma"
         case .jsonInvalidEscape(let escape): "JSON syntax error: invalid escape `\(escape)`"

@@ -16,6 +16,8 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     // YAML and JSON structure.
     case yamlSyntax(problem: String, context: String?)
     case tabIndentation
+    /// libyaml's "mapping values are not allowed" where a value on the line holds `: `.
+    case colonInPlainScalar
     case jsonSyntax(String)
     case jsonTrailingComma
     case jsonInvalidEscape(String)

@@ -133,6 +133,8 @@ public struct PlannedTask: Sendable {
     public var executor: ExecutorSettings.Kind?
     /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
     public var condition: Condition?
+    /// Where the task is declared in the workflow file, for annotations that point at it.
+    public var location: SourceLocation? = nil
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,

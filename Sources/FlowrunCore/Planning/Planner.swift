@@ -147,6 +147,7 @@ public struct Planner: Sendable {
         plannedTask.condition = task.condition.map { resolver.resolve($0, environment: scope) }
         plannedTask.resources = task.resources
         plannedTask.executor = task.executor ?? stage.executor
+        plannedTask.location = task.location
         plannedTask.outputs = task.outputs
         plannedTask.interactive = task.interactive
         plannedTask.matrixTask = task.matrixTask

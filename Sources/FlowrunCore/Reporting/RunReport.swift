@@ -186,7 +186,7 @@ public enum RunReport {
         return text
     }
 
-    private static func fixed2(_ value: Double) -> String {
+    static func fixed2(_ value: Double) -> String {
         let hundredths = Int((value * 100).rounded())
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"

@@ -45,8 +45,10 @@ public struct RunSession: Sendable {
         let reporter = TextReporter(
             plan: plan, mode: settings.output, output: sink(routing.liveOutput),
             report: routing.textReport.map(sink), verbose: routing.verboseLog.map(sink),
-            style: RunReport.Style(colored: routing.reportColored, timelineWidth: routing.timelineWidth),
-            coloredPrefixes: routing.liveOutput == .stdout ? routing.reportColored : routing.progressColored)
+            style: RunReport.Style(
+                colored: routing.reportColored, timelineWidth: routing.timelineWidth, resources: settings.resources),
+            coloredPrefixes: routing.liveOutput == .stdout ? routing.reportColored : routing.progressColored,
+            github: settings.githubActions.map { GitHubAnnotator(plan: plan, workspace: $0.workspace) })
         let outputLog = routing.keepsTaskOutput ? TaskOutputLog() : nil
         // The status line goes first so it is erased before the report is written.
         let sinks: [(any RunEventSink)?] = [progress, outputLog, reporter]
@@ -100,9 +102,17 @@ public struct RunSession: Sendable {
             case .json: JSONReport.render(plan: plan, run: result, exitStatus: status)
             case .junit: JUnitReport.render(result, outputs: outputs, mask: mask)
             case .trace: TraceReport.render(result, mask: mask)
+            case .html: HTMLReport.render(result, exitStatus: status, outputs: outputs, mask: mask, source: plan.sourcePath)
+            case .summary: MarkdownSummary.render(result, exitStatus: status, mask: mask)
             }
             if let problem = ReportFile.write(text, to: file.path) {
                 stderr.write("flowrun: cannot write \(file.kind.noun) \(file.path): \(problem)\n")
+            }
+        }
+        // GitHub shows every step's summary file on the run's page; it is appended to, never replaced.
+        if let path = settings.githubActions?.stepSummary {
+            if let problem = ReportFile.append(MarkdownSummary.render(result, exitStatus: status, mask: mask) + "\n", to: path) {
+                stderr.write("flowrun: cannot append the job summary to \(path): \(problem)\n")
             }
         }
     }
