@@ -64,7 +64,7 @@ public enum MarkdownSummary {
         switch task.state {
         case .succeeded: "✅"
         case _ where task.countsAsSuccess: "⚠️"
-        case .failed, .killed, .failedToStart, .timedOut: "❌"
+        case .failed, .killed, .failedToStart, .outputsInvalid, .timedOut: "❌"
         case .cancelled: "⏹️"
         case .skipped: "⏭️"
         }
