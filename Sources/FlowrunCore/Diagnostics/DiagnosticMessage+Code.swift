@@ -102,6 +102,7 @@ extension DiagnosticMessage {
         case .environmentVariableUnset: "environmentVariableUnset"
         case .unusedVariable: "unusedVariable"
         case .unknownTarget: "unknownTarget"
+        case .emptyPattern: "emptyPattern"
         case .stateFileCorrupt: "stateFileCorrupt"
         case .stateFileUnreadable: "stateFileUnreadable"
         case .stateFormatUnsupported: "stateFormatUnsupported"

@@ -129,6 +129,7 @@ extension DiagnosticMessage {
         case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
         case .unusedVariable(let name): "variable `\(name)` is never used"
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"
+        case .emptyPattern(let key): "an empty pattern in `\(key)` matches nothing; remove it"
         case .unknownTarget(let name, let suggestion):
             suffix("unknown target `\(name)`: a target is STAGE or STAGE/TASK (see `flowrun list`)", suggestion)
         case .stateFileCorrupt(let path, let movedTo):

@@ -114,6 +114,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
 
     // Targets and the state folder (issue 11).
     case unknownTarget(String, suggestion: String?)
+    case emptyPattern(key: String)
     case stateFileCorrupt(path: String, movedTo: String?)
     case stateFileUnreadable(path: String, reason: String)
     case stateFormatUnsupported(path: String, found: String)

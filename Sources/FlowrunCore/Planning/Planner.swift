@@ -143,7 +143,8 @@ public struct Planner: Sendable {
             action: action, environment: environment, workingDirectory: workingDirectory,
             timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
             continueOnError: task.continueOnError,
-            result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) })
+            result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) },
+            sources: task.sources, generates: task.generates)
         plannedTask.condition = task.condition.map { resolver.resolve($0, environment: scope) }
         plannedTask.resources = task.resources
         plannedTask.executor = task.executor ?? stage.executor

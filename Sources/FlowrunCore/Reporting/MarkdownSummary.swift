@@ -62,7 +62,8 @@ public enum MarkdownSummary {
 
     private static func icon(_ task: TaskResult) -> String {
         switch task.state {
-        case .succeeded: "✅"
+        case .succeeded, .upToDate: "✅"
+        case .skipped where task.reason == .notSelected: "⏭️"
         case _ where task.countsAsSuccess: "⚠️"
         case .failed, .killed, .failedToStart, .outputsInvalid, .timedOut: "❌"
         case .cancelled: "⏹️"

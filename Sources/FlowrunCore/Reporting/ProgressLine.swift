@@ -78,8 +78,8 @@ public final class ProgressLine: RunEventSink {
                 }
             case .taskFinished(let result):
                 if interactive.contains(TaskID(stage: result.id.stage, task: result.id.task)) { state.paused = false }
-                // Skipped tasks finish without having started.
-                if result.state != .skipped { state.running -= 1 }
+                // Skipped and up-to-date tasks finish without having started.
+                if result.attempts > 0 { state.running -= 1 }
                 state.done += 1
                 if result.state.isFailure { state.failed += 1 }
             case .runFinished:

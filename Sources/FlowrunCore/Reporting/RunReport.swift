@@ -36,7 +36,7 @@ public enum RunReport {
                 let state = describe(task)
                 var line = "  " + padded(task.name, nameWidth) + "  "
                     + TerminalColor.paint(state, TerminalColor.of(task.state), colored) + padded("", stateWidth - state.count)
-                if task.state != .skipped {
+                if task.attempts > 0 {
                     line += "  " + padded(DurationFormat.human(task.duration), 8, left: true)
                     line += "  " + (task.attempts == 1 ? "1 attempt " : "\(task.attempts) attempts")
                     if style.resources { line += "  " + ResourceFormat.column(task.resources) }
@@ -88,10 +88,9 @@ public enum RunReport {
         return out
     }
 
-    /// A task's state, with why it was skipped: `skipped (condition)`.
+    /// The task's state with why it did not run, if it says: `skipped (not selected)`, `up-to-date (resumed)`.
     public static func describe(_ task: TaskResult) -> String {
-        if let reason = task.skipReason { return "skipped (\(reason.rawValue))" }
-        return describe(task.state)
+        describe(task.state) + (task.reason.map { " (\($0.rawValue))" } ?? "")
     }
 
     /// `succeeded`, `failed (exit 2)`, `killed by signal 9 (SIGKILL)`, `timed out`, ...
@@ -105,6 +104,7 @@ public enum RunReport {
         case .cancelled: "cancelled"
         case .skipped: "skipped"
         case .outputsInvalid(let message): message.text
+        case .upToDate: "up-to-date"
         }
     }
 

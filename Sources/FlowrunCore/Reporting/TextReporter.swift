@@ -95,7 +95,7 @@ public final class TextReporter: RunEventSink {
                 }
                 if let annotation = github?.annotation(result) { block += annotation }
                 if !block.isEmpty { output.write(block) }
-                if result.state != .skipped {
+                if result.attempts > 0 {
                     note(state, result.finished ?? .zero, "[\(result.qualifiedName)] \(RunReport.describe(result.state))"
                          + " in \(DurationFormat.human(result.duration))")
                 }

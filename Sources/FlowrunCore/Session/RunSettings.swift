@@ -17,6 +17,8 @@ public struct RunSettings: Sendable, Equatable {
     public var color: ColorChoice
     /// Timestamped event lines on stderr.
     public var verbose: Bool
+    /// The state folder and how to use it; nil runs every task and keeps nothing.
+    public var state: StateSettings?
     /// A CPU and peak-RSS column in the text report (`--resources`).
     public var resources: Bool
     /// GitHub Actions' conventions; nil outside it or with `--no-ci-annotations`.
@@ -25,7 +27,7 @@ public struct RunSettings: Sendable, Equatable {
     public init(
         output: OutputMode = .prefixed, format: RunFormat = .text, reportFiles: [ReportFileRequest] = [],
         timeline: Bool = false, noProgress: Bool = false, color: ColorChoice = .auto, verbose: Bool = false,
-        resources: Bool = false, githubActions: GitHubActionsSetup? = nil
+        resources: Bool = false, githubActions: GitHubActionsSetup? = nil, state: StateSettings? = nil
     ) {
         self.output = output
         self.format = format
@@ -34,6 +36,7 @@ public struct RunSettings: Sendable, Equatable {
         self.noProgress = noProgress
         self.color = color
         self.verbose = verbose
+        self.state = state
         self.resources = resources
         self.githubActions = githubActions
     }

@@ -35,7 +35,7 @@ let defaultsKeys = ["shell", "timeout", "retries", "working-directory", "resourc
 let stageKeys = ["name", "description", "if", "max-parallel", "fail-fast", "env", "executor", "tasks"]
 let taskKeys = [
     "name", "if", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
-    "continue-on-error", "result", "resources", "executor", "steps", "matrix", "outputs", "interactive",
+    "continue-on-error", "result", "sources", "generates", "resources", "executor", "steps", "matrix", "outputs", "interactive",
 ]
 let stepKeys = ["name", "run", "sleep", "env", "working-directory", "timeout", "continue-on-error"]
 

@@ -78,6 +78,9 @@ public struct Workflow: Sendable {
         public var matrixValues: [MatrixValue] = []
         /// For an instance of a static matrix: the name of the task it was expanded from.
         public var matrixTask: String?
+        /// `sources` and `generates` globs, as written.
+        public var sources: [String] = []
+        public var generates: [String] = []
         /// `resources:` over `defaults.resources`.
         public var resources = TaskResources()
         /// `executor: local` on the task (or its stage).
