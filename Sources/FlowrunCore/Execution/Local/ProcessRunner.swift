@@ -106,7 +106,7 @@ public struct ProcessRunner: ProcessRunning {
             stderrTail: finished.stderrTail,
             escapedDescendant: finished.escaped,
             resources: finished.resources,
-            running: ContinuousClock.now - spawnedAt)
+            running: (finished.reaped ?? ContinuousClock.now) - spawnedAt)
     }
 
     private static func termination(_ status: CInt) -> ProcessOutcome.Termination {
