@@ -45,15 +45,15 @@ enum WorkflowInput {
     /// Loads `path`; prints diagnostics to stderr. Returns the workflow, or nil when it has errors.
     static func load(_ path: String, format: InputFormat?, strict: Bool = false) -> (WorkflowLoader.Outcome, Workflow?) {
         let outcome = WorkflowLoader(environment: Set(Console.environment().keys)).load(path: path, format: format)
-        report(outcome.diagnostics, path: path, source: outcome.source)
+        report(outcome.diagnostics, path: path, source: outcome.source, included: outcome.included)
         let failing = outcome.hasErrors || (strict && !outcome.diagnostics.isEmpty)
         return (outcome, failing ? nil : outcome.workflow)
     }
 
-    static func report(_ diagnostics: [Diagnostic], path: String, source: SourceText?) {
+    static func report(_ diagnostics: [Diagnostic], path: String, source: SourceText?, included: [SourceText] = []) {
         let renderer = DiagnosticRenderer(colored: Console.colors(2))
         for diagnostic in diagnostics {
-            Console.err(renderer.text(diagnostic, path: displayPath(path), source: source))
+            Console.err(renderer.text(diagnostic, path: displayPath(path), source: source, included: included))
         }
     }
 

@@ -89,6 +89,8 @@ extension DiagnosticMessage {
         case .undeclaredOutput: "undeclaredOutput"
         case .environmentCycle: "environmentCycle"
         case .templateInsideQuotes: "templateInsideQuotes"
+        case .dotenvSyntax: "dotenvSyntax"
+        case .dotenvFileMissing: "dotenvFileMissing"
         case .conditionSyntax: "conditionSyntax"
         case .unknownConditionReference: "unknownConditionReference"
         case .unknownFunction: "unknownFunction"

@@ -113,6 +113,9 @@ extension DiagnosticMessage {
             "`env` entries refer to each other in a circle: \(names.joined(separator: " → ")); an entry may use the others of its mapping, but not itself through them"
         case .templateInsideQuotes(let reference, let quote):
             "`${{ \(reference) }}` is inside \(quote == "\"" ? "double" : "single") quotes; flowrun quotes each value as one shell word already, so the quotes would show: write it outside the quotes (\(quote)text\(quote)${{ \(reference) }}), or pass it through `env` and write \"$NAME\""
+        case .dotenvSyntax(let problem): "malformed dotenv line: \(problem.text)"
+        case .dotenvFileMissing(let path):
+            "dotenv file `\(path)` does not exist; create it, or list it as {path: \(path), required: false}"
         case .conditionSyntax(let problem): "malformed condition: \(problem.text)"
         case .unknownConditionReference(let word, let suggestion):
             suffix("unknown name `\(word)` in a condition; expected vars.NAME, env.NAME, host.os, host.arch, stages.STAGE.state, stages.STAGE.tasks.TASK.result or .state, a 'string', true or false", suggestion)
@@ -230,6 +233,7 @@ extension DiagnosticMessage.Container {
     public var text: String {
         switch self {
         case .workflow: "the workflow"
+        case .dotenv: "a `dotenv` entry"
         case .stage(let name): "stage `\(name)`"
         case .stageAt(let position): "stage \(position)"
         case .executor: "`executor`"
@@ -246,6 +250,18 @@ extension DiagnosticMessage.ConditionProblem {
         case .unexpected(let what): "unexpected `\(what)`"
         case .expectedOperand: "expected a value after the operator"
         case .expectedClosingParenthesis: "expected `)`"
+        }
+    }
+}
+
+extension DiagnosticMessage.DotenvProblem {
+    /// The problem as `dotenvSyntax` says it.
+    public var text: String {
+        switch self {
+        case .expectedEquals: "expected `NAME=VALUE`"
+        case .unterminatedQuote: "a quoted value without its closing quote (values are one line; write a line break as \\n in double quotes)"
+        case .textAfterQuote: "text after the closing quote; only a `#` comment may follow"
+        case .unknownEscape(let c): "unknown escape `\\\(c)`; double quotes know \\n \\t \\r \\\" \\\\ \\$"
         }
     }
 }

@@ -94,6 +94,10 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case outputFileInvalid(OutputFile.Problem)
     case outputFileUnreadable(reason: String)
     case undeclaredOutput(String)
+    // dotenv files.
+    case dotenvSyntax(DotenvProblem)
+    case dotenvFileMissing(String)
+
     // Conditions (`if:`).
     case conditionSyntax(ConditionProblem)
     case unknownConditionReference(String, suggestion: String?)
@@ -182,6 +186,14 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case expectedClosingParenthesis
     }
 
+    /// What is wrong with a dotenv line.
+    public enum DotenvProblem: Sendable, Hashable {
+        case expectedEquals
+        case unterminatedQuote
+        case textAfterQuote
+        case unknownEscape(String)
+    }
+
     /// The two kinds of value a condition computes with.
     public enum ConditionValueType: String, Sendable, Hashable {
         case text
@@ -196,6 +208,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     /// What holds a missing key.
     public enum Container: Sendable, Hashable {
         case workflow
+        case dotenv
         case stage(String)
         /// A stage without a usable name, by its 1-based position.
         case stageAt(Int)

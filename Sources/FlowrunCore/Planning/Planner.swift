@@ -60,6 +60,8 @@ public struct Planner: Sendable {
         var resolver = Resolver(workflow: workflow, variables: values, environment: options.environment)
         resolver.arguments = options.arguments
         var secrets = SecretValues(names: Set(workflow.secrets))
+        // dotenv values under the workflow's env; flowrun's own environment wins over them.
+        let dotenv = workflow.dotenv.filter { options.environment[$0.key] == nil }.sorted { $0.key < $1.key }
         for name in workflow.secrets { if let value = values[name] { secrets.add(value) } }
         let directory = absolute(workflow.directory, in: options.currentDirectory)
         let workflowCap = [workflow.maxParallel, options.jobs].compactMap { $0 }.min()
@@ -70,13 +72,15 @@ public struct Planner: Sendable {
             // A stage's `if` sees the workflow's and the stage's env.
             var stageScope = EnvironmentScope()
             if stage.condition != nil {
+                for (name, value) in dotenv { stageScope.set(name, PlannedText(literal: value)) }
                 for level in [workflow.environment, stage.environment] {
                     resolver.push(level, names: .init(stage: stage.name, task: ""), onto: &stageScope)
                 }
             }
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let id = TaskID(stage: stageIndex, task: taskIndex)
-                tasks.append(planTask(task, id: id, stage: stage, in: workflow, directory: directory, resolver: resolver, secrets: &secrets))
+                tasks.append(planTask(
+                    task, id: id, stage: stage, in: workflow, directory: directory, dotenv: dotenv, resolver: resolver, secrets: &secrets))
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
             var plannedStage = PlannedStage(
@@ -99,11 +103,12 @@ public struct Planner: Sendable {
 
     private func planTask(
         _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, in workflow: Workflow, directory: String,
-        resolver: Resolver, secrets: inout SecretValues
+        dotenv: [(key: String, value: String)], resolver: Resolver, secrets: inout SecretValues
     ) -> PlannedTask {
         let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil ? task.matrixValues : nil)
         // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
         var scope = EnvironmentScope()
+        for (name, value) in dotenv { scope.set(name, PlannedText(literal: value)) }
         for level in [workflow.environment, stage.environment, task.environment] {
             resolver.push(level, names: names, onto: &scope)
         }

@@ -30,6 +30,24 @@ public enum WorkflowSchema {
       "description": "What the workflow does.",
       "type": "string"
     },
+    "dotenv": {
+      "description": "Files of NAME=VALUE lines exported to every task, in order (a later file wins); flowrun's own environment wins over them.",
+      "type": "array",
+      "items": {
+        "oneOf": [
+          {"type": "string", "minLength": 1},
+          {
+            "type": "object",
+            "properties": {
+              "path": {"description": "The file, relative to the workflow's folder.", "type": "string", "minLength": 1},
+              "required": {"description": "false: a missing file is no error.", "type": "boolean"}
+            },
+            "required": ["path"],
+            "additionalProperties": false
+          }
+        ]
+      }
+    },
     "vars": {
       "description": "Variables with their default values, used as ${{ vars.NAME }}; `--var NAME=VALUE` overrides a default.",
       "type": "object",

@@ -30,7 +30,7 @@ public struct Validator: Sendable {
     }
 }
 
-let workflowKeys = ["version", "name", "description", "vars", "env", "secrets", "defaults", "max-parallel", "executor", "stages"]
+let workflowKeys = ["version", "name", "description", "vars", "dotenv", "env", "secrets", "defaults", "max-parallel", "executor", "stages"]
 let defaultsKeys = ["shell", "timeout", "retries", "working-directory", "resources"]
 let stageKeys = ["name", "description", "if", "max-parallel", "fail-fast", "env", "executor", "tasks"]
 let taskKeys = [
@@ -123,6 +123,7 @@ extension Validator.Pass {
         let headers = stageHeaders(stageNodes)
         templateParser = TemplateParser(stageNames: Set(stageIndexByName.keys))
 
+        let dotenvFiles = byKey["dotenv"].map { dotenvOf($0.value) } ?? []
         let variables = byKey["vars"].map { variablesOf($0.value) } ?? []
         variableNames = variables.map(\.name)
         let environment = byKey["env"].map { environmentOf($0.value, scope: TemplateScope(key: "env")) } ?? []
@@ -141,6 +142,7 @@ extension Validator.Pass {
         var workflow = Workflow(
             name: name, description: description, variables: variables, environment: environment,
             secrets: secrets, maxParallel: maxParallel, stages: stages, directory: directory)
+        workflow.dotenvFiles = dotenvFiles
         if let entry = byKey["executor"] {
             workflow.executor = executorOf(entry.value)
             workflow.executorLocation = entry.keyLocation

@@ -11,6 +11,19 @@ public struct Workflow: Sendable {
     public var stages: [Stage]
     /// The folder task working directories are relative to.
     public var directory: String
+    /// `dotenv:` files, in order (a later one wins).
+    public var dotenvFiles: [DotenvFile] = []
+    /// The variables the dotenv files set, read by `WorkflowLoader`; flowrun's
+    /// own environment wins over them.
+    public var dotenv: [String: String] = [:]
+
+    /// A `dotenv:` entry.
+    public struct DotenvFile: Sendable {
+        /// As written: relative to the workflow's folder unless absolute.
+        public var path: String
+        public var required: Bool
+        public var location: SourceLocation
+    }
     /// `executor:`; nil when the file names none (local, unless the command line says otherwise).
     public var executor: ExecutorSettings? = nil
     /// Where `executor:` is, for errors found when the cluster is asked (an unknown partition).
