@@ -79,9 +79,14 @@ public struct WorkflowLoader: Sendable {
             diagnostics += dotenv.diagnostics
             workflow = loaded
         }
-        let all = sorted(readDiagnostics + diagnostics)
+        var expanded = workflow
+        var expansionDiagnostics: [Diagnostic] = []
+        if let valid = workflow, !diagnostics.contains(where: { $0.severity == .error }) {
+            (expanded, expansionDiagnostics) = MatrixExpander().expand(valid)
+        }
+        let all = sorted(readDiagnostics + diagnostics + expansionDiagnostics)
         let hasErrors = all.contains { $0.severity == .error }
-        return Outcome(source: source, included: included, workflow: hasErrors ? nil : workflow, diagnostics: all)
+        return Outcome(source: source, included: included, workflow: hasErrors ? nil : expanded, diagnostics: all)
     }
 
     /// Reads the dotenv files in order, a later file's value winning.

@@ -27,6 +27,9 @@ public struct ProcessRequest: Sendable {
     public var stderrCaptureLimit: Int
     /// Values to mask as `***` in every line handed out and in the captured text.
     public var mask: SecretMask
+    /// Inherit flowrun's stdin, stdout and stderr and run in the terminal's
+    /// foreground process group (given back to flowrun afterwards); no pipes, nothing captured.
+    public var inheritsTerminal = false
 
     public init(
         arguments: [String], environment: [(name: String, value: String)] = [],

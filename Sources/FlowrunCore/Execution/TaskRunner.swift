@@ -38,6 +38,9 @@ public struct TaskAttempt: Sendable {
     public var keepsStderr: Bool
     /// Values to mask as `***` in every line handed out and in the captured text.
     public var mask: SecretMask
+    /// The command gets flowrun's terminal (stdin, stdout, stderr, foreground
+    /// process group) instead of pipes; nothing of its output is captured.
+    public var interactive = false
 
     public init(
         id: TaskID, workflowName: String, stageName: String, taskName: String, runID: String, number: Int = 1,

@@ -45,6 +45,12 @@ public enum RunReport {
                 if let result = task.result, !result.isEmpty { line += "  " + excerpt(result) }
                 if task.escapedDescendant { line += "  [a descendant escaped its process group]" }
                 out += trimmingTrailingSpaces(line) + "\n"
+                for step in task.steps {
+                    var stepLine = "    - " + padded(step.name, max(0, nameWidth - 4)) + "  " + describe(step.state)
+                    if step.started != nil { stepLine += "  " + DurationFormat.human(step.duration) }
+                    if step.continueOnError && step.state.isFailure { stepLine += "  (continue-on-error)" }
+                    out += stepLine + "\n"
+                }
             }
         }
         let wall = run.wallTime
@@ -97,6 +103,7 @@ public enum RunReport {
         case .timedOut: "timed out"
         case .cancelled: "cancelled"
         case .skipped: "skipped"
+        case .outputsInvalid(let message): message.text
         case .upToDate: "up-to-date"
         }
     }

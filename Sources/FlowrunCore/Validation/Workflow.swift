@@ -64,6 +64,8 @@ public struct Workflow: Sendable {
         public enum Action: Sendable {
             case run(Template)
             case sleep(Duration)
+            /// Steps run one after another inside each attempt.
+            case steps([Step])
         }
 
         public var name: String
@@ -77,6 +79,18 @@ public struct Workflow: Sendable {
         public var retryDelay: Duration
         public var continueOnError: Bool
         public var result: Template?
+        /// Names the task may write to `FLOWRUN_OUTPUT`, in declaration order.
+        public var outputs: [String] = []
+        /// Runs with flowrun's terminal, alone in its stage.
+        public var interactive = false
+        /// The task's `matrix:`; nil for a plain task and for an expanded instance.
+        public var matrix: Matrix?
+        /// `name` when it uses `${{ matrix.KEY }}`: names each instance.
+        public var nameTemplate: Template?
+        /// For an instance of a static matrix: its values, in axis order.
+        public var matrixValues: [MatrixValue] = []
+        /// For an instance of a static matrix: the name of the task it was expanded from.
+        public var matrixTask: String?
         /// `sources` and `generates` globs, as written.
         public var sources: [String] = []
         public var generates: [String] = []

@@ -24,7 +24,7 @@ public struct LocalTaskRunner: TaskRunner {
             ("FLOWRUN_WORKFLOW", attempt.workflowName), ("FLOWRUN_STAGE", attempt.stageName),
             ("FLOWRUN_TASK", attempt.taskName), ("FLOWRUN_RUN_ID", attempt.runID),
         ]
-        return ProcessRequest(
+        var request = ProcessRequest(
             arguments: attempt.shell + [attempt.command],
             environment: attempt.environment + identity,
             workingDirectory: attempt.workingDirectory,
@@ -32,5 +32,7 @@ public struct LocalTaskRunner: TaskRunner {
             stdoutCaptureLimit: attempt.keepsStdout ? resultCaptureLimit : 0,
             stderrCaptureLimit: attempt.keepsStderr ? resultCaptureLimit : 0,
             mask: attempt.mask)
+        request.inheritsTerminal = attempt.interactive
+        return request
     }
 }

@@ -54,6 +54,9 @@ public struct ProcessRunner: ProcessRunning {
             }
             path = found
         }
+        if request.inheritsTerminal {
+            return await TerminalProcess.run(request, executable: path, registry: registry)
+        }
         guard let out = Self.makePipe() else {
             return ProcessOutcome(termination: .failedToStart(reason: "cannot create a pipe: \(Self.errnoText())"))
         }
