@@ -21,7 +21,6 @@ import Testing
     }
 
     /// Examples that use what the export does not carry yet: it must refuse them, naming the feature.
-    static let refused: [String: String] = ["cleanup.yaml": "an `if` condition"]
 
     /// A workflow Argo cannot hold yet has a golden of its errors (`.argo.errors`), one per line.
     @Test(arguments: Checkout.workflowFiles)
