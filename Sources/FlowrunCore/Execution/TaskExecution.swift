@@ -137,7 +137,7 @@ struct TaskExecution: Sendable {
     private func attempt(_ task: PlannedTask, number: Int, command: PlannedText, shell: [String]) -> TaskAttempt {
         let board = run.board
         let needs = ResultsBoard.ownOutputs(task.result)
-        return TaskAttempt(
+        var attempt = TaskAttempt(
             id: task.id, workflowName: run.plan.workflowName, stageName: task.stageName, taskName: task.name,
             runID: run.runID, number: number, shell: shell, command: board.render(command, own: nil),
             environment: task.environment.map { ($0.name, board.render($0.value, own: nil)) },
@@ -146,5 +146,7 @@ struct TaskExecution: Sendable {
             keepsStdout: task.result == nil || needs.contains(.stdout),
             keepsStderr: needs.contains(.stderr),
             mask: run.mask)
+        attempt.shellIsExplicit = task.shellIsExplicit
+        return attempt
     }
 }

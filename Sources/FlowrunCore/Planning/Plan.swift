@@ -108,6 +108,9 @@ public struct PlannedTask: Sendable {
     public var continueOnError: Bool
     /// The `result` template; nil means the default (stdout without its trailing newline, or "" for sleep).
     public var result: PlannedText?
+    /// True when the workflow chose the shell (`shell:`): the command then
+    /// always runs through it, never by direct exec.
+    public var shellIsExplicit = false
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,

@@ -89,12 +89,14 @@ public struct Planner: Sendable {
                         workingDirectory.parts.insert(.text(directory + "/"), at: 0)
                     }
                 }
-                tasks.append(PlannedTask(
+                var planned = PlannedTask(
                     id: TaskID(stage: stageIndex, task: taskIndex), stageName: stage.name, name: task.name,
                     action: action, environment: environment, workingDirectory: workingDirectory,
                     timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
                     continueOnError: task.continueOnError,
-                    result: task.result.map { resolver.resolve($0, names: names, quoting: false) }))
+                    result: task.result.map { resolver.resolve($0, names: names, quoting: false) })
+                planned.shellIsExplicit = task.shellIsExplicit
+                tasks.append(planned)
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
             stages.append(PlannedStage(

@@ -44,6 +44,7 @@ extension Validator.Pass {
             name: name, location: node.location, action: .sleep(.zero), environment: [],
             workingDirectory: defaults.workingDirectory, shell: defaults.shell, timeout: defaults.timeout,
             retries: defaults.retries, retryDelay: .zero, continueOnError: false, result: nil)
+        task.shellIsExplicit = defaults.shellIsExplicit
         let scope = TemplateScope(key: "run", stageIndex: stageIndex)
         switch node.value {
         case .scalar:
@@ -75,7 +76,10 @@ extension Validator.Pass {
             if let entry = byKey["working-directory"], let path = text(entry.value, key: "working-directory") {
                 task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "working-directory", stageIndex: stageIndex))
             }
-            if let entry = byKey["shell"], let shell = shellOf(entry.value) { task.shell = shell }
+            if let entry = byKey["shell"], let shell = shellOf(entry.value) {
+                task.shell = shell
+                task.shellIsExplicit = true
+            }
             if let entry = byKey["timeout"] { task.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
             if let entry = byKey["retries"], let n = integer(entry.value, key: "retries", range: 0...100) { task.retries = n }
             if let entry = byKey["retry-delay"], let d = duration(entry.value, key: "retry-delay", allowsZero: true) { task.retryDelay = d }
