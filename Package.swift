@@ -51,15 +51,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // One way for every test to run the built binary, launch it for
+        // signal tests, and make temporary folders (issue 15.7).
+        .target(
+            name: "FlowrunTestSupport",
+            dependencies: ["CFlowrunShims"]
+        ),
         .testTarget(
             name: "FlowrunCoreTests",
-            dependencies: ["FlowrunCore"],
+            dependencies: ["FlowrunCore", "FlowrunTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "FlowrunEndToEndTests",
             // CFlowrunShims: the reliability tests make themselves a subreaper (see Launched).
-            dependencies: ["FlowrunCore", "CFlowrunShims"]
+            dependencies: ["FlowrunCore", "FlowrunTestSupport", "CFlowrunShims"]
         ),
     ],
     swiftLanguageModes: [.v6]

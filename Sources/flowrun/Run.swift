@@ -16,7 +16,8 @@ extension Flowrun {
         func run() async throws {
             Console.colorChoice = options.color
             let plan = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
-            if options.dryRun { return Console.out(PlanRenderer().render(plan, as: .text)) }
+            // The same document as `plan --format json`: a script reads either.
+            if options.dryRun { return Console.out(PlanRenderer().render(plan, as: options.format == .json ? .json : .text)) }
             let session = RunSession(
                 plan: plan, settings: options.settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2))
             let status = await session.run()

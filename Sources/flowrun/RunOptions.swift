@@ -10,7 +10,7 @@ extension RunFormat: ExpressibleByArgument {}
 struct RunOptions: ParsableArguments {
     @OptionGroup var planning: PlanningOptions
 
-    @Flag(help: "Print the plan and run nothing.")
+    @Flag(help: "Print the plan (as `plan` does, in the --format given) and run nothing.")
     var dryRun = false
 
     @Option(help: "Live task output: prefixed ([stage/task] line), grouped (one block per task) or quiet.")

@@ -1,4 +1,5 @@
 import Foundation
+import FlowrunTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -112,7 +113,7 @@ extension Reliability {
 
         @Test("hostile files: exit 2, file:line:col, < 200 ms, < 50 MB", arguments: cases)
         func refused(_ hostile: Hostile) async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", bytes: hostile.bytes)
             for command in ["validate", "run"] {
                 let run = try Launched([command, file], in: scratch)
@@ -131,7 +132,7 @@ extension Reliability {
             Hostile("bidi override in JSON", "\u{202E}", at: 1, 1),
         ])
         func refusedJSON(_ hostile: Hostile) async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.json", bytes: hostile.bytes)
             let run = try Launched(["validate", file], in: scratch)
             try await expectRefused(run, path: file, line: hostile.line, column: hostile.column)
@@ -139,7 +140,7 @@ extension Reliability {
 
         @Test("17 MB file (the start of 100,000 tasks with 1 MB names): refused by the size cap at once")
         func oversizedFile() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             var text = "stages:\n  - name: a\n    tasks:\n"
             let name = String(repeating: "n", count: 1 << 20)
             for index in 0..<17 { text += "      - name: \(name)\(index)\n        run: echo\n" }
@@ -149,7 +150,7 @@ extension Reliability {
 
         @Test("a 1 MB task name: refused at its position, the echo cut short")
         func oneHugeName() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write(
                 "w.yaml", "stages:\n  - name: a\n    tasks:\n      - name: \(String(repeating: "n", count: 1 << 20))\n        run: echo\n")
             try await expectRefused(try Launched(["validate", file], in: scratch), path: file, line: 4, column: 15)
@@ -157,7 +158,7 @@ extension Reliability {
 
         @Test("a workflow that is a FIFO, a directory or /dev/zero (also on stdin)")
         func notRegularFiles() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let fifo = scratch.file("fifo.yaml")
             try #require(mkfifo(fifo, 0o644) == 0)
             let folder = scratch.file("folder.yaml")
@@ -173,7 +174,7 @@ extension Reliability {
 
         @Test("CRLF and a BOM are accepted")
         func acceptedEncodings() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let crlf = try scratch.write("crlf.yaml", "stages:\r\n  - name: a\r\n    tasks:\r\n      - run: echo crlf\r\n")
             let bom = try scratch.write("bom.yaml", bytes: [0xEF, 0xBB, 0xBF] + Array("stages:\n  - name: a\n    tasks: [echo bom]\n".utf8))
             for (file, word) in [(crlf, "crlf"), (bom, "bom")] {
@@ -190,7 +191,7 @@ extension Reliability {
             ["run", "--dry-run"],
         ])
         func escapedWhenEchoed(_ command: [String]) async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", """
                 stages:
                   - name: a

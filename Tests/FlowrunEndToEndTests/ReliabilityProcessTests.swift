@@ -1,4 +1,5 @@
 import Foundation
+import FlowrunTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -45,7 +46,7 @@ extension Reliability {
         }
 
         /// Waits until the 8 tasks of `interruptible` run and their 16 sleeps exist.
-        private func awaitSleepers(_ run: Launched, _ scratch: Scratch, count: Int = 8) async -> Bool {
+        private func awaitSleepers(_ run: Launched, _ scratch: TemporaryFolder, count: Int = 8) async -> Bool {
             await eventually {
                 scratch.count(prefix: "ready.") == count
                     && run.descendants.filter { $0.commandLine.hasPrefix("sleep 100") }.count == 2 * count
@@ -68,7 +69,7 @@ extension Reliability {
                   Interrupt(signal: SIGTERM, toGroup: false, status: 143),
               ])
         func interrupt(_ interrupt: Interrupt) async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", Self.interruptible())
             let run = try Launched(["run", file, "--kill-grace", Self.grace], in: scratch)
             #expect(await awaitSleepers(run, scratch), "tasks did not start: \(run.stderr)")
@@ -90,7 +91,7 @@ extension Reliability {
         @Test("4: SIGHUP with the terminal closed → 129, no error about writing")
         func hangupWithClosedTerminal() async throws {
             let (master, terminal) = try #require(PseudoTerminal.open())
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", Self.interruptible(taskCount: 4))
             let run = try Launched(["run", file, "--kill-grace", Self.grace], in: scratch, stdout: .descriptor(terminal))
             close(terminal)
@@ -116,7 +117,7 @@ extension Reliability {
 
         @Test("5: a second SIGINT during the grace period kills everything within 0.5 s")
         func secondInterrupt() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             var text = "stages:\n  - name: stubborn\n    tasks:\n"
             for index in 1...4 {
                 // Survives SIGTERM (the trap notes it), so only SIGKILL ends it.
@@ -139,7 +140,7 @@ extension Reliability {
 
         @Test("6: timeout on a task that ignores TERM and INT: dead at 1 s + grace (±0.5 s), timed out")
         func timeoutOfAStubbornTask() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", """
                 stages:
                   - name: s
@@ -165,7 +166,7 @@ extension Reliability {
 
         @Test("7: `setsid sleep 100 &` is ended (subreaper), reported as escaped, and nothing hangs")
         func escapeWithSetsid() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             // A process that also scrubs its environment cannot be found by the
             // marker; its unique argument finds it instead.
             let unique = "977.\(Int.random(in: 100...999))"
@@ -195,7 +196,7 @@ extension Reliability {
 
         @Test("7: escapees are ended at their task's end also while other tasks are being spawned")
         func escapeAmidSpawns() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             var text = "stages:\n  - name: s\n    tasks:\n"
             for index in 0..<40 {
                 text += "      - \"true\"\n"
@@ -222,7 +223,7 @@ extension Reliability {
 
         @Test("8: tasks start with an empty signal mask and no ignored signals")
         func cleanSignalState() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             var text = "stages:\n  - name: s\n    tasks:\n"
             for _ in 1...8 {
                 // exec: the task's own process reports (a shell's mask changes while it waits for a child).
@@ -241,7 +242,7 @@ extension Reliability {
 
         @Test("9: `sh -c 'sleep 100 & exit 0'` ends at once, its group is killed, no hang on the open pipe")
         func lingeringBackgroundProcess() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", """
                 stages:
                   - name: s
@@ -264,7 +265,7 @@ extension Reliability {
 
         @Test("10: fail-fast with 7 siblings holding grandchildren: all gone within the grace, later stages skipped")
         func failFastTree() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             var text = "stages:\n  - name: work\n    tasks:\n"
             for index in 1...7 {
                 text += "      - name: s\(index)\n"
@@ -303,7 +304,7 @@ extension Reliability {
 
         @Test("11: retries after a timeout start only when the previous attempt's tree is dead")
         func retriesAfterTimeout() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             try scratch.write("tree.sh", """
                 # Records any process of an earlier attempt that is still alive (zombies are dead).
                 if [ -f pids ]; then
@@ -348,7 +349,7 @@ extension Reliability {
 
         @Test("12: 20 MB on stdout and stderr at once, and one 20 MB line: no deadlock, RSS ≤ 50 MB")
         func largeStreams() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", """
                 stages:
                   - name: s
@@ -374,7 +375,7 @@ extension Reliability {
 
         @Test("13: 8 tasks × 10,000 lines of 200 characters, prefixed: every line intact, prefixed once, in order")
         func prefixedLinesIntact() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             var text = "stages:\n  - name: s\n    tasks:\n"
             for task in 1...8 {
                 text += """
@@ -407,7 +408,7 @@ extension Reliability {
 
         @Test("14: `flowrun … | head -1`: children ended, quiet exit")
         func closedStdout() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", """
                 stages:
                   - name: s
@@ -441,7 +442,7 @@ extension Reliability {
 
         @Test("15: exit codes 0–255, SIGKILL and SIGSEGV come out exactly in the text report and the JSON")
         func exitStatusFidelity() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             var text = "max-parallel: 16\nstages:\n  - name: s\n    fail-fast: false\n    tasks:\n"
             for code in 0...255 { text += "      - name: e\(code)\n        run: exit \(code)\n" }
             text += "      - name: kill\n        run: kill -KILL $$\n"
@@ -471,7 +472,7 @@ extension Reliability {
 
         @Test("16: 100 quick tasks: no zombie, open descriptors of flowrun flat")
         func descriptorsAndZombies() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let count = 100
             var text = """
                 stages:
@@ -507,7 +508,7 @@ extension Reliability {
 
         @Test("17: SIGINT 0–50 ms after start, 20 times: never an orphan")
         func spawnRace() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             var text = "stages:\n  - name: s\n    tasks:\n"
             for _ in 1...4 { text += "      - run: \(Self.sleepers)\n" }
             let file = try scratch.write("w.yaml", text)
@@ -530,7 +531,7 @@ extension Reliability {
             ["plan", "--format", "mermaid"], ["validate"],
         ])
         func nothingRunsWhenPlanning(_ command: [String]) async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", """
                 vars:
                   name: canary

@@ -1,4 +1,5 @@
 import Foundation
+import FlowrunTestSupport
 import Testing
 
 extension Reliability {
@@ -52,7 +53,7 @@ extension Reliability {
 
         @Test("live output and the text report", arguments: ["prefixed", "grouped"])
         func liveAndText(_ mode: String) async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", Self.workflow)
             let run = try Launched(
                 ["run", file, "--output", mode, "--report", scratch.file("report.json")], in: scratch,
@@ -71,7 +72,7 @@ extension Reliability {
 
         @Test("the JSON report (and live output on stderr)")
         func json() async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", Self.workflow)
             let run = try Launched(["run", file, "--format", "json"], in: scratch, extraEnvironment: Self.environment)
             let ending = try #require(await run.wait())
@@ -88,7 +89,7 @@ extension Reliability {
             ["run", "--dry-run"],
         ])
         func plan(_ command: [String]) async throws {
-            let scratch = try Scratch()
+            let scratch = try TemporaryFolder()
             let file = try scratch.write("w.yaml", Self.workflow)
             let run = try Launched([command[0], file] + command.dropFirst(), in: scratch, extraEnvironment: Self.environment)
             let ending = try #require(await run.wait())
