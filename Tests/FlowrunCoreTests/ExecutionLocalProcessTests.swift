@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import FlowrunCore
 
@@ -62,5 +63,31 @@ import Testing
         #expect(outcomes.count == 500)
         #expect(outcomes.allSatisfy { $0.termination == .exited(0) })
         #expect(Set(outcomes.map(\.stdout)).count == 500)
+    }
+
+    /// Issue 9.9: each TERM and KILL of an ending is reported with its task and group (`-v` logs them).
+    @Test func signalsSentToAGroupAreReported() async throws {
+        let registry = ProcessGroupRegistry()
+        let notes = Mutex<[ProcessGroup.SignalNote]>([])
+        registry.observeSignals { note in notes.withLock { $0.append(note) } }
+        let collector = LineCollector()
+        var request = shell("trap '' TERM; echo ready; sleep 100")
+        request.environment += [("FLOWRUN_STAGE", "build"), ("FLOWRUN_TASK", "stubborn")]
+        let task = Task { await ProcessRunner(registry: registry).run(request, onLines: collector.onLines) }
+        while collector.lines(.stdout).isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+        task.cancel()
+        let outcome = await task.value
+        #expect(outcome.termination == .signaled(9))
+        let seen = notes.withLock { $0 }
+        #expect(seen.map(\.signal) == [15, 9])
+        #expect(seen.allSatisfy { $0.task == "build/stubborn" && $0.group > 1 })
+    }
+
+    @Test func aTaskThatEndsByItselfLogsNoSignal() async {
+        let registry = ProcessGroupRegistry()
+        let notes = Mutex(0)
+        registry.observeSignals { _ in notes.withLock { $0 += 1 } }
+        _ = await ProcessRunner(registry: registry).run(shell("sleep 100 & exit 0"), onLines: { _, _ in })
+        #expect(notes.withLock { $0 } == 0)
     }
 }

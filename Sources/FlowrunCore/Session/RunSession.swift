@@ -46,6 +46,9 @@ public struct RunSession: Sendable {
             plan: plan, mode: settings.output, output: sink(routing.liveOutput),
             report: routing.textReport.map(sink), verbose: routing.verboseLog.map(sink),
             style: RunReport.Style(colored: routing.reportColored, timelineWidth: routing.timelineWidth))
+        if routing.verboseLog != nil {
+            ProcessGroupRegistry.shared.observeSignals { reporter.signalSent($0) }
+        }
         let outputLog = routing.keepsTaskOutput ? TaskOutputLog() : nil
         // The status line goes first so it is erased before the report is written.
         let sinks: [(any RunEventSink)?] = [progress, outputLog, reporter]
