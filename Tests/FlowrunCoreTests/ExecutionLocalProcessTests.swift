@@ -90,4 +90,21 @@ import Testing
         _ = await ProcessRunner(registry: registry).run(shell("sleep 100 & exit 0"), onLines: { _, _ in })
         #expect(notes.withLock { $0 } == 0)
     }
+
+    /// Issue 9.13: a result over the limit ends at a line break and says it was cut.
+    @Test func aLongResultIsCutAtALineAndMarked() async throws {
+        let runner = LocalTaskRunner(processes: ProcessRunner(registry: ProcessGroupRegistry()), resultCaptureLimit: 1000)
+        let result = await Executor(runner: runner)
+            .run(plan([stage(0, "s", [("long", "seq 1 1000"), ("short", "seq 1 3")])]), sink: EventRecorder())
+        let long = try #require(result.tasks.first { $0.name == "long" })
+        #expect(long.resultTruncated)
+        #expect(long.result?.hasSuffix("\n") == false)
+        #expect(long.result?.split(separator: "\n").last.flatMap { Int($0) } != nil)
+        #expect((long.result?.utf8.count ?? 0) <= 1000)
+        let short = try #require(result.tasks.first { $0.name == "short" })
+        #expect(!short.resultTruncated)
+        #expect(short.result == "1\n2\n3")
+        let json = JSONReport.render(plan: plan([]), run: result, exitStatus: .success)
+        #expect(json.components(separatedBy: "\"resultTruncated\": true").count == 2)
+    }
 }

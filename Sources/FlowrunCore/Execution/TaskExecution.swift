@@ -40,12 +40,13 @@ struct TaskExecution: Sendable {
             }
         }
         if let value = last.result { run.board.post(value, stage: task.stageName, task: task.name) }
-        let result = TaskResult(
+        var result = TaskResult(
             id: task.id, stageName: task.stageName, name: task.name, state: last.state, attempts: attempt,
             started: spans.first?.started ?? started, finished: run.now(), result: last.result,
             stderrTail: last.stderrTail, continueOnError: task.continueOnError,
             escapedDescendant: last.escapedDescendant, attemptSpans: spans,
             queued: (spans.first?.started ?? started) - stageStart)
+        result.resultTruncated = last.result != nil && last.resultTruncated
         sink.receive(.taskFinished(result))
         return result
     }
@@ -55,6 +56,7 @@ struct TaskExecution: Sendable {
         var result: String?
         var stderrTail: [String]
         var escapedDescendant = false
+        var resultTruncated = false
         var resources: ResourceUsage?
         /// How long the process ran (see `ProcessOutcome.running`); nil for a sleep.
         var running: Duration?
@@ -128,9 +130,11 @@ struct TaskExecution: Sendable {
                 ?? ResultsBoard.droppingOneNewline(outcome.stdout)
             result = run.mask.apply(value)
         }
-        return AttemptOutcome(
+        var attempt = AttemptOutcome(
             state: state, result: result, stderrTail: outcome.stderrTail, escapedDescendant: outcome.escapedDescendant,
             resources: outcome.resources, running: outcome.running)
+        attempt.resultTruncated = outcome.stdoutTruncated
+        return attempt
     }
 
     /// The attempt handed to the runner, every run-time template filled.

@@ -52,6 +52,7 @@ public enum JSONReport {
             + "\"duration\": \(DurationFormat.seconds(task.duration)), \"attempts\": \(task.attempts), "
             + "\"continueOnError\": \(task.continueOnError), \"escapedDescendant\": \(task.escapedDescendant), "
             + "\"result\": \(JSONText.quoted(task.result)), "
+            + (task.resultTruncated ? "\"resultTruncated\": true, " : "")
             + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "], "
             + "\"queued\": \(number(task.queued)), \"resources\": \(resources(task.resources)), "
             + "\"attemptSpans\": [" + task.attemptSpans.map(attempt).joined(separator: ", ") + "]}"
