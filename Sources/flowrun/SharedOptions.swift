@@ -40,7 +40,7 @@ struct VariableAssignment: ExpressibleByArgument {
 enum WorkflowInput {
     /// Loads `path`; prints diagnostics to stderr. Returns the workflow, or nil when it has errors.
     static func load(_ path: String, format: InputFormat?, strict: Bool = false) -> (WorkflowLoader.Outcome, Workflow?) {
-        let outcome = WorkflowLoader().load(path: path, format: format)
+        let outcome = WorkflowLoader(environment: Set(Console.environment().keys)).load(path: path, format: format)
         report(outcome.diagnostics, path: path, source: outcome.source)
         let failing = outcome.hasErrors || (strict && !outcome.diagnostics.isEmpty)
         return (outcome, failing ? nil : outcome.workflow)

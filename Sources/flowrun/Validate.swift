@@ -28,7 +28,7 @@ extension Flowrun {
             var collected: [(path: String, diagnostics: [Diagnostic])] = []
             let renderer = DiagnosticRenderer(colored: Console.colors(2))
             for path in files {
-                let outcome = WorkflowLoader().load(path: path, format: input.formatIn)
+                let outcome = WorkflowLoader(environment: Set(Console.environment().keys)).load(path: path, format: input.formatIn)
                 var diagnostics = outcome.diagnostics
                 if strict {
                     diagnostics = diagnostics.map { var d = $0; d.severity = .error; return d }

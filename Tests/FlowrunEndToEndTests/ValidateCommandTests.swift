@@ -4,7 +4,9 @@ import Testing
 /// `flowrun validate` as a user runs it: the built binary, its streams and exit status.
 @Suite struct ValidateCommandTests {
     @Test func validFileExitsZeroAndSaysOK() async throws {
-        let result = try await Flowrun.run(["validate", "valid/full.yaml", "valid/json-full.json"], in: Flowrun.fixtures)
+        // The fixtures use `env.DEPLOY_TOKEN`; set, it draws no warning.
+        let result = try await Flowrun.run(["validate", "valid/full.yaml", "valid/json-full.json"], in: Flowrun.fixtures,
+                                           environment: ["DEPLOY_TOKEN": "t"])
         #expect(result.status == 0)
         #expect(result.stdout == "valid/full.yaml: ok (2 stages, 3 tasks)\nvalid/json-full.json: ok (2 stages, 3 tasks)\n")
         #expect(result.stderr == "")
@@ -15,11 +17,32 @@ import Testing
         for fixture in Flowrun.fixtureList() {
             let golden = try String(contentsOfFile: Flowrun.fixtures + "/" + fixture + ".expected", encoding: .utf8)
             let (header, expected) = try #require(golden.splitGolden(), "\(fixture).expected has no header")
-            let result = try await Flowrun.run(["validate", fixture], in: Flowrun.fixtures)
+            // Goldens are written without flowrun's environment: set what they use.
+            let result = try await Flowrun.run(["validate", fixture], in: Flowrun.fixtures, environment: ["DEPLOY_TOKEN": "t"])
             #expect(result.stderr == expected, "\(fixture)")
             #expect(result.status == (header == "status: valid" ? 0 : 2), "\(fixture)")
             #expect(result.stdout.isEmpty == (header != "status: valid"), "\(fixture)")
         }
+    }
+
+    /// `validate` warns of an unset `env.NAME` as `plan` does, located; `--strict` fails (issue 9.3).
+    @Test func unsetEnvironmentVariableWarnsAndStrictFails() async throws {
+        let changes: [String: String?] = ["DEPLOY_TOKEN": nil]
+        let plain = try await Flowrun.run(["validate", "valid/full.yaml"], in: Flowrun.fixtures, environment: changes)
+        let warning = """
+            valid/full.yaml:8:10: warning: environment variable `DEPLOY_TOKEN` is not set; `env.DEPLOY_TOKEN` expands to the empty string
+                TOKEN: ${{ env.DEPLOY_TOKEN }}
+                       ^
+
+            """
+        #expect(plain.status == 0)
+        #expect(plain.stderr == warning)
+        let plan = try await Flowrun.run(["plan", "valid/full.yaml"], in: Flowrun.fixtures, environment: changes)
+        #expect(plan.stderr == warning)
+        let strict = try await Flowrun.run(["validate", "--strict", "valid/full.yaml"], in: Flowrun.fixtures, environment: changes)
+        #expect(strict.status == 2)
+        #expect(strict.stderr == warning.replacing("warning:", with: "error:"))
+        #expect(strict.stdout == "")
     }
 
     @Test func invalidFileExitsTwoWithLocatedErrorsOnStderr() async throws {

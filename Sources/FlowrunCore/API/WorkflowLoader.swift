@@ -22,9 +22,13 @@ public struct WorkflowLoader: Sendable {
     }
 
     public var limits: ReaderLimits
+    /// The names in flowrun's own environment, to warn of `env.NAME` that
+    /// nothing sets (as `plan` and `run` would); nil skips that check.
+    public var environment: Set<String>?
 
-    public init(limits: ReaderLimits = ReaderLimits()) {
+    public init(limits: ReaderLimits = ReaderLimits(), environment: Set<String>? = nil) {
         self.limits = limits
+        self.environment = environment
     }
 
     /// Loads `path` (`-` for standard input) in `format`, or the format its extension implies.
@@ -55,7 +59,7 @@ public struct WorkflowLoader: Sendable {
         guard let root else {
             return Outcome(source: source, workflow: nil, diagnostics: sorted(readDiagnostics))
         }
-        let (workflow, diagnostics) = Validator().validate(
+        let (workflow, diagnostics) = Validator(environment: environment).validate(
             root, directory: Self.directory(of: source.path), defaultName: Self.defaultName(of: source.path),
             source: source)
         let all = sorted(readDiagnostics + diagnostics)

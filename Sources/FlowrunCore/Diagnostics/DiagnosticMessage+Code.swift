@@ -63,6 +63,8 @@ extension DiagnosticMessage {
         case .ownOutputOutsideResult: "ownOutputOutsideResult"
         case .templateNotAllowed: "templateNotAllowed"
         case .resultOutsideStage: "resultOutsideStage"
+        case .environmentCycle: "environmentCycle"
+        case .templateInsideQuotes: "templateInsideQuotes"
         case .firstDefinedHere: "firstDefinedHere"
         case .startsHere: "startsHere"
         case .unknownVariableOverride: "unknownVariableOverride"

@@ -67,6 +67,10 @@ extension DiagnosticMessage {
         case .resultOutsideStage(let key): "task results cannot be used in workflow-level `\(key)`; use them in a task of a later stage"
         case .firstDefinedHere: "first defined here"
         case .startsHere(let what): "\(what) starts here"
+        case .environmentCycle(let names):
+            "`env` entries refer to each other in a circle: \(names.joined(separator: " → ")); an entry may use the others of its mapping, but not itself through them"
+        case .templateInsideQuotes(let reference, let quote):
+            "`${{ \(reference) }}` is inside \(quote == "\"" ? "double" : "single") quotes; flowrun quotes each value as one shell word already, so the quotes would show: write it outside the quotes (\(quote)text\(quote)${{ \(reference) }}), or pass it through `env` and write \"$NAME\""
         case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
         case .unusedVariable(let name): "variable `\(name)` is never used"
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"

@@ -65,6 +65,8 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case ownOutputOutsideResult(String)
     case templateNotAllowed(key: String)
     case resultOutsideStage(key: String)
+    case environmentCycle([String])
+    case templateInsideQuotes(String, quote: Character)
 
     // Notes: what a secondary location shows.
     case firstDefinedHere

@@ -1,5 +1,13 @@
 /// `flowrun plan` for people.
+///
+/// Per task: its action on the first line (with its limits in brackets),
+/// a multi-line command as indented lines, then the shell when it is not the
+/// default, the working directory and the effective environment (secrets
+/// masked), each on a line of its own under the action.
 extension PlanRenderer {
+    /// Longest line of a command shown; a longer one is cut with `…`.
+    static let commandLineLimit = 1000
+
     func text(_ plan: Plan, _ masker: SecretMask) -> String {
         let tasks = plan.taskCount
         var out = "plan: \(DisplayText.escaped(plan.workflowName)) (\(DisplayText.escaped(plan.sourcePath, limit: 4096)))\n"
@@ -12,15 +20,47 @@ extension PlanRenderer {
             out += "\n"
             if let description = stage.description { out += "  \(DisplayText.escaped(masker.apply(description)))\n" }
             let width = min(24, stage.tasks.map { $0.name.count }.max() ?? 0)
-            for task in stage.tasks {
-                let padded = task.name.count < width ? task.name + String(repeating: " ", count: width - task.name.count) : task.name
-                out += "  \(padded)  \(action(task, masker))"
-                let extras = options(task)
-                if !extras.isEmpty { out += "  [\(extras.joined(separator: ", "))]" }
-                out += "\n"
-            }
+            for task in stage.tasks { out += text(task, nameWidth: width, masker) }
         }
         return out
+    }
+
+    /// One task: its first line, then what it runs with, indented under its action.
+    func text(_ task: PlannedTask, nameWidth width: Int, _ masker: SecretMask) -> String {
+        let padded = task.name.count < width ? task.name + String(repeating: " ", count: width - task.name.count) : task.name
+        let indent = String(repeating: " ", count: 2 + width + 2)
+        let extras = options(task)
+        let limits = extras.isEmpty ? "" : "  [\(extras.joined(separator: ", "))]"
+        switch task.action {
+        case .sleep(let duration):
+            return "  \(padded)  sleep \(DurationFormat.written(duration))\(limits)\n"
+        case .run(let command, let shell):
+            var out = "  \(padded)  "
+            let lines = commandLines(masker.apply(display(command)))
+            if lines.count == 1 {
+                out += "run: \(lines[0])\(limits)\n"
+            } else {
+                out += "run:\(limits)\n"
+                for line in lines { out += (line.isEmpty ? "" : indent + "  " + line) + "\n" }
+            }
+            if shell != NamedShell.defaultArguments {
+                out += indent + "shell: " + DisplayText.escaped(shell.map(ShellQuote.word).joined(separator: " "), limit: 4096) + "\n"
+            }
+            out += indent + "working-directory: "
+                + DisplayText.escaped(masker.apply(display(task.workingDirectory)), limit: 4096) + "\n"
+            for (index, entry) in task.environment.enumerated() {
+                out += indent + (index == 0 ? "env: " : "     ") + DisplayText.escaped(entry.name) + "="
+                    + DisplayText.escaped(masker.apply(display(entry.value)), limit: Self.commandLineLimit) + "\n"
+            }
+            return out
+        }
+    }
+
+    /// The command's lines, each escaped; the newline that ends a `|` block adds no empty line.
+    private func commandLines(_ command: String) -> [String] {
+        var lines = command.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.count > 1, lines.last == "" { lines.removeLast() }
+        return lines.map { DisplayText.escaped($0.hasSuffix("\r") ? String($0.dropLast()) : $0, limit: Self.commandLineLimit) }
     }
 
     func concurrency(_ stage: PlannedStage) -> String {
@@ -32,6 +72,7 @@ extension PlanRenderer {
         return "\(n) tasks concurrently"
     }
 
+    /// The action on one line, for pictures: `sleep 3s`, `run: CMD` (first line, cut).
     func action(_ task: PlannedTask, _ masker: SecretMask) -> String {
         switch task.action {
         case .sleep(let duration): return "sleep \(DurationFormat.written(duration))"

@@ -5,7 +5,7 @@ extension Validator.Pass {
         var openings: [SourceLocation]?
         if case .scalar(let scalar) = node.value {
             if scalar.style == .quoted { start.column += 1 }
-            if let source, text.contains("${{") {
+            if let source, TemplateParser.holdsOpening(text) {
                 if let range = scalar.sourceRange {
                     openings = TemplateParser.openings(in: source.bytes, range: range, start: node.location)
                 } else {
@@ -21,6 +21,7 @@ extension Validator.Pass {
             guard case .reference(let reference, let location) = part else { continue }
             check(reference, at: location, scope: scope)
         }
+        if scope.key == "run" { checkQuoting(template) }
         return template
     }
 
@@ -31,7 +32,9 @@ extension Validator.Pass {
             if !variableNames.contains(name) {
                 error(.unknownVariable(name, suggestion: Spelling.closest(to: name, among: variableNames)), at: location)
             }
-        case .environment, .workflowName:
+        case .environment(let name):
+            checkEnvironment(name, at: location)
+        case .workflowName:
             break
         case .stageName, .taskName:
             break
@@ -53,6 +56,46 @@ extension Validator.Pass {
             } else if !taskNamesByStage[index].contains(task) {
                 error(.unknownTask(stage: stage, task: task, suggestion: Spelling.closest(to: task, among: taskNamesByStage[index])), at: location)
             }
+        }
+    }
+
+    /// Warns of a reference inside shell quotes in `run`: its value is
+    /// inserted as one quoted word, so `"x ${{ v }}"` would print the quotes.
+    mutating func checkQuoting(_ template: Template) {
+        guard template.parts.count > 1 else { return }
+        var quote: Character?
+        var escaped = false
+        for part in template.parts {
+            switch part {
+            case .literal(let text):
+                for character in text {
+                    if escaped { escaped = false; continue }
+                    switch (quote, character) {
+                    case (nil, "\\"), ("\"", "\\"): escaped = true
+                    case (nil, "'"), (nil, "\""): quote = character
+                    case ("'", "'"), ("\"", "\""): quote = nil
+                    default: break
+                    }
+                }
+            case .reference(let reference, let location):
+                escaped = false
+                if let quote {
+                    diagnostics.append(.warning(.templateInsideQuotes(reference.description, quote: quote), at: location))
+                }
+            }
+        }
+    }
+
+    /// Warns, once per name, of `env.NAME` that neither flowrun's environment nor a level sets.
+    mutating func checkEnvironment(_ name: String, at location: SourceLocation) {
+        guard let processEnvironment, !processEnvironment.contains(name) else { return }
+        for (depth, level) in environmentLevels.enumerated().reversed() {
+            // Inside entry X, `env.X` is the value from the level below.
+            if depth == environmentLevels.count - 1, currentEnvironmentEntry == name { continue }
+            if level.contains(name) { return }
+        }
+        if warnedEnvironment.insert(name).inserted {
+            diagnostics.append(.warning(.environmentVariableUnset(name), at: location))
         }
     }
 }

@@ -38,7 +38,7 @@ extension Validator.Pass {
         for entry in entries {
             guard checkIdentifier(entry.key, at: entry.keyLocation, isEnvironment: false) else { continue }
             guard let value = text(entry.value, key: "vars.\(entry.key)") else { continue }
-            if value.contains("${{") {
+            if TemplateParser.holdsOpening(value) {
                 error(.templateNotAllowed(key: "vars"), at: entry.value.location)
             }
             result.append(Workflow.Variable(name: entry.key, value: value, location: entry.keyLocation))
@@ -46,16 +46,65 @@ extension Validator.Pass {
         return result
     }
 
+    /// An `env` mapping. Its names become a level that later templates see;
+    /// the caller removes the level when its scope ends.
     mutating func environmentOf(_ node: Node, scope: TemplateScope) -> [Workflow.EnvironmentEntry] {
         guard let entries = mapping(node, key: "env") else { return [] }
+        environmentLevels.append(Set(entries.lazy.map(\.key)))
         var result: [Workflow.EnvironmentEntry] = []
         for entry in entries {
             guard checkIdentifier(entry.key, at: entry.keyLocation, isEnvironment: true) else { continue }
             guard let value = text(entry.value, key: "env.\(entry.key)") else { continue }
+            currentEnvironmentEntry = entry.key
             result.append(Workflow.EnvironmentEntry(
                 name: entry.key, value: template(value, node: entry.value, scope: scope), location: entry.keyLocation))
+            currentEnvironmentEntry = nil
         }
+        checkCycles(result)
         return result
+    }
+
+    /// Entries of one mapping may use each other, in any order, but not in a circle.
+    mutating func checkCycles(_ entries: [Workflow.EnvironmentEntry]) {
+        var byName: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() { byName[entry.name] = index }
+        // The references of each entry to other entries of the mapping, with where they are.
+        let edges: [[(target: Int, location: SourceLocation)]] = entries.map { entry in
+            entry.value.parts.compactMap { part in
+                guard case .reference(.environment(let name), let location) = part, name != entry.name,
+                      let target = byName[name] else { return nil }
+                return (target, location)
+            }
+        }
+        guard edges.contains(where: { !$0.isEmpty }) else { return }
+        enum Mark { case unvisited, active, done }
+        var marks = [Mark](repeating: .unvisited, count: entries.count)
+        var path: [Int] = []
+        func visit(_ index: Int) -> Bool {
+            marks[index] = .active
+            path.append(index)
+            for edge in edges[index] {
+                switch marks[edge.target] {
+                case .active:
+                    // Located at the reference that closes the circle.
+                    let start = path.firstIndex(of: edge.target)!
+                    let names = path[start...].map { entries[$0].name } + [entries[edge.target].name]
+                    error(.environmentCycle(names), at: edge.location)
+                    return true
+                case .unvisited:
+                    if visit(edge.target) { return true }
+                case .done:
+                    break
+                }
+            }
+            path.removeLast()
+            marks[index] = .done
+            return false
+        }
+        for index in entries.indices where marks[index] == .unvisited {
+            path = []
+            if visit(index) { return }
+        }
     }
 
     mutating func secretsOf(

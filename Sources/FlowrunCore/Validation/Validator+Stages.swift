@@ -26,6 +26,8 @@ extension Validator.Pass {
         let description = byKey["description"].flatMap { text($0.value, key: "description") }
         let maxParallel = byKey["max-parallel"].flatMap { integer($0.value, key: "max-parallel", range: 1...1_000_000) }
         let failFast = byKey["fail-fast"].flatMap { boolean($0.value, key: "fail-fast") } ?? true
+        let levels = environmentLevels.count
+        defer { environmentLevels.removeLast(environmentLevels.count - levels) }
         let environment = byKey["env"].map { environmentOf($0.value, scope: TemplateScope(key: "env", stageIndex: index)) } ?? []
         var tasks: [Workflow.Task] = []
         for (taskIndex, taskNode) in taskNodes.enumerated() {
@@ -65,13 +67,16 @@ extension Validator.Pass {
             } else if actions.count > 1 {
                 error(.multipleActions(actions.map(\.key)), at: actions[1].keyLocation)
             }
+            // `env` first: `run` and the rest see the task's own level.
+            let levels = environmentLevels.count
+            defer { environmentLevels.removeLast(environmentLevels.count - levels) }
+            if let entry = byKey["env"] {
+                task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex))
+            }
             if let run = byKey["run"], let command = text(run.value, key: "run") {
                 task.action = .run(template(command, node: run.value, scope: scope))
             } else if let sleep = byKey["sleep"], let seconds = duration(sleep.value, key: "sleep", allowsZero: false) {
                 task.action = .sleep(seconds)
-            }
-            if let entry = byKey["env"] {
-                task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex))
             }
             if let entry = byKey["working-directory"], let path = text(entry.value, key: "working-directory") {
                 task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "working-directory", stageIndex: stageIndex))

@@ -4,7 +4,13 @@ public struct Validator: Sendable {
     /// Longest stage or task name; keeps hostile files from making huge reports.
     public static let maxNameLength = 256
 
-    public init() {}
+    /// flowrun's own environment, for warning about `env.NAME` that no level
+    /// sets; nil skips that check (the environment is not known).
+    public var environment: Set<String>?
+
+    public init(environment: Set<String>? = nil) {
+        self.environment = environment
+    }
 
     /// Validates `root`. Returns a workflow only when no error was found.
     /// - Parameters:
@@ -17,6 +23,7 @@ public struct Validator: Sendable {
     ) -> (Workflow?, [Diagnostic]) {
         var pass = Pass()
         pass.source = source
+        pass.processEnvironment = environment
         let workflow = pass.workflow(root, directory: directory, defaultName: defaultName)
         let hasError = pass.diagnostics.contains { $0.severity == .error }
         return (hasError ? nil : workflow, pass.diagnostics)
@@ -49,6 +56,13 @@ extension Validator {
         var usedVariables: Set<String> = []
         var templateParser = TemplateParser(stageNames: [])
         var source: SourceText?
+        /// flowrun's own environment; nil when unknown.
+        var processEnvironment: Set<String>?
+        /// The `env` names each enclosing level sets, outermost first.
+        var environmentLevels: [Set<String>] = []
+        /// The `env` entry whose value is being read: `env.X` inside `X` reads the level below.
+        var currentEnvironmentEntry: String?
+        var warnedEnvironment: Set<String> = []
 
         mutating func error(_ message: DiagnosticMessage, at location: SourceLocation, notes: [Diagnostic.Note] = []) {
             diagnostics.append(.error(message, at: location, notes: notes))
