@@ -261,15 +261,15 @@ EOF
 # Every run must exit 0 within 60 s: a crash (status >= 128) or a hang fails the case.
 
 case_crash() {
-    local runs="${CRASH_RUNS:-3}" quick="${QUICK_RUNS:-24}" i status crashes=0 hangs=0 odd=0 done_runs=0 done_quick=0
+    local runs="${CRASH_RUNS:-3}" quick="${QUICK_RUNS:-24}" i status crashes=0 hangs=0 odd=0 done_runs=0 done_quick=0 statuses=""
     { echo "stages:"; echo "  - name: s"; echo "    tasks:"
       for i in $(seq 1 1000); do echo "      - run: sleep 1"; done; } > "$work/crash.yaml"
     { echo "stages:"; echo "  - name: s"; echo "    tasks:"
       for i in $(seq 1 100); do echo "      - /bin/true"; done; } > "$work/quick.yaml"
     for i in $(seq 1 "$runs"); do
         [ "$(remaining)" -le 10 ] && break
-        timeout -s KILL 60 "$flowrun" run "$work/crash.yaml" --output quiet > /dev/null 2>&1; status=$?
-        if [ $status -eq 137 ]; then hangs=$((hangs + 1)); elif [ $status -ge 128 ]; then crashes=$((crashes + 1)); elif [ $status -ne 0 ]; then odd=$((odd + 1)); fi
+        timeout -s KILL 60 "$flowrun" run "$work/crash.yaml" --output quiet > "$work/crash.out" 2>&1; status=$?
+        if [ $status -eq 137 ]; then hangs=$((hangs + 1)); elif [ $status -ge 128 ]; then crashes=$((crashes + 1)); elif [ $status -ne 0 ]; then odd=$((odd + 1)); statuses="$statuses $status"; fi
         done_runs=$((done_runs + 1))
     done
     local batch pids p
@@ -282,11 +282,11 @@ case_crash() {
         done
         for p in $pids; do
             wait "$p"; status=$?
-            if [ $status -eq 137 ]; then hangs=$((hangs + 1)); elif [ $status -ge 128 ]; then crashes=$((crashes + 1)); elif [ $status -ne 0 ]; then odd=$((odd + 1)); fi
+            if [ $status -eq 137 ]; then hangs=$((hangs + 1)); elif [ $status -ge 128 ]; then crashes=$((crashes + 1)); elif [ $status -ne 0 ]; then odd=$((odd + 1)); statuses="$statuses $status"; fi
             done_quick=$((done_quick + 1))
         done
     done
-    local detail="$done_runs x 1,000 sleep-1 + $done_quick x 100 quick (4 at a time): $crashes crashed, $hangs hung, $odd not exit 0"
+    local detail="$done_runs x 1,000 sleep-1 + $done_quick x 100 quick (4 at a time): $crashes crashed, $hangs hung, $odd not exit 0${statuses:+ (got:$statuses)}"
     if [ "$done_runs" -eq "$runs" ] && [ "$done_quick" -ge "$quick" ] && [ $crashes -eq 0 ] && [ $hangs -eq 0 ] && [ $odd -eq 0 ]; then
         record crash pass "$detail"
     else
