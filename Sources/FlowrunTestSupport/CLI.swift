@@ -30,6 +30,8 @@ public struct CLI: Sendable {
     public var files: [(name: String, text: String)] = []
     public var stdin: String?
     public var environmentChanges: [(name: String, value: String?)] = []
+    /// The environment before the changes; nil for this process's, cleaned (see above).
+    public var baseEnvironment: [String: String]?
     public var folder: Folder = .fresh
     /// The run is ended (SIGTERM) and recorded as an issue after this.
     public var timeout: Duration = .seconds(30)
@@ -65,6 +67,9 @@ public struct CLI: Sendable {
         with { $0.environmentChanges.append((name, value)) }
     }
 
+    /// Starts from exactly `environment` instead of this process's, cleaned.
+    public func environment(all environment: [String: String]) -> CLI { with { $0.baseEnvironment = environment } }
+
     /// Runs in `folder` (the test keeps it, to look at what the run left).
     public func `in`(_ folder: TemporaryFolder) -> CLI { with { $0.folder = .temporary(folder) } }
 
@@ -75,42 +80,76 @@ public struct CLI: Sendable {
 
     /// The environment the program gets.
     public var environment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["COLUMNS", "FORCE_COLOR", "CLICOLOR_FORCE"] { environment[name] = nil }
-        environment["NO_COLOR"] = "1"
+        var environment = baseEnvironment ?? Self.cleanEnvironment
         for (name, value) in environmentChanges { environment[name] = value }
         return environment
     }
 
     /// Runs to the end and returns what it printed.
     public func run(sourceLocation: SourceLocation = #_sourceLocation) async throws -> ProgramOutput {
+        let started = try start(sourceLocation: sourceLocation)
+        if !(await started.ended.wait(atMost: timeout)) {
+            started.process.terminate()
+            Issue.record("\(commandLine) did not end within \(timeout)", sourceLocation: sourceLocation)
+            _ = await started.ended.wait(atMost: .seconds(5))
+        }
+        return try started.finish()
+    }
+
+    /// Runs to the end, blocking the calling thread, for synchronous tests.
+    public func runBlocking(sourceLocation: SourceLocation = #_sourceLocation) throws -> ProgramOutput {
+        let started = try start(sourceLocation: sourceLocation)
+        started.process.waitUntilExit()
+        return try started.finish()
+    }
+
+    /// A started program and where its output goes.
+    private struct Started {
+        var process: Process
+        var ended: ExitWaiter
+        var scratch: TemporaryFolder
+        var folder: TemporaryFolder?
+        var out: FileHandle
+        var err: FileHandle
+
+        func finish() throws -> ProgramOutput {
+            process.waitUntilExit()
+            try out.close()
+            try err.close()
+            withExtendedLifetime(folder) {}
+            let signaled = process.terminationReason == .uncaughtSignal
+            return ProgramOutput(
+                status: signaled ? 128 + process.terminationStatus : process.terminationStatus,
+                stdout: scratch.read("stdout"), stderr: scratch.read("stderr"))
+        }
+    }
+
+    private func start(sourceLocation: SourceLocation) throws -> Started {
         let program = try resolvedExecutable(sourceLocation: sourceLocation)
         let scratch = try TemporaryFolder(prefix: "flowrun-cli")
+        var fresh: TemporaryFolder? = nil
         let directory: String
-        var keep: TemporaryFolder? = nil
         switch folder {
         case .fresh:
-            keep = try TemporaryFolder(prefix: "flowrun-cli-run")
-            directory = keep!.path
+            let made = try TemporaryFolder(prefix: "flowrun-cli-run")
+            fresh = made
+            directory = made.path
         case .temporary(let folder): directory = folder.path
         case .path(let path): directory = path
         }
-        defer { withExtendedLifetime(keep) {} }
         for (name, text) in files {
             let path = name.hasPrefix("/") ? name : (directory as NSString).appendingPathComponent(name)
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         }
-        let outPath = try scratch.write("stdout", "")
-        let errPath = try scratch.write("stderr", "")
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: try scratch.write("stdout", "")))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: try scratch.write("stderr", "")))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = environment
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardOutput = out
         process.standardError = err
         if let stdin {
@@ -121,17 +160,7 @@ public struct CLI: Sendable {
         let ended = ExitWaiter()
         process.terminationHandler = { _ in ended.signal() }
         try process.run()
-        let finished = await ended.wait(atMost: timeout)
-        if !finished {
-            process.terminate()
-            Issue.record("\(program) \(arguments.joined(separator: " ")) did not end within \(timeout)", sourceLocation: sourceLocation)
-            _ = await ended.wait(atMost: .seconds(5))
-        }
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return ProgramOutput(status: status, stdout: scratch.read("stdout"), stderr: scratch.read("stderr"))
+        return Started(process: process, ended: ended, scratch: scratch, folder: fresh, out: out, err: err)
     }
 
     /// Runs to the end and checks the status, and stdout / stderr where given (whole text).
@@ -160,6 +189,14 @@ public struct CLI: Sendable {
         return try Launched(
             arguments, in: folder, directory: folder.path, stdin: stdinPath, stdout: stdout, stderr: stderr,
             extraEnvironment: changes, executable: try executable.map { try Self.locate($0) })
+    }
+
+    /// This process's environment with `NO_COLOR=1` and without `COLUMNS`, `FORCE_COLOR` or `CLICOLOR_FORCE`.
+    public static var cleanEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["COLUMNS", "FORCE_COLOR", "CLICOLOR_FORCE"] { environment[name] = nil }
+        environment["NO_COLOR"] = "1"
+        return environment
     }
 
     /// The command line, for messages.

@@ -5,9 +5,14 @@ public final class TemporaryFolder: Sendable {
     public let path: String
 
     public init(prefix: String = "flowrun-test") throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        path = base.path
+        path = try Self.create(prefix: prefix).path
+    }
+
+    /// A new empty folder that is not removed by itself: the caller removes it.
+    public static func create(prefix: String = "flowrun-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }

@@ -3,7 +3,7 @@ import FlowrunCore
 
 extension Flowrun {
     /// `flowrun plan WORKFLOW`: print what would run, run nothing.
-    struct Plan: ParsableCommand {
+    struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the execution plan: stages in order, what runs concurrently, limits.")
 
@@ -18,8 +18,10 @@ extension Flowrun {
 
         @OptionGroup var input: InputOptions
 
-        func run() throws {
+        func run() async throws {
             let plan = try WorkflowInput.plan(workflow, input: input, planning: planning)
+            // The plan-time check: with the slurm executor, the cluster must answer.
+            _ = try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID())
             Console.out(PlanRenderer().render(plan, as: format))
         }
     }

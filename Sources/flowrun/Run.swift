@@ -18,9 +18,14 @@ extension Flowrun {
             let plan = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
             // The same document as `plan --format json`: a script reads either.
             if options.dryRun { return Console.out(PlanRenderer().render(plan, as: options.format == .json ? .json : .text)) }
+            let setup = RunnerSetup.needsProbe(plan)
+                ? try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID()) : RunnerSetup.local
             let session = RunSession(
-                plan: plan, settings: options.settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2))
+                plan: plan, settings: options.settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2),
+                runner: setup.runner)
             let status = await session.run()
+            // No Slurm job of this run outlives it, whatever way it ended.
+            await setup.finish()
             if status != .success { throw ExitCode(status.rawValue) }
         }
     }

@@ -4,6 +4,7 @@ import FlowrunCore
 extension InputFormat: ExpressibleByArgument {}
 extension DiagnosticRenderer.Format: ExpressibleByArgument {}
 extension PlanRenderer.Format: ExpressibleByArgument {}
+extension ExecutorSettings.Kind: ExpressibleByArgument {}
 
 /// `--format-in`: how to read a workflow given on standard input.
 struct InputOptions: ParsableArguments {
@@ -18,6 +19,9 @@ struct PlanningOptions: ParsableArguments {
 
     @Option(name: .shortAndLong, help: "Run at most N tasks at once.")
     var jobs: Int?
+
+    @Option(help: "Where run tasks go: local or slurm (wins over FLOWRUN_EXECUTOR and the file's executor:).")
+    var executor: ExecutorSettings.Kind?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -69,7 +73,7 @@ enum WorkflowInput {
     static func plan(_ workflow: Workflow, path: String, options: PlanningOptions, killGrace: Duration) throws -> Plan {
         let plannerOptions = Planner.Options(
             variables: options.variables.map { .init(name: $0.name, value: $0.value) }, jobs: options.jobs, killGrace: killGrace,
-            environment: Console.environment(), currentDirectory: Console.currentDirectory())
+            environment: Console.environment(), currentDirectory: Console.currentDirectory(), executor: options.executor)
         switch Planner().plan(workflow, sourcePath: displayPath(path), options: plannerOptions) {
         case .failure(let diagnostic):
             Console.err(DiagnosticRenderer(colored: false).commandLine(diagnostic))
@@ -77,6 +81,18 @@ enum WorkflowInput {
         case .success(let (plan, warnings)):
             report(warnings, path: path, source: nil)
             return plan
+        }
+    }
+
+    /// Checks the plan's executor before any task starts and returns its runner;
+    /// prints what is wrong and exits 69 (cluster unavailable) or 2 (unknown partition).
+    static func runner(for plan: Plan, path: String, runID: String) async throws -> RunnerSetup {
+        switch await RunnerSetup.prepare(plan, runID: runID) {
+        case .success(let setup):
+            return setup
+        case .failure(let problem):
+            report([problem.diagnostic], path: path, source: nil)
+            throw ExitCode(problem.exitStatus.rawValue)
         }
     }
 }

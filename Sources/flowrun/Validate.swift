@@ -40,7 +40,8 @@ extension Flowrun {
                     for d in diagnostics { Console.err(renderer.text(d, path: shown, source: outcome.source)) }
                     if let workflow = outcome.workflow, !diagnostics.contains(where: { $0.severity == .error }) {
                         let tasks = workflow.stages.reduce(0) { $0 + $1.tasks.count }
-                        Console.out("\(shown): ok (\(workflow.stages.count) stages, \(tasks) tasks)\n")
+                        func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
+                        Console.out("\(shown): ok (\(count(workflow.stages.count, "stage")), \(count(tasks, "task")))\n")
                     }
                 case .github:
                     for d in diagnostics { Console.out(renderer.github(d, path: shown)) }

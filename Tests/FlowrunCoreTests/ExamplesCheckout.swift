@@ -1,4 +1,6 @@
 import Foundation
+import FlowrunTestSupport
+import Testing
 
 /// The package checkout these tests were compiled from, found from `#filePath`.
 enum Checkout {
@@ -45,11 +47,8 @@ enum Checkout {
             + pages.enumerated().map { ("flowrun-workflow.5#\($0.offset + 1)", $0.element) }
     }
 
-    /// A new empty directory under the system's temporary directory.
+    /// A new empty directory under the system's temporary directory; the caller removes it.
     static func makeTemporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("flowrun-docs-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TemporaryFolder.create(prefix: "flowrun-docs-tests")
     }
 }

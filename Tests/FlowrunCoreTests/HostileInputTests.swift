@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FlowrunTestSupport
 import Testing
 @testable import FlowrunCore
 
@@ -44,13 +45,13 @@ import Testing
             text += "\(names[level]): &\(names[level]) [\(Array(repeating: "*\(previous)", count: 10).joined(separator: ","))]\n"
         }
         text += "stages: *i\n"
-        let outcome = expectPromptError(dir.write("bomb.yaml", text), .aliasExpansionTooLarge(limit: ReaderLimits().maxAliasExpansion))
+        let outcome = expectPromptError(try dir.write("bomb.yaml", text), .aliasExpansionTooLarge(limit: ReaderLimits().maxAliasExpansion))
         #expect(outcome.diagnostics.count == 1)
     }
 
     @Test func aliasAsADuplicateKey() throws {
         let dir = try TemporaryFolder()
-        let outcome = expectPromptError(dir.write("dup.yaml", "description: &k name\nname: x\n*k : y\nstages: [[make]]\n"), .duplicateKey("name"))
+        let outcome = expectPromptError(try dir.write("dup.yaml", "description: &k name\nname: x\n*k : y\nstages: [[make]]\n"), .duplicateKey("name"))
         #expect(outcome.diagnostics.count == 1)
         #expect(outcome.diagnostics.first?.location?.position == Position(line: 3, column: 1))
         #expect(outcome.diagnostics.first?.notes.first?.location.position == Position(line: 2, column: 1))
@@ -63,20 +64,20 @@ import Testing
         text += "b: &b [\(Array(repeating: "*a", count: 10).joined(separator: ","))]\n"
         text += "c: &c [\(Array(repeating: "*b", count: 10).joined(separator: ","))]\n"
         text += "? *c\n: value\n"
-        expectPromptError(dir.write("key.yaml", text), .nonStringKey(found: .list))
+        expectPromptError(try dir.write("key.yaml", text), .nonStringKey(found: .list))
     }
 
     @Test func tooManyAliasUses() throws {
         let dir = try TemporaryFolder()
         let text = "v: &v x\nlist: [\(Array(repeating: "*v", count: 101).joined(separator: ", "))]\n"
-        expectPromptError(dir.write("aliases.yaml", text), .tooManyAliases(limit: 100))
+        expectPromptError(try dir.write("aliases.yaml", text), .tooManyAliases(limit: 100))
     }
 
     @Test(arguments: [InputFormat.yaml, .json])
     func hundredThousandNestedBrackets(_ format: InputFormat) throws {
         let dir = try TemporaryFolder()
         let text = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        let outcome = expectPromptError(dir.write("deep.\(format.rawValue)", text), format: format, .nestingTooDeep(limit: 64))
+        let outcome = expectPromptError(try dir.write("deep.\(format.rawValue)", text), format: format, .nestingTooDeep(limit: 64))
         #expect(outcome.diagnostics.first?.location?.position == Position(line: 1, column: 65))
     }
 
@@ -85,7 +86,7 @@ import Testing
         var text = "stages:\n  - name: s\n    tasks:\n"
         let line = "      - run: echo \(String(repeating: "x", count: 80))\n"
         while text.utf8.count < 20 << 20 { text += String(repeating: line, count: 1000) }
-        expectPromptError(dir.write("big.yaml", text), .fileTooLarge(limit: 16 << 20))
+        expectPromptError(try dir.write("big.yaml", text), .fileTooLarge(limit: 16 << 20))
     }
 
     @Test func hundredThousandTasksWithMegabyteNamesAreCappedBySize() throws {
@@ -95,7 +96,7 @@ import Testing
         let name = String(repeating: "n", count: 1 << 20)
         var text = "stages:\n  - name: s\n    tasks:\n"
         for _ in 0..<17 { text += "      - name: \(name)\n        run: x\n" }
-        expectPromptError(dir.write("names.yaml", text), .fileTooLarge(limit: 16 << 20))
+        expectPromptError(try dir.write("names.yaml", text), .fileTooLarge(limit: 16 << 20))
     }
 
     @Test func megabyteNamesUnderTheSizeCapAreRejectedOneByOne() throws {
@@ -103,7 +104,7 @@ import Testing
         let name = String(repeating: "n", count: 1_000_000)
         var text = "stages:\n  - name: s\n    tasks:\n"
         for _ in 0..<8 { text += "      - name: \(name)\n        run: x\n" }
-        let outcome = expectPromptError(dir.write("names.yaml", text), .nameTooLong(kind: .task, limit: Validator.maxNameLength))
+        let outcome = expectPromptError(try dir.write("names.yaml", text), .nameTooLong(kind: .task, limit: Validator.maxNameLength))
         #expect(outcome.diagnostics.count == 8)
         // The snippet of a 1 MB line is cut, and rendering it is quick too.
         let clock = ContinuousClock()
@@ -118,23 +119,23 @@ import Testing
     @Test func scalarOverOneMebibyte() throws {
         let dir = try TemporaryFolder()
         let text = "stages:\n  - name: s\n    tasks:\n      - run: \(String(repeating: "y", count: (1 << 20) + 1))\n"
-        let outcome = expectPromptError(dir.write("scalar.yaml", text), .scalarTooLarge(limit: 1 << 20))
+        let outcome = expectPromptError(try dir.write("scalar.yaml", text), .scalarTooLarge(limit: 1 << 20))
         #expect(outcome.diagnostics.first?.location?.position == Position(line: 4, column: 14))
     }
 
     @Test func nulBytes() throws {
         let dir = try TemporaryFolder()
-        let outcome = expectPromptError(dir.write("nul.yaml", bytes: Array("stages:\n  - [ma".utf8) + [0] + Array("ke]\n".utf8)), .nulByte)
+        let outcome = expectPromptError(try dir.write("nul.yaml", bytes: Array("stages:\n  - [ma".utf8) + [0] + Array("ke]\n".utf8)), .nulByte)
         #expect(outcome.diagnostics.first?.location?.position == Position(line: 2, column: 8))
     }
 
     @Test func invalidUTF8() throws {
         let dir = try TemporaryFolder()
-        let outcome = expectPromptError(dir.write("bad.yaml", bytes: Array("name: caf".utf8) + [0xE9] + Array("\nstages: [[make]]\n".utf8)), .invalidUTF8)
+        let outcome = expectPromptError(try dir.write("bad.yaml", bytes: Array("name: caf".utf8) + [0xE9] + Array("\nstages: [[make]]\n".utf8)), .invalidUTF8)
         #expect(outcome.diagnostics.first?.location?.position == Position(line: 1, column: 10))
         // An overlong encoding and a surrogate encoded in UTF-8 are invalid too.
-        expectPromptError(dir.write("overlong.yaml", bytes: [0xC0, 0xAF]), .invalidUTF8)
-        expectPromptError(dir.write("surrogate.yaml", bytes: [0xED, 0xA0, 0x80]), .invalidUTF8)
+        expectPromptError(try dir.write("overlong.yaml", bytes: [0xC0, 0xAF]), .invalidUTF8)
+        expectPromptError(try dir.write("surrogate.yaml", bytes: [0xED, 0xA0, 0x80]), .invalidUTF8)
     }
 
     @Test(arguments: [[UInt8]([0xFF, 0xFE]), [0xFE, 0xFF]])
@@ -144,7 +145,7 @@ import Testing
         for unit in "stages: [[make]]\n".utf16 {
             bytes += bom[0] == 0xFF ? [UInt8(unit & 0xFF), UInt8(unit >> 8)] : [UInt8(unit >> 8), UInt8(unit & 0xFF)]
         }
-        expectPromptError(dir.write("utf16.yaml", bytes: bytes), .utf16Encoding)
+        expectPromptError(try dir.write("utf16.yaml", bytes: bytes), .utf16Encoding)
     }
 
     /// Without O_NONBLOCK, opening a FIFO with no writer blocks forever.
@@ -167,27 +168,27 @@ import Testing
 
     @Test func emptyFile() throws {
         let dir = try TemporaryFolder()
-        expectPromptError(dir.write("empty.yaml", ""), .fileEmpty)
-        expectPromptError(dir.write("empty.json", "  \n"), .fileEmpty)
-        expectPromptError(dir.write("comment.yaml", "# nothing\n"), .fileEmpty)
+        expectPromptError(try dir.write("empty.yaml", ""), .fileEmpty)
+        expectPromptError(try dir.write("empty.json", "  \n"), .fileEmpty)
+        expectPromptError(try dir.write("comment.yaml", "# nothing\n"), .fileEmpty)
     }
 
     @Test func multiDocument() throws {
         let dir = try TemporaryFolder()
-        let outcome = expectPromptError(dir.write("multi.yaml", "stages: [[a]]\n---\nstages: [[b]]\n...\n---\nx\n"), .multipleDocuments)
+        let outcome = expectPromptError(try dir.write("multi.yaml", "stages: [[a]]\n---\nstages: [[b]]\n...\n---\nx\n"), .multipleDocuments)
         #expect(outcome.diagnostics.first?.location?.position == Position(line: 2, column: 1))
     }
 
     @Test(arguments: ["-1", "0", "1e309", ".nan", "123456789012345678901", "-.inf", "1e-9"])
     func hostileTimeouts(_ value: String) throws {
         let dir = try TemporaryFolder()
-        let outcome = expectPromptError(dir.write("t.yaml", "stages:\n  - name: s\n    tasks:\n      - run: make\n        timeout: \(value)\n"))
+        let outcome = expectPromptError(try dir.write("t.yaml", "stages:\n  - name: s\n    tasks:\n      - run: make\n        timeout: \(value)\n"))
         #expect(outcome.diagnostics.first?.location?.position == Position(line: 5, column: 18))
     }
 
     @Test func controlCharactersInNamesAreRejectedAndEscaped() throws {
         let dir = try TemporaryFolder()
-        let outcome = expectPromptError(dir.write("ansi.yaml", "stages:\n  - name: \"x\\e]0;pwned\\a\\u2066y\"\n    tasks: [make]\n"))
+        let outcome = expectPromptError(try dir.write("ansi.yaml", "stages:\n  - name: \"x\\e]0;pwned\\a\\u2066y\"\n    tasks: [make]\n"))
         let text = DiagnosticRenderer().text(outcome.diagnostics[0], path: "ansi.yaml", source: outcome.source)
         #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x2066 })
         #expect(text.contains("x\\u{1B}]0;pwned\\u{7}\\u{2066}y"))
@@ -196,44 +197,9 @@ import Testing
     /// Raw control characters in a YAML file are refused by libyaml itself, located.
     @Test func rawEscapeByteInTheFile() throws {
         let dir = try TemporaryFolder()
-        let outcome = expectPromptError(dir.write("raw.yaml", bytes: Array("stages:\n  - [ma".utf8) + [0x1B] + Array("ke]\n".utf8)))
+        let outcome = expectPromptError(try dir.write("raw.yaml", bytes: Array("stages:\n  - [ma".utf8) + [0x1B] + Array("ke]\n".utf8)))
         #expect(outcome.diagnostics.first?.location?.position == Position(line: 2, column: 8))
         #expect(outcome.diagnostics.first?.message == .controlCharacter(code: 0x1B))
     }
 }
 
-/// A folder under the system temporary folder, removed with everything in it when released.
-final class TemporaryFolder {
-    let path: String
-
-    init() throws {
-        var template = Array("/tmp/flowrun-hostile-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw Failure("mkdtemp failed") }
-        path = String(cString: made)
-    }
-
-    deinit {
-        // Only files this suite made, one level deep.
-        if let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { unlink(path + "/" + name) }
-            }
-            closedir(dir)
-        }
-        rmdir(path)
-    }
-
-    /// Writes `text` to `name` in the folder and returns its path.
-    func write(_ name: String, _ text: String) -> String {
-        write(name, bytes: Array(text.utf8))
-    }
-
-    func write(_ name: String, bytes: [UInt8]) -> String {
-        let file = path + "/" + name
-        guard let handle = fopen(file, "wb") else { return file }
-        _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, handle) }
-        fclose(handle)
-        return file
-    }
-}

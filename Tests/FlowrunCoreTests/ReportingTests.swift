@@ -97,7 +97,7 @@ import Testing
         reporter.receive(.output(a, .stderr, ["a2"]))
         reporter.receive(.taskFinished(TaskResult(id: b, stageName: "s", name: "b", state: .succeeded)))
         reporter.receive(.taskFinished(TaskResult(id: a, stageName: "s", name: "a", state: .failed(exitCode: 1))))
-        #expect(out.text == "== s/b (succeeded) ==\nb1\n== s/a (failed (exit 1)) ==\na1\n! a2\n")
+        #expect(out.text == "== s/b: succeeded ==\nb1\n== s/a: failed (exit 1) ==\na1\n! a2\n")
     }
 
     @Test func quietShowsNothing() {

@@ -77,6 +77,16 @@ import FlowrunCore
                 - {run: "true", timeout: 1h30m, retries: 100, retry-delay: 0}
                 - {run: "true", retry-delay: 0s}
             """),
+        .valid("conditions", """
+            stages:
+              - name: build
+                if: ${{ host.os == 'linux' }}
+                tasks: [{name: a, if: "vars.x != 'y' && contains(host.arch, '64')", run: echo}]
+              - name: cleanup
+                if: always()
+                tasks: [echo]
+            vars: {x: z}
+            """),
         .valid("shell-argv", "defaults: {shell: [bash, -eo, pipefail, -c]}\nstages: [[echo]]\n"),
         .valid("yaml-1.2-strings", """
             vars: {answer: yes, switch: on, country: NO}
@@ -91,6 +101,7 @@ import FlowrunCore
     ]
 
     static let rejected: [Case] = [
+        .invalid("condition-not-text", "/stages/0/if: type", "stages: [{name: s, if: [always], tasks: [echo]}]\n"),
         .invalid("unknown-top-level-key", "/: additionalProperties", "stagez: []\nstages: [[echo]]\n"),
         .invalid("unknown-stage-key", "/stages/0: additionalProperties", """
             stages:

@@ -61,10 +61,10 @@ import Testing
         #expect(object["workflow"] as? String == "release")
         let stages = try #require(object["stages"] as? [[String: Any]])
         #expect(stages.map { $0["name"] as? String } == ["build", "ship"])
-        #expect(stages[0]["max_parallel"] as? Int == 2)
+        #expect(stages[0]["maxParallel"] as? Int == 2)
         let tasks = try #require(stages[0]["tasks"] as? [[String: Any]])
         #expect(tasks[0]["run"] as? String == "make release")
-        #expect(tasks[0]["working_directory"] as? String == Flowrun.fixtures + "/valid/src")
+        #expect(tasks[0]["workingDirectory"] as? String == Flowrun.fixtures + "/valid/src")
         let env = try #require(tasks[0]["env"] as? [String: String])
         #expect(env["TOKEN"] == "***")
     }

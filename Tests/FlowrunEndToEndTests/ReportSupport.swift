@@ -1,4 +1,6 @@
 import Foundation
+import FlowrunTestSupport
+import Testing
 
 /// Runs the built `flowrun` binary for the end-to-end tests of reports,
 /// man page and completions.
@@ -7,32 +9,19 @@ import Foundation
 /// and `Completion*` files in this target.
 enum ReportCLI {
     /// What one run printed and how it ended.
-    struct Output: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Output = ProgramOutput
 
     /// The package root (the folder holding `Package.swift`).
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: FlowrunBinary.packageRoot)
 
-    /// The `flowrun` executable built beside this test bundle.
-    static let binary: URL? = {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = folder.appendingPathComponent("flowrun")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return nil
-    }()
+    /// The built `flowrun` executable.
+    static let binary: URL? = FlowrunBinary.path.map { URL(fileURLWithPath: $0) }
 
     /// The environment flowrun runs with in these tests: this process's,
-    /// without what changes color, width or terminal behavior.
+    /// without what changes color, width or terminal behavior, then `extra`.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["NO_COLOR", "COLUMNS", "TERM", "FORCE_COLOR", "CLICOLOR_FORCE"] { environment[name] = nil }
+        var environment = CLI.cleanEnvironment
+        environment["NO_COLOR"] = nil
         environment["TERM"] = "xterm-256color"
         environment.merge(extra) { $1 }
         return environment
@@ -40,51 +29,23 @@ enum ReportCLI {
 
     /// Runs `flowrun arguments…` in `directory` with stdin closed; output through files, not pipes.
     static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Output {
-        guard let binary else { throw Missing.binary }
-        return try run(executable: binary, arguments, in: directory, environment: environment(extra))
+        guard binary != nil else { throw Missing.binary }
+        return try CLI(arguments: arguments).in(path: directory.path).environment(all: environment(extra)).runBlocking()
     }
 
     /// Runs any program the same way.
     static func run(executable: URL, _ arguments: [String], in directory: URL,
                     environment: [String: String]? = nil) throws -> Output {
-        let scratch = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("stdout")
-        let errURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        if let environment { process.environment = environment }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let cli = CLI.program(executable.path, arguments).in(path: directory.path)
+        return try (environment.map { cli.environment(all: $0) } ?? cli.environment(all: ProcessInfo.processInfo.environment))
+            .runBlocking()
     }
 
     /// A program on PATH.
-    static func tool(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    static func tool(_ name: String) -> URL? { CLI.which(name).map { URL(fileURLWithPath: $0) } }
 
     /// A new empty directory; the caller removes it.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-report-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryDirectory() throws -> URL { try TemporaryFolder.create(prefix: "flowrun-report-tests") }
 
     /// A directory holding `files` (name → text), removed by the caller.
     static func workspace(_ files: [String: String]) throws -> URL {

@@ -134,8 +134,11 @@ import Testing
         let screen = screenLines(bytes)
         #expect(screen.last.isEmpty, "the status line is gone at the end")
         #expect(!screen.lines.contains { $0.contains(" pending ") }, "the status never stays inside a line")
-        #expect(screen.lines.contains("[build/compile] compiling"))
-        #expect(screen.lines.contains("[build/lint:err] on stderr ***"))
+        // Prefixes are colored on a terminal (issue 9), one color per task.
+        let plain = screen.lines.map { $0.replacing(/\x1B\[[0-9;]*m/, with: "") }
+        #expect(plain.contains("[build/compile] compiling"))
+        #expect(plain.contains("[build/lint:err] on stderr ***"))
+        #expect(screen.lines.contains { $0.hasPrefix("\u{1B}[") && $0.hasSuffix("m[build/compile]\u{1B}[0m compiling") })
     }
 
     @Test(.enabled(if: canRun && script != nil, "needs the built flowrun and util-linux script"), arguments: [

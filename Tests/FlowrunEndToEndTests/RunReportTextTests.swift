@@ -14,7 +14,7 @@ import Testing
             """)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.utf8.count < 2000, "the report stays small: \(result.stdout.utf8.count) bytes")
-        let expected = "result: ('1…', '\(String(repeating: "b", count: 60))…')\n"
+        let expected = "result: ('1…', '\(String(repeating: "b", count: 64))…')\n"
             + "  (results shortened; full values: --format json or --report FILE.json)\n"
         #expect(result.stdout.hasSuffix(expected), "\(result.stdout)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import FlowrunTestSupport
 import Testing
 
 /// `flowrun validate` as a user runs it: the built binary, its streams and exit status.
@@ -60,7 +61,7 @@ import Testing
     @Test func oneInvalidFileAmongSeveralFailsTheRun() async throws {
         let result = try await Flowrun.run(["validate", "valid/minimal.yaml", "invalid/empty-stages.yaml"], in: Flowrun.fixtures)
         #expect(result.status == 2)
-        #expect(result.stdout == "valid/minimal.yaml: ok (1 stages, 1 tasks)\n")
+        #expect(result.stdout == "valid/minimal.yaml: ok (1 stage, 1 task)\n")
         #expect(result.stderr.hasPrefix("invalid/empty-stages.yaml:1:9: error: "))
     }
 
@@ -127,7 +128,7 @@ import Testing
     @Test func standardInputWithDash() async throws {
         let yaml = try await Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - [make]\n")
         #expect(yaml.status == 0)
-        #expect(yaml.stdout == "<stdin>: ok (1 stages, 1 tasks)\n")
+        #expect(yaml.stdout == "<stdin>: ok (1 stage, 1 task)\n")
         let bad = try await Flowrun.run(["validate", "-"], in: Flowrun.fixtures, stdin: "stages:\n  - name: a b\n    tasks: [x]\n")
         #expect(bad.status == 2)
         #expect(bad.stderr.hasPrefix("<stdin>:2:11: error: invalid stage name `a b`"))
@@ -174,39 +175,16 @@ extension String {
     }
 }
 
-/// Runs the built `flowrun` binary. Shared by the Validate and Plan end-to-end tests.
+/// The fixtures and the binary for the Validate and Plan end-to-end tests;
+/// runs go through `CLI` (FlowrunTestSupport).
 enum Flowrun {
-    /// What a run left: exit status (128 + signal when killed) and both streams.
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ProgramOutput
 
-    static let packageRoot: String = {
-        var path = #filePath
-        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
-        return path
-    }()
+    static let packageRoot = FlowrunBinary.packageRoot
 
     static let fixtures = packageRoot + "/Tests/FlowrunCoreTests/Fixtures"
 
-    /// The binary next to the test bundle (any `--scratch-path`), else `.build/debug/flowrun`.
-    static let binary: String? = {
-        var candidates: [String] = []
-        if let override = ProcessInfo.processInfo.environment["FLOWRUN_BINARY"] { candidates.append(override) }
-        var bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        for _ in 0..<4 {
-            bundle.deleteLastPathComponent()
-            candidates.append(bundle.appendingPathComponent("flowrun").path)
-        }
-        candidates.append(packageRoot + "/.build/debug/flowrun")
-        return candidates.first { path in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
-                && FileManager.default.isExecutableFile(atPath: path)
-        }
-    }()
+    static let binary = FlowrunBinary.path
 
     /// Workflow fixtures (`valid/…`, `invalid/…`) that have a golden.
     static func fixtureList() -> [String] {
@@ -218,61 +196,15 @@ enum Flowrun {
         }
     }
 
-    struct BinaryMissing: Error, CustomStringConvertible {
-        var description: String {
-            "the flowrun binary was not found next to the test bundle (\(CommandLine.arguments[0])) nor in .build/debug; build it first (swift build) or set FLOWRUN_BINARY"
-        }
-    }
-
-    /// Runs `flowrun arguments` in `directory`; stdin is `stdin` or /dev/null. Killed after `timeout` seconds.
+    /// Runs `flowrun arguments` in `directory`; stdin is `stdin` or /dev/null. Ended after `timeout` seconds.
     /// - Parameter environment: changes to this process's environment; nil removes a variable.
     static func run(
         _ arguments: [String], in directory: String, stdin: String? = nil,
         environment changes: [String: String?] = [:], timeout: Double = 20
     ) async throws -> Result {
-        guard let binary else { throw BinaryMissing() }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("flowrun-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        // Files, not pipes: nothing can block on a full pipe, and the streams stay apart.
-        let outURL = scratch.appendingPathComponent("stdout")
-        let errURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        for (name, value) in changes { environment[name] = value }
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        if let stdin {
-            let inURL = scratch.appendingPathComponent("stdin")
-            try Data(stdin.utf8).write(to: inURL)
-            process.standardInput = try FileHandle(forReadingFrom: inURL)
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                process.waitUntilExit()
-                Issue.record("flowrun \(arguments.joined(separator: " ")) did not end within \(timeout) s")
-                break
-            }
-            // Poll without holding a thread: the cooperative pool may be two threads.
-            try await Task.sleep(for: .milliseconds(2))
-        }
-        process.waitUntilExit()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return Result(
-            status: status,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        var cli = CLI(arguments: arguments).in(path: directory).timeout(.milliseconds(Int64(timeout * 1000)))
+        if let stdin { cli = cli.stdin(stdin) }
+        for (name, value) in changes.sorted(by: { $0.key < $1.key }) { cli = cli.environment(name, value) }
+        return try await cli.run()
     }
 }

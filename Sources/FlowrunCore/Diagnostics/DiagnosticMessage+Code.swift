@@ -65,6 +65,13 @@ extension DiagnosticMessage {
         case .resultOutsideStage: "resultOutsideStage"
         case .environmentCycle: "environmentCycle"
         case .templateInsideQuotes: "templateInsideQuotes"
+        case .conditionSyntax: "conditionSyntax"
+        case .unknownConditionReference: "unknownConditionReference"
+        case .unknownFunction: "unknownFunction"
+        case .functionArity: "functionArity"
+        case .statusFunctionOutsideStage: "statusFunctionOutsideStage"
+        case .conditionTypeMismatch: "conditionTypeMismatch"
+        case .argumentNotText: "argumentNotText"
         case .firstDefinedHere: "firstDefinedHere"
         case .startsHere: "startsHere"
         case .unknownVariableOverride: "unknownVariableOverride"
@@ -77,6 +84,13 @@ extension DiagnosticMessage {
         case .stateFolderUnwritable: "stateFolderUnwritable"
         case .stateLockWaiting: "stateLockWaiting"
         case .fingerprintingTook: "fingerprintingTook"
+        case .unknownExecutor: "unknownExecutor"
+        case .unknownExecutorSetting: "unknownExecutorSetting"
+        case .invalidMemory: "invalidMemory"
+        case .executorNotInstalled: "executorNotInstalled"
+        case .clusterUnreachable: "clusterUnreachable"
+        case .unknownPartition: "unknownPartition"
+        case .exportUnsupported: "exportUnsupported"
         }
     }
 }

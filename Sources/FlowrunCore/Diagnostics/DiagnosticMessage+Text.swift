@@ -71,6 +71,19 @@ extension DiagnosticMessage {
             "`env` entries refer to each other in a circle: \(names.joined(separator: " → ")); an entry may use the others of its mapping, but not itself through them"
         case .templateInsideQuotes(let reference, let quote):
             "`${{ \(reference) }}` is inside \(quote == "\"" ? "double" : "single") quotes; flowrun quotes each value as one shell word already, so the quotes would show: write it outside the quotes (\(quote)text\(quote)${{ \(reference) }}), or pass it through `env` and write \"$NAME\""
+        case .conditionSyntax(let problem): "malformed condition: \(problem.text)"
+        case .unknownConditionReference(let word, let suggestion):
+            suffix("unknown name `\(word)` in a condition; expected vars.NAME, env.NAME, host.os, host.arch, stages.STAGE.state, stages.STAGE.tasks.TASK.result or .state, a 'string', true or false", suggestion)
+        case .unknownFunction(let name, let suggestion):
+            suffix("unknown function `\(name)()`; conditions know contains, startsWith, endsWith, success, failure, always and cancelled", suggestion)
+        case .functionArity(let name, let expected, let found):
+            "`\(name)()` takes \(expected == 0 ? "no arguments" : "\(expected) arguments"), found \(found)"
+        case .statusFunctionOutsideStage(let name):
+            "`\(name)()` can only be used in a stage's `if`: it asks how the earlier stages went"
+        case .conditionTypeMismatch(let op, let left, let right):
+            "`\(op)` compares \(left.rawValue) with \(right.rawValue); compare text with text (quote it: 'true') or booleans with booleans"
+        case .argumentNotText(let function, let position):
+            "argument \(position) of `\(function)()` must be text, found a boolean"
         case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
         case .unusedVariable(let name): "variable `\(name)` is never used"
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"
@@ -86,6 +99,15 @@ extension DiagnosticMessage {
         case .stateLockWaiting(let path): "waiting for another flowrun holding \(path)"
         case .fingerprintingTook(let milliseconds, let files, let hashed, let bytes):
             "fingerprinting took \(DurationFormat.human(.milliseconds(milliseconds))) (\(files) files, \(hashed) read, \(bytes < 1 << 20 ? "\(bytes) bytes" : "\(bytes >> 20) MiB"))"
+        case .unknownExecutor(let name, let suggestion): suffix("unknown executor `\(name)`; flowrun has local and slurm", suggestion)
+        case .unknownExecutorSetting(let value, let variable): "\(variable)=\(value): unknown executor; use local or slurm"
+        case .invalidMemory(let text): "invalid memory `\(text)`; use a whole number with M or G, e.g. 512M or 4G"
+        case .executorNotInstalled(let executor, let program):
+            "the \(executor) executor needs `\(program)`, which is not in PATH"
+        case .clusterUnreachable(let reason): "cannot reach the Slurm controller: \(reason)"
+        case .exportUnsupported(let feature, let engine): "\(feature) cannot be expressed in \(engine)"
+        case .unknownPartition(let name, let known, let suggestion):
+            suffix("the cluster has no partition `\(name)`" + (known.isEmpty ? "" : " (it has \(known.map { "`\($0)`" }.joined(separator: ", ")))"), suggestion)
         }
     }
 }
@@ -131,6 +153,9 @@ extension DiagnosticMessage.Expected {
         case .stage: "a mapping or a list of tasks"
         case .task: "a mapping or a command string"
         case .shell: "`sh`, `bash` or a list of strings"
+        case .memorySize: "a size such as 512M or 4G"
+        case .allocationMode: "run or task"
+        case .oneWord: "one word (no spaces or commas)"
         }
     }
 }
@@ -164,6 +189,20 @@ extension DiagnosticMessage.Container {
         case .workflow: "the workflow"
         case .stage(let name): "stage `\(name)`"
         case .stageAt(let position): "stage \(position)"
+        case .executor: "`executor`"
+        }
+    }
+}
+
+extension DiagnosticMessage.ConditionProblem {
+    /// The problem as `conditionSyntax` says it.
+    public var text: String {
+        switch self {
+        case .empty: "the condition is empty"
+        case .unterminatedString: "a quoted string without its closing quote"
+        case .unexpected(let what): "unexpected `\(what)`"
+        case .expectedOperand: "expected a value after the operator"
+        case .expectedClosingParenthesis: "expected `)`"
         }
     }
 }

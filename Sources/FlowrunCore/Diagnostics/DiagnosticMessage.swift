@@ -68,6 +68,15 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case environmentCycle([String])
     case templateInsideQuotes(String, quote: Character)
 
+    // Conditions (`if:`).
+    case conditionSyntax(ConditionProblem)
+    case unknownConditionReference(String, suggestion: String?)
+    case unknownFunction(String, suggestion: String?)
+    case functionArity(String, expected: Int, found: Int)
+    case statusFunctionOutsideStage(String)
+    case conditionTypeMismatch(operator: String, left: ConditionValueType, right: ConditionValueType)
+    case argumentNotText(function: String, position: Int)
+
     // Notes: what a secondary location shows.
     case firstDefinedHere
     case startsHere(String)
@@ -86,6 +95,17 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case stateLockWaiting(path: String)
     case fingerprintingTook(milliseconds: Int, files: Int, hashed: Int, bytes: Int64)
 
+    // Executors and resources (issue 13).
+    case unknownExecutor(String, suggestion: String?)
+    case unknownExecutorSetting(String, variable: String)
+    case invalidMemory(String)
+    case executorNotInstalled(executor: String, program: String)
+    case clusterUnreachable(reason: String)
+    case unknownPartition(String, known: [String], suggestion: String?)
+
+    // Exporting to another engine.
+    case exportUnsupported(feature: String, engine: String)
+
     /// What a value must be; `wrongType` says it.
     public enum Expected: Sendable, Hashable {
         case mapping, list, string, boolean, wholeNumber, duration
@@ -96,6 +116,12 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         /// A task: a mapping, or the string shorthand.
         case task
         case shell
+        /// `resources.memory`: 512M, 4G.
+        case memorySize
+        /// `executor.allocation`.
+        case allocationMode
+        /// A Slurm partition, account or QOS.
+        case oneWord
     }
 
     /// What a value was instead.
@@ -120,6 +146,21 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         }
     }
 
+    /// What is wrong with the syntax of an `if:` expression.
+    public enum ConditionProblem: Sendable, Hashable {
+        case empty
+        case unterminatedString
+        case unexpected(String)
+        case expectedOperand
+        case expectedClosingParenthesis
+    }
+
+    /// The two kinds of value a condition computes with.
+    public enum ConditionValueType: String, Sendable, Hashable {
+        case text
+        case boolean
+    }
+
     /// What a name names.
     public enum NameKind: String, Sendable, Hashable {
         case workflow, stage, task, variable
@@ -131,5 +172,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case stage(String)
         /// A stage without a usable name, by its 1-based position.
         case stageAt(Int)
+        /// The workflow's `executor:` mapping.
+        case executor
     }
 }

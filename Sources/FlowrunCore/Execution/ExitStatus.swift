@@ -8,6 +8,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case invalidWorkflow = 2
     /// The command line was wrong.
     case usage = 64
+    /// The executor cannot be reached (no `srun`, the Slurm controller down), `EX_UNAVAILABLE`.
+    case unavailable = 69
     /// Interrupted by SIGHUP (128 + 1).
     case hangup = 129
     /// Interrupted by SIGINT (128 + 2).

@@ -68,6 +68,8 @@ public struct ProcessOutcome: Sendable, Equatable {
     /// True when a pipe was still held open after the group was killed: a
     /// descendant escaped the process group (e.g. with `setsid`).
     public var escapedDescendant: Bool
+    /// Where the attempt ran when not on this machine (a Slurm job step).
+    public var placement: TaskPlacement?
     /// What the process and the descendants it waited for cost (rusage); nil when not measured.
     public var resources: ResourceUsage?
     /// How long the process ran: from its spawn to the end of the attempt; nil

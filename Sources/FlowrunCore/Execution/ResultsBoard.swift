@@ -5,6 +5,41 @@ import Synchronization
 /// task's own output).
 final class ResultsBoard: Sendable {
     private let results = Mutex<[String: [String: String]]>([:])
+    /// States of finished tasks and stages, for conditions (`stages.S.state`, `…tasks.T.state`).
+    private let states = Mutex<[String: String]>([:])
+
+    /// Records a finished task's state.
+    func post(_ result: TaskResult) {
+        states.withLock { $0["\(result.stageName)\u{0}\(result.name)"] = result.state.name }
+    }
+
+    /// Records a finished stage's state: failed if a task failed (and was not
+    /// tolerated), skipped if none ran, else succeeded.
+    func postStage(_ name: String, tasks: [TaskResult]) {
+        let state: String
+        if tasks.contains(where: { !$0.countsAsSuccess }) {
+            state = "failed"
+        } else if tasks.allSatisfy({ $0.state == .skipped }) {
+            state = "skipped"
+        } else {
+            state = "succeeded"
+        }
+        states.withLock { $0[name] = state }
+    }
+
+    /// What a condition sees of the run so far.
+    func evaluator(_ status: ConditionEvaluator.Status) -> ConditionEvaluator {
+        let results = results.withLock { $0 }
+        let states = states.withLock { $0 }
+        return ConditionEvaluator(status: status) { reference in
+            switch reference {
+            case .taskResult(let stage, let task): results[stage]?[task]
+            case .taskState(let stage, let task): states["\(stage)\u{0}\(task)"]
+            case .stageState(let stage): states[stage]
+            case .variable, .environment, .hostOS, .hostArch: nil
+            }
+        }
+    }
 
     /// Records the result of `task` in `stage`, for the templates of later stages.
     func post(_ value: String, stage: String, task: String) {

@@ -10,10 +10,14 @@ struct StageScheduler: Sendable {
         sink.receive(.runStarted(workflowName: run.plan.workflowName, runID: run.runID, startedAt: startedAt))
         var stages: [StageResult] = []
         var tasks: [TaskResult] = []
-        var stop = false
+        var failed = false
         for stage in run.plan.stages {
-            if stop || Task.isCancelled {
-                let skipped = stage.tasks.map { skippedResult($0) }
+            let evaluator = run.board.evaluator(.init(failed: failed, interrupted: Task.isCancelled))
+            // Interrupted, nothing starts; else the stage's `if` (default `success()`) decides.
+            if Task.isCancelled || !evaluator.stageRuns(stage.condition) {
+                let reason: TaskResult.SkipReason? = stage.condition != nil && !Task.isCancelled ? .condition : nil
+                let skipped = stage.tasks.map { skippedResult($0, reason: reason) }
+                run.board.postStage(stage.name, tasks: skipped)
                 for result in skipped { sink.receive(.taskFinished(result)) }
                 let stageResult = StageResult(index: stage.index, name: stage.name)
                 sink.receive(.stageFinished(stageResult))
@@ -28,7 +32,8 @@ struct StageScheduler: Sendable {
             sink.receive(.stageFinished(stageResult))
             stages.append(stageResult)
             tasks += stageTasks
-            if !stageTasks.allSatisfy(\.countsAsSuccess) { stop = true }
+            run.board.postStage(stage.name, tasks: stageTasks)
+            if !stageTasks.allSatisfy(\.countsAsSuccess) { failed = true }
         }
         let result = RunResult(
             workflowName: run.plan.workflowName, runID: run.runID, startedAt: startedAt, wallTime: run.now(),
@@ -53,6 +58,12 @@ struct StageScheduler: Sendable {
     private func runStage(_ stage: PlannedStage, started stageStart: Duration) async -> [TaskResult] {
         var results = [TaskResult?](repeating: nil, count: stage.tasks.count)
         let cap = max(1, stage.maxParallel ?? Int.max)
+        // Locally a task with `resources.cpus: N` takes N slots of the cap (as
+        // Snakemake's --cores); a task wider than the cap still runs, alone.
+        let local = run.plan.executor.kind == .local
+        let slots = stage.tasks.map { task in
+            local || task.staysLocal ? min(cap, task.resources.slots) : 1
+        }
         let execution = TaskExecution(run: run)
         let clock = run.clock
         let start = run.start
@@ -71,9 +82,19 @@ struct StageScheduler: Sendable {
                 }
             }
             func fill() {
-                while !stopStarting, !Task.isCancelled, running < cap, next < stage.tasks.count {
+                while !stopStarting, !Task.isCancelled, next < stage.tasks.count,
+                      running == 0 || running + slots[next] <= cap {
                     let index = next
                     let task = stage.tasks[index]
+                    if let condition = task.condition,
+                       !run.board.evaluator(.init(failed: false, interrupted: false)).truth(condition) {
+                        let skipped = skippedResult(task, reason: .condition)
+                        sink.receive(.taskFinished(skipped))
+                        run.board.post(skipped)
+                        results[index] = skipped
+                        next += 1
+                        continue
+                    }
                     // Announced here, not in the child, so that start events
                     // come in declaration order whatever the scheduler does.
                     let started = run.now()
@@ -84,13 +105,14 @@ struct StageScheduler: Sendable {
                         group.addTask { .finished(index, await execution.runTask(task, started: started, stageStart: stageStart)) }
                     }
                     next += 1
-                    running += 1
+                    running += slots[index]
                 }
                 armTimer()
             }
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
-                running -= 1
+                run.board.post(result)
+                running -= slots[index]
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.
                     stopStarting = true
@@ -149,8 +171,10 @@ struct StageScheduler: Sendable {
             queued: started - stageStart)
     }
 
-    private func skippedResult(_ task: PlannedTask) -> TaskResult {
-        TaskResult(id: task.id, stageName: task.stageName, name: task.name, state: .skipped,
-                   continueOnError: task.continueOnError)
+    private func skippedResult(_ task: PlannedTask, reason: TaskResult.SkipReason? = nil) -> TaskResult {
+        var result = TaskResult(id: task.id, stageName: task.stageName, name: task.name, state: .skipped,
+                                continueOnError: task.continueOnError)
+        result.skipReason = reason
+        return result
     }
 }

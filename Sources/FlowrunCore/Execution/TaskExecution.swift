@@ -47,6 +47,7 @@ struct TaskExecution: Sendable {
             escapedDescendant: last.escapedDescendant, attemptSpans: spans,
             queued: (spans.first?.started ?? started) - stageStart)
         result.resultTruncated = last.result != nil && last.resultTruncated
+        result.placement = last.placement
         sink.receive(.taskFinished(result))
         return result
     }
@@ -57,6 +58,7 @@ struct TaskExecution: Sendable {
         var stderrTail: [String]
         var escapedDescendant = false
         var resultTruncated = false
+        var placement: TaskPlacement?
         var resources: ResourceUsage?
         /// How long the process ran (see `ProcessOutcome.running`); nil for a sleep.
         var running: Duration?
@@ -132,7 +134,7 @@ struct TaskExecution: Sendable {
         }
         var attempt = AttemptOutcome(
             state: state, result: result, stderrTail: outcome.stderrTail, escapedDescendant: outcome.escapedDescendant,
-            resources: outcome.resources, running: outcome.running)
+            placement: outcome.placement, resources: outcome.resources, running: outcome.running)
         attempt.resultTruncated = outcome.stdoutTruncated
         return attempt
     }

@@ -75,9 +75,19 @@ public struct TaskResult: Sendable, Hashable {
     public var escapedDescendant: Bool
     /// Every attempt in order; the gaps between them are retry delays. Empty when skipped.
     public var attemptSpans: [AttemptSpan]
+    /// Where the last attempt ran, when not on this machine (the Slurm job, step and node).
+    public var placement: TaskPlacement?
     /// Time from its stage's start to the first attempt's start: waiting for a
     /// `max-parallel` slot, and for the process to be spawned. Nil when never started.
     public var queued: Duration?
+    /// Why a skipped task was skipped; nil when the run had stopped before it.
+    public var skipReason: SkipReason?
+
+    /// Why a task did not start.
+    public enum SkipReason: String, Sendable, Hashable {
+        /// Its `if:`, or its stage's, was false.
+        case condition
+    }
 
     public init(
         id: TaskID, stageName: String, name: String, state: TaskState, attempts: Int = 0,
@@ -114,7 +124,8 @@ public struct TaskResult: Sendable, Hashable {
 
     /// Whether the task lets its stage succeed: succeeded, or failed under continue-on-error.
     public var countsAsSuccess: Bool {
-        state == .succeeded || (continueOnError && state.isFailure)
+        // A task whose condition was false starts nothing and counts as a success.
+        state == .succeeded || (continueOnError && state.isFailure) || skipReason == .condition
     }
 }
 

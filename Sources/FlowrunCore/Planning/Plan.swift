@@ -13,6 +13,8 @@ public struct Plan: Sendable {
     public var killGrace: Duration
     /// Values that must never appear in output; each is replaced by `***`.
     public var secretValues: [String]
+    /// Where `run` tasks go (`executor:`, `--executor`, `FLOWRUN_EXECUTOR`); local by default.
+    public var executor = ExecutorSettings()
 
     public init(
         workflowName: String, description: String? = nil, sourcePath: String,
@@ -42,6 +44,8 @@ public struct PlannedStage: Sendable {
     public var maxParallel: Int?
     public var failFast: Bool
     public var tasks: [PlannedTask]
+    /// `if:` with plan-time values filled in; nil is `success()`.
+    public var condition: Condition?
 
     public init(
         index: Int, name: String, description: String? = nil, maxParallel: Int? = nil,
@@ -111,6 +115,12 @@ public struct PlannedTask: Sendable {
     /// True when the workflow chose the shell (`shell:`): the command then
     /// always runs through it, never by direct exec.
     public var shellIsExplicit = false
+    /// What the task asks of the machine (`resources:` over `defaults.resources`).
+    public var resources = TaskResources()
+    /// `executor: local` on the task or its stage; nil follows the plan's executor.
+    public var executor: ExecutorSettings.Kind?
+    /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
+    public var condition: Condition?
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,
@@ -134,6 +144,13 @@ public struct PlannedTask: Sendable {
 
     /// `stage/task`, the name used in output prefixes and reports.
     public var qualifiedName: String { "\(stageName)/\(name)" }
+
+    /// True when the task runs on this machine whatever the plan's executor:
+    /// `sleep` (no process) and `interactive` tasks, and `executor: local`.
+    public var staysLocal: Bool {
+        if case .sleep = action { return true }
+        return executor == .local
+    }
 }
 
 /// Text whose remaining holes are filled at run time.

@@ -14,11 +14,14 @@ public struct Planner: Sendable {
         public var environment: [String: String]
         /// The current directory, to make the workflow's folder absolute.
         public var currentDirectory: String
+        /// `--executor`; wins over `FLOWRUN_EXECUTOR` (read from `environment`) and the file's `executor:`.
+        public var executor: ExecutorSettings.Kind? = nil
 
         public init(
             variables: [VariableOverride] = [], jobs: Int? = nil, killGrace: Duration = Plan.defaultKillGrace,
-            environment: [String: String] = [:], currentDirectory: String = "/"
+            environment: [String: String] = [:], currentDirectory: String = "/", executor: ExecutorSettings.Kind? = nil
         ) {
+            self.executor = executor
             self.variables = variables
             self.jobs = jobs
             self.killGrace = killGrace
@@ -61,6 +64,13 @@ public struct Planner: Sendable {
         var stages: [PlannedStage] = []
         for (stageIndex, stage) in workflow.stages.enumerated() {
             var tasks: [PlannedTask] = []
+            // A stage's `if` sees the workflow's and the stage's env.
+            var stageScope = EnvironmentScope()
+            if stage.condition != nil {
+                for level in [workflow.environment, stage.environment] {
+                    resolver.push(level, names: .init(stage: stage.name, task: ""), onto: &stageScope)
+                }
+            }
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let names = Resolver.Names(stage: stage.name, task: task.name)
                 // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
@@ -96,17 +106,38 @@ public struct Planner: Sendable {
                     continueOnError: task.continueOnError,
                     result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) })
                 planned.shellIsExplicit = task.shellIsExplicit
+                planned.resources = task.resources
+                planned.executor = task.executor ?? stage.executor
+                planned.condition = task.condition.map { resolver.resolve($0, environment: scope) }
                 tasks.append(planned)
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
-            stages.append(PlannedStage(
+            var plannedStage = PlannedStage(
                 index: stageIndex, name: stage.name, description: stage.description, maxParallel: cap,
-                failFast: stage.failFast, tasks: tasks))
+                failFast: stage.failFast, tasks: tasks)
+            plannedStage.condition = stage.condition.map { resolver.resolve($0, environment: stageScope) }
+            stages.append(plannedStage)
         }
-        let plan = Plan(
+        var plan = Plan(
             workflowName: workflow.name, description: workflow.description, sourcePath: sourcePath, stages: stages,
             killGrace: options.killGrace, secretValues: secrets.sorted)
+        plan.executor = workflow.executor ?? ExecutorSettings()
+        switch Self.executorKind(options) {
+        case .success(let kind?): plan.executor.kind = kind
+        case .success(nil): break
+        case .failure(let diagnostic): return .failure(diagnostic)
+        }
         return .success((plan, []))
+    }
+
+    /// `--executor`, else `FLOWRUN_EXECUTOR`; nil when neither is given.
+    static func executorKind(_ options: Options) -> Result<ExecutorSettings.Kind?, Diagnostic> {
+        if let kind = options.executor { return .success(kind) }
+        guard let value = options.environment["FLOWRUN_EXECUTOR"], !value.isEmpty else { return .success(nil) }
+        guard let kind = ExecutorSettings.Kind(rawValue: value) else {
+            return .failure(.error(.unknownExecutorSetting(value, variable: "FLOWRUN_EXECUTOR"), at: nil))
+        }
+        return .success(kind)
     }
 
     private func absolute(_ path: String, in current: String) -> String {

@@ -96,4 +96,18 @@ struct Resolver {
         }
         return PlannedText(parts: parts, quotesValues: quoting)
     }
+
+    /// A condition with its plan-time values filled in: vars, env (as it stands at
+    /// that level; run-time results in it count as empty) and the host.
+    func resolve(_ condition: Condition, environment scope: EnvironmentScope) -> Condition {
+        condition.substituting { reference in
+            switch reference {
+            case .variable(let name): variables[name] ?? ""
+            case .environment(let name): lookUp(name, in: scope).render { _ in "" }
+            case .hostOS: Host.os
+            case .hostArch: Host.arch
+            case .taskResult, .taskState, .stageState: nil
+            }
+        }
+    }
 }

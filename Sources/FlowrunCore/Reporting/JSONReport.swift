@@ -45,7 +45,8 @@ public enum JSONReport {
     }
 
     private static func task(_ task: TaskResult) -> String {
-        let (exitCode, signal, reason) = ending(task.state)
+        var (exitCode, signal, reason) = ending(task.state)
+        if let skip = task.skipReason { reason = JSONText.quoted(skip.rawValue) }
         return "    {\"stage\": \(JSONText.quoted(task.stageName)), \"name\": \(JSONText.quoted(task.name)), "
             + "\"state\": \(JSONText.quoted(task.state.name)), \"exitCode\": \(exitCode), \"signal\": \(signal), "
             + "\"reason\": \(reason), \"started\": \(number(task.started)), \"finished\": \(number(task.finished)), "
@@ -55,7 +56,8 @@ public enum JSONReport {
             + (task.resultTruncated ? "\"resultTruncated\": true, " : "")
             + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "], "
             + "\"queued\": \(number(task.queued)), \"resources\": \(resources(task.resources)), "
-            + "\"attemptSpans\": [" + task.attemptSpans.map(attempt).joined(separator: ", ") + "]}"
+            + "\"attemptSpans\": [" + task.attemptSpans.map(attempt).joined(separator: ", ") + "]"
+            + placement(task.placement) + "}"
     }
 
     private static func attempt(_ span: AttemptSpan) -> String {
@@ -82,6 +84,15 @@ public enum JSONReport {
         guard let usage else { return "null" }
         return "{\"userCPU\": \(DurationFormat.seconds(usage.userCPU)), \"systemCPU\": \(DurationFormat.seconds(usage.systemCPU)), "
             + "\"maxRSS\": \(usage.maxRSS), \"readBlocks\": \(usage.readBlocks), \"writtenBlocks\": \(usage.writtenBlocks)}"
+    }
+
+    /// `, "executor": {...}` for a task that ran on a cluster; nothing for a local one
+    /// (so local reports are unchanged).
+    private static func placement(_ placement: TaskPlacement?) -> String {
+        guard let placement else { return "" }
+        return ", \"executor\": {\"name\": \(JSONText.quoted(placement.executor.rawValue)), "
+            + "\"job\": \(JSONText.quoted(placement.jobID)), \"step\": \(JSONText.quoted(placement.stepID)), "
+            + "\"node\": \(JSONText.quoted(placement.node))}"
     }
 
     private static func number(_ offset: Duration?) -> String {

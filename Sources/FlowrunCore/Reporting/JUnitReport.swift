@@ -76,6 +76,8 @@ public enum JUnitReport {
                             type: "failed-to-start", text: mask.apply(tail(task)))
         case .cancelled:
             body += "      <skipped message=\"cancelled: stopped by fail-fast or an interrupt\"/>\n"
+        case .skipped where task.skipReason == .condition:
+            body += "      <skipped message=\"skipped: its condition (if) was false\"/>\n"
         case .skipped:
             body += "      <skipped message=\"skipped: not started because the run stopped earlier\"/>\n"
         }

@@ -15,22 +15,22 @@ extension PlanRenderer {
                 }
                 let env = task.environment.map { "\(str($0.name)):\(str(display($0.value)))" }
                 fields.append("\"env\":{\(env.joined(separator: ","))}")
-                fields.append("\"working_directory\":\(str(display(task.workingDirectory)))")
+                fields.append("\"workingDirectory\":\(str(display(task.workingDirectory)))")
                 fields.append("\"timeout\":\(task.timeout.map { DurationFormat.seconds($0) } ?? "null")")
                 fields.append("\"retries\":\(task.retries)")
-                fields.append("\"retry_delay\":\(DurationFormat.seconds(task.retryDelay))")
-                fields.append("\"continue_on_error\":\(task.continueOnError)")
+                fields.append("\"retryDelay\":\(DurationFormat.seconds(task.retryDelay))")
+                fields.append("\"continueOnError\":\(task.continueOnError)")
                 fields.append("\"result\":\(task.result.map { str(display($0)) } ?? "null")")
                 tasks.append("{\(fields.joined(separator: ","))}")
             }
             stages.append("""
-                {"name":\(str(stage.name)),"max_parallel":\(stage.maxParallel.map(String.init) ?? "null"),\
-                "fail_fast":\(stage.failFast),"tasks":[\(tasks.joined(separator: ","))]}
+                {"name":\(str(stage.name)),"maxParallel":\(stage.maxParallel.map(String.init) ?? "null"),\
+                "failFast":\(stage.failFast),"tasks":[\(tasks.joined(separator: ","))]}
                 """)
         }
         return """
             {"workflow":\(str(plan.workflowName)),"source":\(str(plan.sourcePath)),\
-            "kill_grace":\(DurationFormat.seconds(plan.killGrace)),\
+            "killGrace":\(DurationFormat.seconds(plan.killGrace)),\
             "stages":[\(stages.joined(separator: ","))]}
 
             """

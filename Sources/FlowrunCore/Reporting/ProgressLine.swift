@@ -23,6 +23,8 @@ public final class ProgressLine: RunEventSink {
         var running = 0
         var failed = 0
         var finished = false
+        /// The run was interrupted: the running tasks are being ended.
+        var stopping = false
         /// The text on screen; nil when the line is erased.
         var shown: String?
     }
@@ -76,6 +78,14 @@ public final class ProgressLine: RunEventSink {
         }
     }
 
+    /// Shows the running tasks as stopping: the run was interrupted and they are being ended.
+    public func stopping() {
+        state.withLock { state in
+            state.stopping = true
+            draw(&state)
+        }
+    }
+
     /// Redraws the line so the elapsed time moves; call it a few times a second.
     public func tick() {
         state.withLock { draw(&$0) }
@@ -98,14 +108,15 @@ public final class ProgressLine: RunEventSink {
     /// The status text, plain and colored, cut to the width.
     ///
     /// `[2/3] stage · 2 done · 2 running · 2 pending · 4.2s`; on a narrow
-    /// terminal `[2/3] stage 2/6 · 4.2s`; only the stage name is cut.
+    /// terminal `[2/3] stage 2/6 · 4.2s`; only the stage name is cut. After
+    /// an interrupt, `2 stopping` (narrow: `2/6 stopping`).
     private func status(_ state: State) -> (plain: String, colored: String) {
         let elapsed = Self.elapsed(state.start.map { now() - $0 } ?? .zero)
         let pending = max(0, taskCount - state.done - state.running)
         let stage = "[\((state.stageIndex ?? 0) + 1)/\(stageCount)] "
         let failed = state.failed > 0 ? " · \(state.failed) failed" : ""
-        let full = " · \(state.done) done · \(state.running) running · \(pending) pending"
-        let compact = " \(state.done)/\(taskCount)"
+        let full = " · \(state.done) done · \(state.running) \(state.stopping ? "stopping" : "running") · \(pending) pending"
+        let compact = " \(state.done)/\(taskCount)" + (state.stopping ? " stopping" : "")
         let limit = width - 1
         let name = state.stageName
         let counts = limit - stage.count - full.count - failed.count - 3 - elapsed.count >= min(name.count, 8) ? full : compact

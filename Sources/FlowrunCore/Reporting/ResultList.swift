@@ -5,8 +5,8 @@
 /// with `…` inside its quotes; after `itemLimit` values the rest are counted
 /// (`… 180 more`). The full values are in the JSON report.
 enum ResultList {
-    /// Longest part of one value shown, in characters.
-    static let valueWidth = 60
+    /// Longest part of one value shown, in characters: a SHA-256 in hex fits.
+    static let valueWidth = 64
     /// Most values shown.
     static let itemLimit = 20
 

@@ -28,12 +28,12 @@ public enum RunReport {
         let colored = style.colored
         var out = ""
         let nameWidth = min(30, run.tasks.map { $0.name.count }.max() ?? 0)
-        let stateWidth = min(28, run.tasks.map { describe($0.state).count }.max() ?? 0)
+        let stateWidth = min(28, run.tasks.map { describe($0).count }.max() ?? 0)
         for stage in run.stages {
             let head = stage.skipped ? "skipped" : DurationFormat.human(stage.duration)
             out += "stage \(stage.name): \(head)\n"
             for task in run.tasks where task.id.stage == stage.index {
-                let state = describe(task.state)
+                let state = describe(task)
                 var line = "  " + padded(task.name, nameWidth) + "  "
                     + TerminalColor.paint(state, TerminalColor.of(task.state), colored) + padded("", stateWidth - state.count)
                 if task.state != .skipped {
@@ -81,6 +81,12 @@ public enum RunReport {
             out += "\n" + Timeline.render(run, width: width, colored: colored)
         }
         return out
+    }
+
+    /// A task's state, with why it was skipped: `skipped (condition)`.
+    public static func describe(_ task: TaskResult) -> String {
+        if let reason = task.skipReason { return "skipped (\(reason.rawValue))" }
+        return describe(task.state)
     }
 
     /// `succeeded`, `failed (exit 2)`, `killed by signal 9 (SIGKILL)`, `timed out`, ...

@@ -17,6 +17,8 @@ public final class TextReporter: RunEventSink {
     private let log: (any TextSink)?
     private let reportSink: (any TextSink)?
     private let names: [TaskID: String]
+    /// `[stage/task] ` and `[stage/task:err] ` per task, colored when asked.
+    private let prefixes: [TaskID: (stdout: [UInt8], stderr: [UInt8])]
     private let style: RunReport.Style
     private let state = Mutex(State())
 
@@ -25,9 +27,12 @@ public final class TextReporter: RunEventSink {
     ///   - report: where the text report goes at the end; nil prints none (`--format json`).
     ///   - verbose: where timestamped event lines go (stderr with `-v`); nil for none.
     ///   - style: colors and timeline of the final report.
+    ///   - coloredPrefixes: color each task's `[stage/task]` prefix, one stable color per task
+    ///     (when `output` is a terminal that takes colors).
     public init(
         plan: Plan, mode: OutputMode = .prefixed, output: any TextSink,
-        report: (any TextSink)?, verbose: (any TextSink)? = nil, style: RunReport.Style = RunReport.Style()
+        report: (any TextSink)?, verbose: (any TextSink)? = nil, style: RunReport.Style = RunReport.Style(),
+        coloredPrefixes: Bool = false
     ) {
         self.style = style
         self.plan = plan
@@ -36,10 +41,18 @@ public final class TextReporter: RunEventSink {
         self.reportSink = report
         self.log = verbose
         var names: [TaskID: String] = [:]
+        var prefixes: [TaskID: (stdout: [UInt8], stderr: [UInt8])] = [:]
         for stage in plan.stages {
-            for task in stage.tasks { names[task.id] = task.qualifiedName }
+            for task in stage.tasks {
+                let name = task.qualifiedName
+                names[task.id] = name
+                let color = TerminalColor.ofTask(name)
+                prefixes[task.id] = (Array((TerminalColor.paint("[\(name)]", color, coloredPrefixes) + " ").utf8),
+                                     Array((TerminalColor.paint("[\(name):err]", color, coloredPrefixes) + " ").utf8))
+            }
         }
         self.names = names
+        self.prefixes = prefixes
     }
 
     public func receive(_ event: RunEvent) {
@@ -59,7 +72,7 @@ public final class TextReporter: RunEventSink {
                      + (willRetry ? ", retrying" : ""))
             case .taskFinished(let result):
                 if mode == .grouped, let lines = state.grouped.removeValue(forKey: result.id) {
-                    output.write("== \(result.qualifiedName) (\(RunReport.describe(result.state))) ==\n"
+                    output.write("== \(result.qualifiedName): \(RunReport.describe(result.state)) ==\n"
                                  + lines.joined(separator: "\n") + "\n")
                 }
                 if result.state != .skipped {
@@ -94,10 +107,18 @@ public final class TextReporter: RunEventSink {
             return
         case .prefixed:
             // Bytes as read, prefixed: no String per line on the busiest path.
-            let prefix = stream == .stderr ? "[\(name(id)):err] " : "[\(name(id))] "
-            output.write(bytes: lines.prefixed(by: Array(prefix.utf8)))
+            let prefix = switch stream {
+            case .stdout: prefixes[id]?.stdout ?? Array("[\(name(id))] ".utf8)
+            case .stderr: prefixes[id]?.stderr ?? Array("[\(name(id)):err] ".utf8)
+            case .executor: Array("[\(name(id)):executor] ".utf8)
+            }
+            output.write(bytes: lines.prefixed(by: prefix))
         case .grouped:
-            let marked = stream == .stderr ? lines.map { "! " + $0 } : Array(lines)
+            let marked = switch stream {
+            case .stdout: Array(lines)
+            case .stderr: lines.map { "! " + $0 }
+            case .executor: lines.map { "~ " + $0 }
+            }
             state.grouped[id, default: []].append(contentsOf: marked)
         }
     }

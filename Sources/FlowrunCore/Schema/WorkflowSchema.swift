@@ -68,8 +68,49 @@ public enum WorkflowSchema {
         },
         "working-directory": {
           "$ref": "#/$defs/workingDirectory"
+        },
+        "resources": {
+          "$ref": "#/$defs/resources"
         }
       }
+    },
+    "executor": {
+      "description": "Where run tasks go: local (default) or slurm, as a name or with settings. `--executor` and FLOWRUN_EXECUTOR override the name.",
+      "oneOf": [
+        {
+          "$ref": "#/$defs/executorName"
+        },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["name"],
+          "properties": {
+            "name": {
+              "$ref": "#/$defs/executorName"
+            },
+            "partition": {
+              "$ref": "#/$defs/slurmWord"
+            },
+            "account": {
+              "$ref": "#/$defs/slurmWord"
+            },
+            "qos": {
+              "$ref": "#/$defs/slurmWord"
+            },
+            "allocation": {
+              "description": "run (default): one allocation for the whole run, tasks as job steps. task: a job per task.",
+              "enum": ["run", "task"]
+            },
+            "srun-args": {
+              "description": "Extra srun arguments, appended as given.",
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        }
+      ]
     },
     "max-parallel": {
       "description": "Most tasks running at once, over all stages. Default: no limit beyond `--jobs`.",
@@ -85,6 +126,43 @@ public enum WorkflowSchema {
     }
   },
   "$defs": {
+    "executorName": {
+      "enum": ["local", "slurm"]
+    },
+    "slurmWord": {
+      "type": "string",
+      "pattern": "^[^\\s,]+$"
+    },
+    "resources": {
+      "description": "What a task asks of the machine. On Slurm: -c, --mem, --gpus, --time; locally cpus counts as that many slots against --jobs and max-parallel.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "cpus": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100000
+        },
+        "memory": {
+          "description": "A size: a whole number with K, M, G or T (512M, 4G); a bare number is megabytes.",
+          "type": ["string", "integer"],
+          "pattern": "^[0-9]+([KkMmGgTt]([Ii]?[Bb])?)?$",
+          "minimum": 1
+        },
+        "gpus": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 1024
+        },
+        "time": {
+          "$ref": "#/$defs/duration"
+        }
+      }
+    },
+    "condition": {
+      "description": "An expression, bare or in ${{ }}: references (vars.X, env.X, host.os, host.arch, stages.S.state, stages.S.tasks.T.result/state), 'strings', true, false; || && == != ! (); contains, startsWith, endsWith; on stages success(), failure(), always(), cancelled().",
+      "type": ["string", "boolean"]
+    },
     "name": {
       "description": "A name: letters, digits, '_', '.' and '-'.",
       "type": "string",
@@ -188,6 +266,10 @@ public enum WorkflowSchema {
               "description": "Most tasks of this stage running at once.",
               "$ref": "#/$defs/maxParallel"
             },
+            "if": {
+              "description": "Condition: whether the stage runs. Default success(); always(), failure(), cancelled() also run it after a failure.",
+              "$ref": "#/$defs/condition"
+            },
             "fail-fast": {
               "description": "true (default): the first failure cancels the stage's other tasks. false: all tasks run to their end.",
               "type": "boolean"
@@ -195,6 +277,10 @@ public enum WorkflowSchema {
             "env": {
               "description": "Environment variables for this stage's tasks.",
               "$ref": "#/$defs/env"
+            },
+            "executor": {
+              "description": "local keeps this stage's tasks on this machine.",
+              "$ref": "#/$defs/executorName"
             },
             "tasks": {
               "$ref": "#/$defs/tasks"
@@ -266,6 +352,10 @@ public enum WorkflowSchema {
               "description": "Wait between attempts (0 allowed).",
               "$ref": "#/$defs/delay"
             },
+            "if": {
+              "description": "Condition: a false one skips the task (reason: condition); it counts as a success.",
+              "$ref": "#/$defs/condition"
+            },
             "continue-on-error": {
               "description": "Record a failure but count it as a success for the stage.",
               "type": "boolean"
@@ -273,6 +363,13 @@ public enum WorkflowSchema {
             "result": {
               "description": "Template for the task's result; may use ${{ stdout }}, ${{ stderr }}, ${{ exit-code }}.",
               "type": "string"
+            },
+            "resources": {
+              "$ref": "#/$defs/resources"
+            },
+            "executor": {
+              "description": "local keeps this task on this machine.",
+              "$ref": "#/$defs/executorName"
             }
           }
         }

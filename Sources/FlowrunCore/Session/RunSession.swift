@@ -45,7 +45,8 @@ public struct RunSession: Sendable {
         let reporter = TextReporter(
             plan: plan, mode: settings.output, output: sink(routing.liveOutput),
             report: routing.textReport.map(sink), verbose: routing.verboseLog.map(sink),
-            style: RunReport.Style(colored: routing.reportColored, timelineWidth: routing.timelineWidth))
+            style: RunReport.Style(colored: routing.reportColored, timelineWidth: routing.timelineWidth),
+            coloredPrefixes: routing.liveOutput == .stdout ? routing.reportColored : routing.progressColored)
         if routing.verboseLog != nil {
             ProcessGroupRegistry.shared.observeSignals { reporter.signalSent($0) }
         }
@@ -61,7 +62,17 @@ public struct RunSession: Sendable {
             }
         }
         // Installed before the run starts, so no signal can fall between the two.
-        let trap = InterruptTrap { _ in control.cancel() }
+        let notices = sink(.stderr)
+        let registry = ProcessGroupRegistry.shared
+        let grace = plan.killGrace
+        let trap = InterruptTrap(registry: registry) { _ in
+            // Counted before the cancel: the groups it ends are still registered.
+            let running = registry.liveCount
+            control.cancel()
+            progress?.stopping()
+            // Said at once, so that users do not press again in the silence (issue 9.8).
+            notices.write(Self.stoppingNotice(tasks: running, grace: grace))
+        }
         // Linux: orphans of tasks (setsid, double fork) are re-parented to flowrun, not init,
         // so they are ended at their task's end, and whatever is left at the run's end.
         let subreaper = ChildSubreaper.enable()
@@ -77,6 +88,12 @@ public struct RunSession: Sendable {
         writeReportFiles(result, status: status, outputs: outputLog)
         withExtendedLifetime(trap) {}
         return status
+    }
+
+    /// What flowrun says on the first signal.
+    static func stoppingNotice(tasks: Int, grace: Duration) -> String {
+        "flowrun: stopping: SIGTERM sent to \(tasks) task\(tasks == 1 ? "" : "s"); they get \(DurationArgument.text(grace)); "
+            + "interrupt again to kill them now\n"
     }
 
     private func writeReportFiles(_ result: RunResult, status: ExitStatus, outputs: TaskOutputLog?) {

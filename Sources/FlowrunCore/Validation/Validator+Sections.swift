@@ -7,6 +7,7 @@ extension Validator.Pass {
         var timeout: Duration?
         var retries = 0
         var workingDirectory: Template?
+        var resources = TaskResources()
     }
 
     mutating func defaultsOf(_ node: Node) -> TaskDefaults {
@@ -22,6 +23,7 @@ extension Validator.Pass {
                 }
             case "timeout": defaults.timeout = duration(entry.value, key: "timeout", allowsZero: false)
             case "retries": if let n = integer(entry.value, key: "retries", range: 0...100) { defaults.retries = n }
+            case "resources": defaults.resources = resourcesOf(entry.value)
             case "working-directory":
                 if let path = text(entry.value, key: "working-directory") {
                     defaults.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "defaults.working-directory", stageIndex: nil))

@@ -36,9 +36,14 @@ extension Validator.Pass {
                 tasks.append(task)
             }
         }
-        return Workflow.Stage(
+        var stage = Workflow.Stage(
             name: header.name, location: node.location, description: description, maxParallel: maxParallel,
             failFast: failFast, environment: environment, tasks: tasks)
+        if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") {
+            stage.executor = kind
+        }
+        if let entry = byKey["if"] { stage.condition = condition(entry.value, stageIndex: index, onStage: true) }
+        return stage
     }
 
     mutating func taskOf(_ node: Node, name: String, stageIndex: Int, defaults: TaskDefaults) -> Workflow.Task? {
@@ -47,6 +52,7 @@ extension Validator.Pass {
             workingDirectory: defaults.workingDirectory, shell: defaults.shell, timeout: defaults.timeout,
             retries: defaults.retries, retryDelay: .zero, continueOnError: false, result: nil)
         task.shellIsExplicit = defaults.shellIsExplicit
+        task.resources = defaults.resources
         let scope = TemplateScope(key: "run", stageIndex: stageIndex)
         switch node.value {
         case .scalar:
@@ -73,6 +79,7 @@ extension Validator.Pass {
             if let entry = byKey["env"] {
                 task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex))
             }
+            if let entry = byKey["if"] { task.condition = condition(entry.value, stageIndex: stageIndex, onStage: false) }
             if let run = byKey["run"], let command = text(run.value, key: "run") {
                 task.action = .run(template(command, node: run.value, scope: scope))
             } else if let sleep = byKey["sleep"], let seconds = duration(sleep.value, key: "sleep", allowsZero: false) {
@@ -85,6 +92,8 @@ extension Validator.Pass {
                 task.shell = shell
                 task.shellIsExplicit = true
             }
+            if let entry = byKey["resources"] { task.resources = resourcesOf(entry.value).over(defaults.resources) }
+            if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") { task.executor = kind }
             if let entry = byKey["timeout"] { task.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
             if let entry = byKey["retries"], let n = integer(entry.value, key: "retries", range: 0...100) { task.retries = n }
             if let entry = byKey["retry-delay"], let d = duration(entry.value, key: "retry-delay", allowsZero: true) { task.retryDelay = d }

@@ -30,12 +30,12 @@ public struct Validator: Sendable {
     }
 }
 
-let workflowKeys = ["version", "name", "description", "vars", "env", "secrets", "defaults", "max-parallel", "stages"]
-let defaultsKeys = ["shell", "timeout", "retries", "working-directory"]
-let stageKeys = ["name", "description", "max-parallel", "fail-fast", "env", "tasks"]
+let workflowKeys = ["version", "name", "description", "vars", "env", "secrets", "defaults", "max-parallel", "executor", "stages"]
+let defaultsKeys = ["shell", "timeout", "retries", "working-directory", "resources"]
+let stageKeys = ["name", "description", "if", "max-parallel", "fail-fast", "env", "executor", "tasks"]
 let taskKeys = [
-    "name", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
-    "continue-on-error", "result",
+    "name", "if", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
+    "continue-on-error", "result", "resources", "executor",
 ]
 
 /// Where a template sits, which decides what it may refer to.
@@ -130,8 +130,13 @@ extension Validator.Pass {
         for variable in variables where !usedVariables.contains(variable.name) {
             diagnostics.append(.warning(.unusedVariable(variable.name), at: variable.location))
         }
-        return Workflow(
+        var workflow = Workflow(
             name: name, description: description, variables: variables, environment: environment,
             secrets: secrets, maxParallel: maxParallel, stages: stages, directory: directory)
+        if let entry = byKey["executor"] {
+            workflow.executor = executorOf(entry.value)
+            workflow.executorLocation = entry.keyLocation
+        }
+        return workflow
     }
 }

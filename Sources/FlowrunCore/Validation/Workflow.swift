@@ -11,6 +11,10 @@ public struct Workflow: Sendable {
     public var stages: [Stage]
     /// The folder task working directories are relative to.
     public var directory: String
+    /// `executor:`; nil when the file names none (local, unless the command line says otherwise).
+    public var executor: ExecutorSettings? = nil
+    /// Where `executor:` is, for errors found when the cluster is asked (an unknown partition).
+    public var executorLocation: SourceLocation? = nil
 
     /// A `vars` entry: a default value that `--var NAME=VALUE` may override.
     public struct Variable: Sendable {
@@ -35,6 +39,10 @@ public struct Workflow: Sendable {
         public var failFast: Bool
         public var environment: [EnvironmentEntry]
         public var tasks: [Task]
+        /// `executor: local` keeps the stage's tasks on this machine.
+        public var executor: ExecutorSettings.Kind? = nil
+        /// `if:`; nil is `success()`.
+        public var condition: Condition? = nil
     }
 
     /// A task with the workflow's `defaults` already applied.
@@ -59,5 +67,11 @@ public struct Workflow: Sendable {
         public var retryDelay: Duration
         public var continueOnError: Bool
         public var result: Template?
+        /// `resources:` over `defaults.resources`.
+        public var resources = TaskResources()
+        /// `executor: local` on the task (or its stage).
+        public var executor: ExecutorSettings.Kind? = nil
+        /// `if:`; nil runs the task whenever its stage runs.
+        public var condition: Condition? = nil
     }
 }

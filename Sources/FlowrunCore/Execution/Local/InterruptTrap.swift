@@ -12,7 +12,8 @@ import Synchronization
 /// The first of them calls `onInterrupt` (the CLI cancels the executor's task
 /// there: running groups get SIGTERM, then SIGKILL after the grace, and the
 /// partial report still comes out). A second SIGINT skips the grace: every
-/// live process group gets SIGKILL at once. SIGPIPE is ignored so that a
+/// live process group gets SIGKILL at once, once the first was acknowledged
+/// (`InterruptSequence`: two SIGINTs that come together count as one). SIGPIPE is ignored so that a
 /// closed stdout shows up as a failed write (`FileDescriptorSink.isBroken`).
 ///
 /// A C handler only writes the signal's number to a pipe (see
@@ -20,7 +21,14 @@ import Synchronization
 /// is read on a Dispatch source, so the callback may do anything.
 public final class InterruptTrap: @unchecked Sendable {
     // @unchecked: `source` is written only in `init`; the rest is behind the Mutex.
-    private let first = Mutex<Int32?>(nil)
+    private struct State {
+        var sequence = InterruptSequence()
+        /// Reads of the signal pipe so far, empty ones included.
+        var reads = 0
+    }
+
+    private let state = Mutex(State())
+    private let origin = ContinuousClock.now
     private var source: (any DispatchSourceRead)?
     private let queue = DispatchQueue(label: "flowrun.signals")
 
@@ -47,8 +55,15 @@ public final class InterruptTrap: @unchecked Sendable {
             while true {
                 let count = read(readEnd, &bytes, bytes.count)
                 if count < 0, errno == EINTR { continue }
+                guard let self else { return }
+                let batch = self.state.withLock { state -> Int in
+                    state.reads += 1
+                    return state.reads
+                }
                 guard count > 0 else { break }
-                for byte in bytes[0..<count] { self?.handle(Int32(byte), registry: registry, onInterrupt: onInterrupt) }
+                for byte in bytes[0..<count] {
+                    self.handle(Int32(byte), batch: batch, registry: registry, onInterrupt: onInterrupt)
+                }
             }
         }
         source.activate()
@@ -58,22 +73,18 @@ public final class InterruptTrap: @unchecked Sendable {
     }
 
     private func handle(
-        _ number: Int32, registry: ProcessGroupRegistry, onInterrupt: @Sendable (Int32) -> Void
+        _ number: Int32, batch: Int, registry: ProcessGroupRegistry, onInterrupt: @Sendable (Int32) -> Void
     ) {
-        let isFirst = first.withLock { current -> Bool in
-            guard current == nil else { return false }
-            current = number
-            return true
-        }
-        if isFirst {
-            onInterrupt(number)
-        } else if number == SIGINT {
-            registry.killAll()
+        let now = ContinuousClock.now - origin
+        switch state.withLock({ $0.sequence.receive(number, batch: batch, at: now) }) {
+        case .stop(let number): onInterrupt(number)
+        case .killNow: registry.killAll()
+        case .ignore: break
         }
     }
 
     /// The first signal received, if any; the CLI maps it with `ExitStatus(interruptedBy:)`.
-    public var receivedSignal: Int32? { first.withLock { $0 } }
+    public var receivedSignal: Int32? { state.withLock { $0.sequence.first } }
 
     /// The exit status for an interrupted run, or nil if no signal came.
     public var exitStatus: ExitStatus? { receivedSignal.flatMap { ExitStatus(interruptedBy: $0) } }
