@@ -194,7 +194,8 @@ public struct CLI: Sendable {
     /// This process's environment with `NO_COLOR=1` and without `COLUMNS`, `FORCE_COLOR` or `CLICOLOR_FORCE`.
     public static var cleanEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for name in ["COLUMNS", "FORCE_COLOR", "CLICOLOR_FORCE"] { environment[name] = nil }
+        // GITHUB_*: under Actions, flowrun would add workflow commands to the output tests read.
+        for name in ["COLUMNS", "FORCE_COLOR", "CLICOLOR_FORCE", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"] { environment[name] = nil }
         environment["NO_COLOR"] = "1"
         return environment
     }

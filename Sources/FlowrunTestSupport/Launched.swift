@@ -61,6 +61,8 @@ public final class Launched: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment[Self.markerName] = marker
         environment["NO_COLOR"] = "1"
+        // Under GitHub Actions, flowrun would add workflow commands to the output tests read.
+        environment["GITHUB_ACTIONS"] = nil
         for (name, value) in extraEnvironment { environment[name] = value }
 
         #if canImport(Darwin)

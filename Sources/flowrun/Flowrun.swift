@@ -9,7 +9,7 @@ struct Flowrun: AsyncParsableCommand {
         commandName: "flowrun",
         abstract: "Run declarative workflows: stages one after another, the tasks of a stage concurrently.",
         version: FlowrunVersion.string,
-        subcommands: [Run.self, Validate.self, Plan.self, Schema.self, Export.self],
+        subcommands: [Run.self, Validate.self, Plan.self, List.self, Log.self, Schema.self, Export.self],
         defaultSubcommand: Run.self
     )
 

@@ -11,7 +11,11 @@ extension Flowrun {
                   completion: .file(extensions: ["yaml", "yml", "json"]))
         var workflow: String
 
+        @OptionGroup var targets: TargetOptions
+
         @OptionGroup var planning: PlanningOptions
+
+        @OptionGroup var state: StateOptions
 
         @Option(help: "Output: text, json, dot (Graphviz) or mermaid.")
         var format: PlanRenderer.Format = .text
@@ -19,10 +23,10 @@ extension Flowrun {
         @OptionGroup var input: InputOptions
 
         func run() async throws {
-            let plan = try WorkflowInput.plan(workflow, input: input, planning: planning)
+            let plan = try targets.apply(to: WorkflowInput.plan(workflow, input: input, planning: planning))
             // The plan-time check: with the slurm executor, the cluster must answer.
             _ = try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID())
-            Console.out(PlanRenderer().render(plan, as: format))
+            Console.out(PlanRenderer().render(state.preview(plan, workflow: workflow), as: format))
         }
     }
 }

@@ -11,17 +11,27 @@ extension Flowrun {
                   completion: .file(extensions: ["yaml", "yml", "json"]))
         var workflow: String
 
+        @OptionGroup var targets: TargetOptions
+
         @OptionGroup var options: RunOptions
+
+        @OptionGroup var state: StateOptions
 
         func run() async throws {
             Console.colorChoice = options.color
-            let plan = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
+            let planned = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
+            let plan = try targets.apply(to: planned)
             // The same document as `plan --format json`: a script reads either.
-            if options.dryRun { return Console.out(PlanRenderer().render(plan, as: options.format == .json ? .json : .text)) }
+            if options.dryRun {
+                let shown = state.preview(plan, workflow: workflow)
+                return Console.out(PlanRenderer().render(shown, as: options.format == .json ? .json : .text))
+            }
             let setup = RunnerSetup.needsProbe(plan)
                 ? try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID()) : RunnerSetup.local
+            var settings = options.settings
+            settings.state = state.settings(workflow: workflow)
             let session = RunSession(
-                plan: plan, settings: options.settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2),
+                plan: plan, settings: settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2),
                 runner: setup.runner)
             let status = await session.run()
             // No Slurm job of this run outlives it, whatever way it ended.

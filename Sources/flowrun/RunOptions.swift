@@ -28,6 +28,18 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also write a Chrome trace (Perfetto, chrome://tracing) to FILE.", valueName: "file"))
     var trace: String?
 
+    @Option(help: ArgumentHelp("Also write a self-contained HTML report (timeline, tables, output) to FILE.", valueName: "file"))
+    var html: String?
+
+    @Option(help: ArgumentHelp("Also write a Markdown summary (what GitHub's job summary shows) to FILE.", valueName: "file"))
+    var summary: String?
+
+    @Flag(help: "Show each task's CPU time and peak memory in the text report.")
+    var resources = false
+
+    @Flag(help: "Under GitHub Actions, do not group output, annotate failures, mask secrets with ::add-mask:: or append a job summary.")
+    var noCiAnnotations = false
+
     @Flag(help: "Draw a timeline of the tasks after the text report (the default when stdout is a terminal).")
     var timeline = false
 
@@ -56,10 +68,13 @@ struct RunOptions: ParsableArguments {
 
     /// What the flags ask of the run.
     var settings: RunSettings {
-        let files: [(ReportFileKind, String?)] = [(.json, report), (.junit, junit), (.trace, trace)]
+        let files: [(ReportFileKind, String?)] = [
+            (.json, report), (.junit, junit), (.trace, trace), (.html, html), (.summary, summary),
+        ]
         return RunSettings(
             output: output, format: format,
             reportFiles: files.compactMap { kind, path in path.map { ReportFileRequest(kind, path: $0) } },
-            timeline: timeline, noProgress: noProgress, color: color, verbose: verbose)
+            timeline: timeline, noProgress: noProgress, color: color, verbose: verbose, resources: resources,
+            githubActions: noCiAnnotations ? nil : GitHubActionsSetup(environment: Console.environment()))
     }
 }

@@ -96,3 +96,72 @@ enum WorkflowInput {
         }
     }
 }
+
+/// `--force`, `--resume` and `--state-dir`: how a run uses what earlier runs kept.
+struct StateOptions: ParsableArguments {
+    @Flag(help: "Run every task, even those whose sources and command are unchanged.")
+    var force = false
+
+    @Flag(help: "Reuse each task that succeeded in the last run with an unchanged fingerprint.")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Keep state in DIR (default: $FLOWRUN_STATE_DIR, else .flowrun beside the workflow).", valueName: "dir"),
+            completion: .directory)
+    var stateDir: String?
+
+    /// The settings for a run of `workflow`; nil for standard input without a state folder given.
+    func settings(workflow: String) -> StateSettings? {
+        let environment = Console.environment()
+        let current = Console.currentDirectory()
+        guard let directory = StateSettings.directory(
+            option: stateDir, environment: environment, workflow: workflow, currentDirectory: current)
+        else { return nil }
+        let source = workflow == "-" ? "-" : workflow.hasPrefix("/") ? workflow : current + "/" + workflow
+        let pause = environment["FLOWRUN_TEST_STATE_WRITE_PAUSE_MS"].flatMap { Int64($0) }.map { Duration.milliseconds($0) }
+        return StateSettings(directory: directory, source: source, force: force, resume: resume, writePause: pause ?? .zero)
+    }
+
+    /// `plan` with what the state folder says marked on it, reading only.
+    func preview(_ plan: FlowrunCore.Plan, workflow: String) -> FlowrunCore.Plan {
+        guard let settings = settings(workflow: workflow), !settings.force else { return plan }
+        let store = StateDirectory(
+            path: settings.directory, workflow: plan.workflowName, source: settings.source,
+            options: .init(writable: false, onWarning: { Console.err("flowrun: warning: \($0.text)\n") }))
+        let cache = StateTaskCache(store: store, runID: "", options: .init(resume: settings.resume))
+        var plan = plan
+        plan.stateMarks = StatePreview.marks(plan, cache: cache, expected: store.lastRun())
+        return plan
+    }
+}
+
+/// `TARGET…`: the tasks to run (with what they need); all when none is given.
+struct TargetOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Run only these: STAGE or STAGE/TASK, with the tasks they use.", valueName: "target"),
+              completion: .custom(TargetCompletion.complete))
+    var targets: [String] = []
+
+    /// `plan` with the tasks the targets do not need marked; exits 64 on an unknown target.
+    func apply(to plan: FlowrunCore.Plan) throws -> FlowrunCore.Plan {
+        switch TargetSelection.apply(targets, to: plan) {
+        case .success(let selected): return selected
+        case .failure(let diagnostic):
+            Console.err("flowrun: error: \(diagnostic.message.text)\n")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+    }
+}
+
+/// Completion of target names: the stages and tasks of the workflow already on the command line.
+enum TargetCompletion {
+    @Sendable static func complete(_ words: [String], _ cursor: Int, _ prefix: String) -> [String] {
+        // The first word that names a workflow file is the one to read.
+        for word in words.dropFirst() where [".yaml", ".yml", ".json"].contains(where: word.hasSuffix) {
+            let outcome = WorkflowLoader().load(path: word, format: nil)
+            guard let workflow = outcome.workflow,
+                  case .success(let (plan, _)) = Planner().plan(workflow, sourcePath: word, options: Planner.Options())
+            else { return [] }
+            return TargetSelection.names(of: plan).filter { $0.hasPrefix(prefix) }
+        }
+        return []
+    }
+}

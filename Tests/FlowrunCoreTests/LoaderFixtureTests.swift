@@ -38,22 +38,20 @@ import Testing
         }
     }
 
-    @Test func validFixturesLoadWithoutErrors() {
-        for fixture in Fixtures.workflows() where fixture.hasPrefix("valid/") {
-            let outcome = WorkflowLoader().load(path: Fixtures.path(fixture))
-            #expect(!outcome.hasErrors, "\(fixture) should be valid")
-            #expect(outcome.workflow != nil, "\(fixture) should give a workflow")
-        }
+    @Test(arguments: Fixtures.workflows().filter { $0.hasPrefix("valid/") })
+    func validFixtureLoadsWithoutErrors(_ fixture: String) {
+        let outcome = WorkflowLoader().load(path: Fixtures.path(fixture))
+        #expect(!outcome.hasErrors, "\(fixture) should be valid")
+        #expect(outcome.workflow != nil, "\(fixture) should give a workflow")
     }
 
-    @Test func invalidFixturesAreRejectedWithLocatedErrors() {
-        for fixture in Fixtures.workflows() where fixture.hasPrefix("invalid/") {
-            let outcome = WorkflowLoader().load(path: Fixtures.path(fixture))
-            #expect(outcome.hasErrors, "\(fixture) should be invalid")
-            #expect(outcome.workflow == nil, "\(fixture) should give no workflow")
-            let errors = outcome.diagnostics.filter { $0.severity == .error }
-            #expect(errors.allSatisfy { $0.location != nil }, "\(fixture): every error names line:column")
-        }
+    @Test(arguments: Fixtures.workflows().filter { $0.hasPrefix("invalid/") })
+    func invalidFixtureIsRejectedWithLocatedErrors(_ fixture: String) {
+        let outcome = WorkflowLoader().load(path: Fixtures.path(fixture))
+        #expect(outcome.hasErrors, "\(fixture) should be invalid")
+        #expect(outcome.workflow == nil, "\(fixture) should give no workflow")
+        let errors = outcome.diagnostics.filter { $0.severity == .error }
+        #expect(errors.allSatisfy { $0.location != nil }, "\(fixture): every error names line:column")
     }
 
     @Test func corpusIsLargeEnough() {

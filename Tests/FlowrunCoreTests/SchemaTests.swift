@@ -61,6 +61,11 @@ import FlowrunCore
                     sleep: 3.5
                     result: task (wait) result
             """),
+        .valid("sources-and-generates", """
+            stages:
+              - - {name: build, run: make, sources: ["src/**/*.c", Makefile], generates: [app]}
+                - {name: one, run: make, sources: "*.c"}
+            """),
         .valid("shorthand-stage-with-mixed-tasks", """
             stages:
               - - echo one
@@ -141,6 +146,8 @@ import FlowrunCore
         .invalid("empty-shell-argv", "/defaults/shell: oneOf", "defaults: {shell: []}\nstages: [[echo]]\n"),
         .invalid("yes-is-not-a-boolean", "/stages/0/fail-fast: type",
                  "stages: [{name: a, fail-fast: yes, tasks: [echo]}]\n"),
+        .invalid("empty-source-pattern", "/stages/0/0/sources: oneOf",
+                 "stages: [[{run: echo, sources: [\"\"]}]]\n"),
         .invalid("on-is-not-a-boolean", "/stages/0/0/continue-on-error: type",
                  "stages: [[{run: echo, continue-on-error: on}]]\n"),
         .invalid("no-stages", "/: required", "name: empty\n"),

@@ -40,12 +40,13 @@ import Testing
         for n in 0..<5 {
             let store = StateDirectory(path: dir.path + "/.flowrun", workflow: "ci", source: "/ci.yaml",
                                        options: .init(keptRuns: 3, onWarning: warnings.handler))
-            store.finishRun(summary("0\(n)"), jsonReport: "{}\n", textReport: "text \(n)\n", succeeded: ["a/b": Self.fingerprint])
+            store.finishRun(summary("0\(n)"), jsonReport: "{\"tasks\": [{\"stage\": \"a\", \"name\": \"b\", \"result\": \"r\(n)\"}]}\n", textReport: "text \(n)\n",
+                            tasks: ["a/b": LastRunTask(fingerprint: Self.fingerprint, result: "r\(n)", outputs: ["o": "1"])])
         }
         let store = open(dir, warnings)
-        #expect(store.lastRunSucceeded() == ["a/b": Self.fingerprint])
+        #expect(store.lastRun() == ["a/b": LastRunTask(fingerprint: Self.fingerprint, result: "r4", outputs: ["o": "1"])])
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/.flowrun/runs").sorted()
-        #expect(names == ["02.json", "02.txt", "03.json", "03.txt", "04.json", "04.txt"])
+        #expect(names == ["02.json", "02.tasks.json", "02.txt", "03.json", "03.tasks.json", "03.txt", "04.json", "04.tasks.json", "04.txt"])
         #expect(dir.read(".flowrun/runs/04.txt") == "text 4\n")
         #expect(warnings.all.isEmpty)
     }
@@ -57,8 +58,11 @@ import Testing
         let record = TaskRecord(task: "build/compile", fingerprint: Self.fingerprint, runID: "ab", finishedAt: 1, result: "ok")
         let store = open(dir, warnings)
         store.recordSuccess(record)
-        store.finishRun(summary("01"), jsonReport: "{}", textReport: "t", succeeded: [:])
-        for file in ["tasks/ci/build/compile.json", "workflows/ci.json", "files.tsv"] {
+        try dir.write("src.c", "int x;")
+        _ = store.fileDigests.digest(of: dir.path + "/src.c", status: try #require(FileStatus.of(dir.path + "/src.c")))
+        store.finishRun(summary("01"), jsonReport: "{\"tasks\": [{\"stage\": \"build\", \"name\": \"compile\", \"result\": null}]}", textReport: "t", tasks: ["build/compile": LastRunTask(fingerprint: Self.fingerprint, result: "x")])
+        #expect(open(dir, warnings).lastRun().count == 1)
+        for file in ["tasks/ci/build/compile.json", "workflows/ci.json", "files.tsv", "runs/01.tasks.json"] {
             let path = dir.path + "/.flowrun/" + file
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
             let damaged = damage == "garbage" ? Data("\u{0}\u{1}garbage{".utf8) : bytes.prefix(bytes.count / 2)
@@ -66,9 +70,15 @@ import Testing
         }
         let reopened = open(dir, warnings)
         #expect(reopened.lastSuccess(of: "build/compile") == nil)
-        #expect(reopened.lastRunSucceeded().isEmpty)
+        #expect(reopened.lastRun().isEmpty)
         let corrupt = warnings.all.filter { if case .stateFileCorrupt(_, let moved) = $0 { moved != nil } else { false } }
         #expect(corrupt.count == 3, "\(warnings.all)")
+        // With the workflow record gone, the last run's task file is not even looked for; alone it is caught too.
+        let store2 = open(dir, warnings)
+        store2.finishRun(summary("02"), jsonReport: "{\"tasks\": [{\"stage\": \"build\", \"name\": \"compile\", \"result\": \"x\"}]}", textReport: "t", tasks: ["build/compile": LastRunTask(fingerprint: Self.fingerprint, result: "x")])
+        try Data("{\"format\": 1, \"tasks\": [".utf8).write(to: URL(fileURLWithPath: dir.path + "/.flowrun/runs/02.tasks.json"))
+        #expect(open(dir, warnings).lastRun().isEmpty)
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/.flowrun/runs/02.tasks.json") == false)
         let moved = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/.flowrun/tasks/ci/build")
         #expect(moved.contains { $0.hasPrefix("compile.json.corrupt-") })
         // The next write works.

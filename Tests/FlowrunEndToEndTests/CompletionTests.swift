@@ -22,12 +22,12 @@ import Testing
         }
     }
 
-    /// Each of run, validate, plan and export argo filters its file argument by extension.
+    /// Each of run, validate, plan, list, log and export argo filters its file argument by extension.
     @Test(.enabled(if: canRun, "needs the built flowrun"))
     func scriptsFilterWorkflowExtensions() throws {
-        #expect(try script("bash").components(separatedBy: "-fX '!*.@(yaml|yml|json)'").count - 1 == 4)
-        #expect(try script("zsh").components(separatedBy: "_files -g '\\''*.yaml *.yml *.json'\\''").count - 1 == 4)
-        #expect(try script("fish").components(separatedBy: "set -l exts \\'yaml\\' \\'yml\\' \\'json\\'").count - 1 == 4)
+        #expect(try script("bash").components(separatedBy: "-fX '!*.@(yaml|yml|json)'").count - 1 == 6)
+        #expect(try script("zsh").components(separatedBy: "_files -g '\\''*.yaml *.yml *.json'\\''").count - 1 == 6)
+        #expect(try script("fish").components(separatedBy: "set -l exts \\'yaml\\' \\'yml\\' \\'json\\'").count - 1 == 6)
         #expect(try script("fish").contains(#"__flowrun_should_offer_completions_for_positional "flowrun run""#))
     }
 

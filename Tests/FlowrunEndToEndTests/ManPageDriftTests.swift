@@ -67,7 +67,7 @@ import Testing
     func everyAcceptedOptionIsDocumented() throws {
         let page = try Self.page()
         let commands = try Self.commands()
-        #expect(commands.map(\.name) == ["flowrun", "run", "validate", "plan", "schema", "export"])
+        #expect(commands.map(\.name) == ["flowrun", "run", "validate", "plan", "list", "log", "schema", "export"])
         let others = Self.subsection("Other options", in: page)
         let synopsis = page.components(separatedBy: "\n.Sh SYNOPSIS\n").last?.components(separatedBy: "\n.Sh ").first ?? ""
         for command in commands {

@@ -52,6 +52,8 @@ public struct WorkflowLoader: Sendable {
 
     /// Parses and validates text whose encoding is known to be valid UTF-8.
     private func parse(_ source: SourceText, format: InputFormat) -> Outcome {
+        // libyaml's locations count NEL, U+2028 and U+2029 as line breaks; so must the snippets.
+        let source = format == .yaml ? source.counting(.yaml) : source
         let (root, readDiagnostics) = switch format {
         case .yaml: YAMLReader(limits: limits).read(source)
         case .json: JSONReader(limits: limits).read(source)

@@ -15,6 +15,8 @@ extension DiagnosticMessage {
         case .yamlSyntax(let problem, let context):
             if let context { "YAML syntax error: \(problem) (\(context))" } else { "YAML syntax error: \(problem)" }
         case .tabIndentation: "tab character used for indentation; YAML indentation must use spaces"
+        case .colonInPlainScalar:
+            "YAML syntax error: mapping values are not allowed in this context; a plain scalar cannot contain `: `; quote the value"
         case .jsonSyntax(let what): "JSON syntax error: \(what)"
         case .jsonTrailingComma: "JSON syntax error: trailing comma"
         case .jsonInvalidEscape(let escape): "JSON syntax error: invalid escape `\(escape)`"
@@ -87,6 +89,7 @@ extension DiagnosticMessage {
         case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
         case .unusedVariable(let name): "variable `\(name)` is never used"
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"
+        case .emptyPattern(let key): "an empty pattern in `\(key)` matches nothing; remove it"
         case .unknownTarget(let name, let suggestion):
             suffix("unknown target `\(name)`: a target is STAGE or STAGE/TASK (see `flowrun list`)", suggestion)
         case .stateFileCorrupt(let path, let movedTo):

@@ -16,6 +16,8 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     // YAML and JSON structure.
     case yamlSyntax(problem: String, context: String?)
     case tabIndentation
+    /// libyaml's "mapping values are not allowed" where a value on the line holds `: `.
+    case colonInPlainScalar
     case jsonSyntax(String)
     case jsonTrailingComma
     case jsonInvalidEscape(String)
@@ -88,6 +90,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
 
     // Targets and the state folder (issue 11).
     case unknownTarget(String, suggestion: String?)
+    case emptyPattern(key: String)
     case stateFileCorrupt(path: String, movedTo: String?)
     case stateFileUnreadable(path: String, reason: String)
     case stateFormatUnsupported(path: String, found: String)

@@ -15,11 +15,17 @@ public struct Executor: Sendable {
     public var runID: String
     /// Time for sleeps, timeouts, retry delays and every offset in the events.
     public var clock: any ExecutionClock
+    /// Fingerprints and stored successes; nil runs every task.
+    public var cache: (any TaskCache)?
 
-    public init(runner: any TaskRunner, runID: String = Executor.makeRunID(), clock: any ExecutionClock = SystemClock()) {
+    public init(
+        runner: any TaskRunner, runID: String = Executor.makeRunID(), clock: any ExecutionClock = SystemClock(),
+        cache: (any TaskCache)? = nil
+    ) {
         self.runner = runner
         self.runID = runID
         self.clock = clock
+        self.cache = cache
     }
 
     /// A fresh random run id.

@@ -9,6 +9,7 @@ struct RunContext: Sendable {
     let start: Duration
     let mask: SecretMask
     let board = ResultsBoard()
+    let cache: (any TaskCache)?
 
     init(plan: Plan, executor: Executor, sink: any RunEventSink) {
         self.plan = plan
@@ -18,6 +19,12 @@ struct RunContext: Sendable {
         self.clock = executor.clock
         self.start = executor.clock.now
         self.mask = SecretMask(plan.secretValues)
+        self.cache = executor.cache
+    }
+
+    /// What `task` would do now, its run-time templates filled: the input of its fingerprint.
+    func fingerprintInput(_ task: PlannedTask) -> FingerprintInput {
+        task.fingerprintInput { [board] in board.render($0, own: nil) }
     }
 
     /// Time since the run started.

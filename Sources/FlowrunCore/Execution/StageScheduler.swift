@@ -13,9 +13,11 @@ struct StageScheduler: Sendable {
         var failed = false
         for stage in run.plan.stages {
             let evaluator = run.board.evaluator(.init(failed: failed, interrupted: Task.isCancelled))
+            let unselected = !stage.tasks.contains(where: \.selected)
             // Interrupted, nothing starts; else the stage's `if` (default `success()`) decides.
-            if Task.isCancelled || !evaluator.stageRuns(stage.condition) {
-                let reason: TaskResult.SkipReason? = stage.condition != nil && !Task.isCancelled ? .condition : nil
+            if Task.isCancelled || !evaluator.stageRuns(stage.condition) || unselected {
+                let runs = !Task.isCancelled && evaluator.stageRuns(stage.condition)
+                let reason: TaskReason? = runs ? .notSelected : stage.condition != nil && !Task.isCancelled ? .condition : nil
                 let skipped = stage.tasks.map { skippedResult($0, reason: reason) }
                 run.board.postStage(stage.name, tasks: skipped)
                 for result in skipped { sink.receive(.taskFinished(result)) }
@@ -73,6 +75,8 @@ struct StageScheduler: Sendable {
             var stopStarting = false
             var sleepers = DeadlineQueue()
             var timerArmedFor: Duration?
+            /// Fingerprints of started tasks, by index, to record with their success.
+            var fingerprints: [Int: Fingerprint] = [:]
             func armTimer() {
                 guard let earliest = sleepers.earliest, timerArmedFor.map({ earliest < $0 }) ?? true else { return }
                 timerArmedFor = earliest
@@ -95,6 +99,13 @@ struct StageScheduler: Sendable {
                         next += 1
                         continue
                     }
+                    if let done = notStarted(task, stageStart: stageStart, fingerprint: &fingerprints[index]) {
+                        sink.receive(.taskFinished(done))
+                        run.board.post(done)
+                        results[index] = done
+                        next += 1
+                        continue
+                    }
                     // Announced here, not in the child, so that start events
                     // come in declaration order whatever the scheduler does.
                     let started = run.now()
@@ -113,6 +124,9 @@ struct StageScheduler: Sendable {
                 results[index] = result
                 run.board.post(result)
                 running -= slots[index]
+                if result.state == .succeeded, let cache = run.cache, let fingerprint = fingerprints[index] {
+                    cache.recordSuccess(stage.tasks[index], fingerprint: fingerprint, result: result.result)
+                }
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.
                     stopStarting = true
@@ -171,10 +185,25 @@ struct StageScheduler: Sendable {
             queued: started - stageStart)
     }
 
-    private func skippedResult(_ task: PlannedTask, reason: TaskResult.SkipReason? = nil) -> TaskResult {
-        var result = TaskResult(id: task.id, stageName: task.stageName, name: task.name, state: .skipped,
-                                continueOnError: task.continueOnError)
-        result.skipReason = reason
-        return result
+    private func skippedResult(_ task: PlannedTask, reason: TaskReason? = nil) -> TaskResult {
+        TaskResult(id: task.id, stageName: task.stageName, name: task.name, state: .skipped,
+                   continueOnError: task.continueOnError, reason: reason)
+    }
+
+    /// The result of a task that does not start: not selected, or up to date (its
+    /// stored result posted for later templates). Nil when it must run; then
+    /// `fingerprint` is what to record with its success.
+    ///
+    /// Decided in the stage loop, in declaration order, so start events keep that order.
+    private func notStarted(_ task: PlannedTask, stageStart: Duration, fingerprint: inout Fingerprint?) -> TaskResult? {
+        guard task.selected else { return skippedResult(task, reason: .notSelected) }
+        guard let cache = run.cache else { return nil }
+        let decision = cache.check(task, inputs: run.fingerprintInput(task))
+        fingerprint = decision.fingerprint
+        guard let reuse = decision.reuse else { return nil }
+        if let value = reuse.result { run.board.post(value, stage: task.stageName, task: task.name) }
+        return TaskResult(
+            id: task.id, stageName: task.stageName, name: task.name, state: .upToDate, result: reuse.result,
+            continueOnError: task.continueOnError, reason: reuse.reason)
     }
 }

@@ -10,8 +10,10 @@ public enum TaskState: Sendable, Hashable {
     case timedOut
     /// Ended early by fail-fast or by an interrupt.
     case cancelled
-    /// Never started.
+    /// Never started (see `TaskResult.reason` for why).
     case skipped
+    /// Not run: its fingerprint matched a stored success, whose result and outputs were used.
+    case upToDate
 
     /// The state's name in the contract: succeeded, failed, timed-out, cancelled, skipped.
     public var name: String {
@@ -21,6 +23,7 @@ public enum TaskState: Sendable, Hashable {
         case .timedOut: "timed-out"
         case .cancelled: "cancelled"
         case .skipped: "skipped"
+        case .upToDate: "up-to-date"
         }
     }
 
@@ -28,9 +31,21 @@ public enum TaskState: Sendable, Hashable {
     public var isFailure: Bool {
         switch self {
         case .failed, .killed, .failedToStart, .timedOut: true
-        case .succeeded, .cancelled, .skipped: false
+        case .succeeded, .cancelled, .skipped, .upToDate: false
         }
     }
+}
+
+/// Why a task was skipped or not run.
+public enum TaskReason: String, Sendable, Hashable {
+    /// Skipped: its `if:`, or its stage's, was false.
+    case condition
+    /// Skipped: the run had targets, and none of them needs this task.
+    case notSelected = "not selected"
+    /// Up to date: sources, command and environment unchanged since its last success.
+    case unchanged
+    /// Up to date: it succeeded in the last run with the same fingerprint (`--resume`).
+    case resumed
 }
 
 /// One attempt of a task: when it ran and how it ended (offsets from the run's start).
@@ -80,20 +95,14 @@ public struct TaskResult: Sendable, Hashable {
     /// Time from its stage's start to the first attempt's start: waiting for a
     /// `max-parallel` slot, and for the process to be spawned. Nil when never started.
     public var queued: Duration?
-    /// Why a skipped task was skipped; nil when the run had stopped before it.
-    public var skipReason: SkipReason?
-
-    /// Why a task did not start.
-    public enum SkipReason: String, Sendable, Hashable {
-        /// Its `if:`, or its stage's, was false.
-        case condition
-    }
+    /// Why a `skipped` or `up-to-date` task did not run; nil otherwise (and for a skip after a failed stage).
+    public var reason: TaskReason?
 
     public init(
         id: TaskID, stageName: String, name: String, state: TaskState, attempts: Int = 0,
         started: Duration? = nil, finished: Duration? = nil, result: String? = nil,
         stderrTail: [String] = [], continueOnError: Bool = false, escapedDescendant: Bool = false,
-        attemptSpans: [AttemptSpan] = [], queued: Duration? = nil
+        attemptSpans: [AttemptSpan] = [], queued: Duration? = nil, reason: TaskReason? = nil
     ) {
         self.id = id
         self.stageName = stageName
@@ -108,6 +117,7 @@ public struct TaskResult: Sendable, Hashable {
         self.escapedDescendant = escapedDescendant
         self.attemptSpans = attemptSpans
         self.queued = queued
+        self.reason = reason
     }
 
     /// Every attempt's resources together; nil when no attempt was measured.
@@ -124,8 +134,9 @@ public struct TaskResult: Sendable, Hashable {
 
     /// Whether the task lets its stage succeed: succeeded, or failed under continue-on-error.
     public var countsAsSuccess: Bool {
-        // A task whose condition was false starts nothing and counts as a success.
-        state == .succeeded || (continueOnError && state.isFailure) || skipReason == .condition
+        // A task skipped for a reason (condition, not selected) was not wanted: it does not stop the run.
+        state == .succeeded || state == .upToDate || (state == .skipped && reason != nil)
+            || (continueOnError && state.isFailure)
     }
 }
 

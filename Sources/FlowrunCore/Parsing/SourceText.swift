@@ -10,7 +10,17 @@ public struct SourceText: Sendable {
     public var path: String
     /// UTF-8 bytes, a leading byte-order mark removed.
     public let bytes: [UInt8]
+    /// Which characters end a line.
+    public let lineBreaks: LineBreaks
     private let checkpoints: [Checkpoint]
+
+    /// What ends a line: `\r\n`, `\n` and a lone `\r` always; for YAML also
+    /// NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029),
+    /// which libyaml counts as line breaks in the locations it reports.
+    public enum LineBreaks: Sendable {
+        case standard
+        case yaml
+    }
 
     /// Bytes between two checkpoints, at least.
     static let checkpointSpacing = 4096
@@ -21,13 +31,24 @@ public struct SourceText: Sendable {
         var location: SourceLocation
     }
 
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: [UInt8], lineBreaks: LineBreaks = .standard) {
+        self.init(path: path, withoutMark: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes,
+                  lineBreaks: lineBreaks)
+    }
+
+    /// The same text with lines counted as `lineBreaks` says.
+    public func counting(_ lineBreaks: LineBreaks) -> SourceText {
+        lineBreaks == self.lineBreaks ? self : SourceText(path: path, withoutMark: bytes, lineBreaks: lineBreaks)
+    }
+
+    private init(path: String, withoutMark bytes: [UInt8], lineBreaks: LineBreaks) {
         self.path = path
-        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         self.bytes = bytes
+        self.lineBreaks = lineBreaks
+        let unicode = lineBreaks == .yaml
         self.checkpoints = bytes.withUnsafeBufferPointer { bytes in
             var checkpoints = [Checkpoint(offset: 0, location: SourceLocation(file: path, line: 1, column: 1))]
-            var cursor = Cursor(file: path)
+            var cursor = Cursor(file: path, unicodeBreaks: unicode)
             var next = Self.checkpointSpacing
             while cursor.offset < bytes.count {
                 cursor.step(bytes)
@@ -41,17 +62,33 @@ public struct SourceText: Sendable {
     }
 
     /// A walk over the bytes that keeps line and column: `\r\n`, `\n` and a
-    /// lone `\r` each end a line; columns count Unicode scalars.
+    /// lone `\r` each end a line, and with `unicodeBreaks` NEL, U+2028 and
+    /// U+2029 too; columns count Unicode scalars.
     private struct Cursor {
         let file: String
+        let unicodeBreaks: Bool
         var offset = 0
         var line = 1
         var column = 1
+
+        init(file: String, unicodeBreaks: Bool, offset: Int = 0, line: Int = 1, column: Int = 1) {
+            self.file = file
+            self.unicodeBreaks = unicodeBreaks
+            self.offset = offset
+            self.line = line
+            self.column = column
+        }
 
         var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
 
         mutating func step(_ bytes: UnsafeBufferPointer<UInt8>) {
             let b = bytes[offset]
+            if unicodeBreaks, b == 0xC2 || b == 0xE2, let length = SourceText.unicodeBreak(bytes, at: offset) {
+                offset += length
+                line += 1
+                column = 1
+                return
+            }
             offset += 1
             if b == 0x0A || (b == 0x0D && !(offset < bytes.count && bytes[offset] == 0x0A)) {
                 line += 1
@@ -81,7 +118,8 @@ public struct SourceText: Sendable {
             if isBefore(checkpoints[mid]) { low = mid } else { high = mid - 1 }
         }
         let start = checkpoints[low]
-        return Cursor(file: path, offset: start.offset, line: start.location.line, column: start.location.column)
+        return Cursor(file: path, unicodeBreaks: lineBreaks == .yaml, offset: start.offset,
+                      line: start.location.line, column: start.location.column)
     }
 
     /// The byte offset of a location and the column found there: the start
@@ -93,7 +131,7 @@ public struct SourceText: Sendable {
             while cursor.offset < bytes.count {
                 if cursor.line == location.line {
                     let b = bytes[cursor.offset]
-                    if b == 0x0A || b == 0x0D || (cursor.column >= location.column && b & 0xC0 != 0x80) {
+                    if isLineBreak(at: cursor.offset, bytes) || (cursor.column >= location.column && b & 0xC0 != 0x80) {
                         return (cursor.offset, cursor.column)
                     }
                 }
@@ -108,7 +146,9 @@ public struct SourceText: Sendable {
     public func line(_ number: Int) -> String? {
         guard number >= 1, let start = offset(of: SourceLocation(file: path, line: number, column: 1))?.offset else { return nil }
         var end = start
-        while end < bytes.count, !isLineBreak(bytes[end]) { end += 1 }
+        bytes.withUnsafeBufferPointer { bytes in
+            while end < bytes.count, !isLineBreak(at: end, bytes) { end += 1 }
+        }
         return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
@@ -128,13 +168,16 @@ public struct SourceText: Sendable {
             while j < bytes.count, bytes[j] & 0xC0 == 0x80 { j += 1 }
             return j
         }
-        func atLineStart(_ i: Int) -> Bool { i == 0 || isLineBreak(bytes[i - 1]) }
+        func atLineStart(_ i: Int) -> Bool { i == 0 || endsLineBreak(before: i) }
         var start = target
         var before = 0
         while before < width / 2, !atLineStart(start) { start = previous(start); before += 1 }
         var end = target
         var count = before
-        while count < width, end < bytes.count, !isLineBreak(bytes[end]) { end = next(end); count += 1 }
+        while count < width, end < bytes.count, !bytes.withUnsafeBufferPointer({ isLineBreak(at: end, $0) }) {
+            end = next(end)
+            count += 1
+        }
         // Near the end of a long line, show more of what comes before.
         while count < width, !atLineStart(start) { start = previous(start); before += 1; count += 1 }
         let text = String(decoding: bytes[start..<end], as: UTF8.self)
@@ -143,5 +186,26 @@ public struct SourceText: Sendable {
         return (text, caret, !atLineStart(start))
     }
 
-    private func isLineBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
+    /// Whether a line break starts at byte `i`.
+    private func isLineBreak(at i: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let b = bytes[i]
+        if b == 0x0A || b == 0x0D { return true }
+        return lineBreaks == .yaml && (b == 0xC2 || b == 0xE2) && Self.unicodeBreak(bytes, at: i) != nil
+    }
+
+    /// Whether a line break ends just before byte `i`.
+    private func endsLineBreak(before i: Int) -> Bool {
+        let b = bytes[i - 1]
+        if b == 0x0A || b == 0x0D { return true }
+        guard lineBreaks == .yaml else { return false }
+        if b == 0x85 { return i >= 2 && bytes[i - 2] == 0xC2 }
+        return (b == 0xA8 || b == 0xA9) && i >= 3 && bytes[i - 2] == 0x80 && bytes[i - 3] == 0xE2
+    }
+
+    /// The length of NEL (C2 85), U+2028 (E2 80 A8) or U+2029 (E2 80 A9) at `i`; nil for anything else.
+    static func unicodeBreak(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        if bytes[i] == 0xC2 { return i + 1 < bytes.count && bytes[i + 1] == 0x85 ? 2 : nil }
+        guard bytes[i] == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80 else { return nil }
+        return bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 ? 3 : nil
+    }
 }

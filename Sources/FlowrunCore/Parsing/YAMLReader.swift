@@ -44,42 +44,65 @@ public struct YAMLReader: Sendable {
                     throw TreeBuilder.Fatal(diagnostic: syntaxError(parser, source))
                 }
                 defer { yaml_event_delete(&event) }
-                let location = SourceLocation(file: source.path, line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
-                switch event.type {
-                case YAML_STREAM_END_EVENT:
-                    return
-                case YAML_DOCUMENT_START_EVENT:
-                    documents += 1
-                    if documents > 1 { throw TreeBuilder.Fatal(diagnostic: .error(.multipleDocuments, at: location)) }
-                case YAML_SCALAR_EVENT:
-                    let data = event.data.scalar
-                    try rejectTag(data.tag, at: location)
-                    let text = string(data.value, count: data.length)
-                    let style: Scalar.Style = switch data.style {
-                    case YAML_PLAIN_SCALAR_STYLE: .plain
-                    case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: .block
-                    default: .quoted
+                do throws(TreeBuilder.Fatal) {
+                    try handle(event, source: source, offsets: &offsets, documents: &documents, builder: &builder)
+                } catch {
+                    // A key that is not a string is often libyaml's empty value just
+                    // before it gives up on the text (`?` then a bad indentation): when
+                    // the rest of the file is not YAML, that is the error to report.
+                    guard case .nonStringKey = error.diagnostic.message else { throw error }
+                    yaml_event_delete(&event)
+                    event = yaml_event_t()
+                    while yaml_parser_parse(&parser, &event) == 1 {
+                        let ended = event.type == YAML_STREAM_END_EVENT
+                        yaml_event_delete(&event)
+                        event = yaml_event_t()
+                        if ended { throw error }
                     }
-                    let range = offsets.byteOffset(ofCharacter: Int(event.start_mark.index))
-                        ..< offsets.byteOffset(ofCharacter: Int(event.end_mark.index))
-                    try builder.scalar(Scalar(text, style: style, sourceRange: range), at: location,
-                                       anchor: optionalString(data.anchor))
-                case YAML_SEQUENCE_START_EVENT:
-                    let data = event.data.sequence_start
-                    try rejectTag(data.tag, at: location)
-                    try builder.beginSequence(at: location, anchor: optionalString(data.anchor))
-                case YAML_MAPPING_START_EVENT:
-                    let data = event.data.mapping_start
-                    try rejectTag(data.tag, at: location)
-                    try builder.beginMapping(at: location, anchor: optionalString(data.anchor))
-                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                    try builder.end()
-                case YAML_ALIAS_EVENT:
-                    try builder.alias(optionalString(event.data.alias.anchor) ?? "", at: location)
-                default:
-                    break
+                    throw TreeBuilder.Fatal(diagnostic: syntaxError(parser, source))
                 }
+                if event.type == YAML_STREAM_END_EVENT { return }
             }
+        }
+    }
+
+    /// Hands one event to the builder.
+    private func handle(
+        _ event: yaml_event_t, source: SourceText, offsets: inout ByteOffsets, documents: inout Int,
+        builder: inout TreeBuilder
+    ) throws(TreeBuilder.Fatal) {
+        let location = SourceLocation(file: source.path, line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            if documents > 1 { throw TreeBuilder.Fatal(diagnostic: .error(.multipleDocuments, at: location)) }
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            try rejectTag(data.tag, at: location)
+            let text = string(data.value, count: data.length)
+            let style: Scalar.Style = switch data.style {
+            case YAML_PLAIN_SCALAR_STYLE: .plain
+            case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: .block
+            default: .quoted
+            }
+            let range = offsets.byteOffset(ofCharacter: Int(event.start_mark.index))
+                ..< offsets.byteOffset(ofCharacter: Int(event.end_mark.index))
+            try builder.scalar(Scalar(text, style: style, sourceRange: range), at: location,
+                               anchor: optionalString(data.anchor))
+        case YAML_SEQUENCE_START_EVENT:
+            let data = event.data.sequence_start
+            try rejectTag(data.tag, at: location)
+            try builder.beginSequence(at: location, anchor: optionalString(data.anchor))
+        case YAML_MAPPING_START_EVENT:
+            let data = event.data.mapping_start
+            try rejectTag(data.tag, at: location)
+            try builder.beginMapping(at: location, anchor: optionalString(data.anchor))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            try builder.end()
+        case YAML_ALIAS_EVENT:
+            try builder.alias(optionalString(event.data.alias.anchor) ?? "", at: location)
+        default:
+            break
         }
     }
 
@@ -107,12 +130,21 @@ public struct YAMLReader: Sendable {
         let location = SourceLocation(file: source.path, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
         var offsets = ByteOffsets(bytes: source.bytes)
         let offset = offsets.byteOffset(ofCharacter: Int(mark.index))
+        let lineStart = source.bytes[..<min(offset, source.bytes.count)].lastIndex { $0 == 0x0A || $0 == 0x0D }.map { $0 + 1 } ?? 0
+        let before = source.bytes[lineStart..<min(offset, source.bytes.count)]
         // libyaml's message for a tab in indentation says only that the
-        // character "cannot start any token"; name the real cause.
-        if offset < source.bytes.count, source.bytes[offset] == 0x09 {
+        // character "cannot start any token"; name the real cause, but only
+        // when the tab is in the line's indentation, not separation or content.
+        if offset < source.bytes.count, source.bytes[offset] == 0x09, before.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
             return .error(.tabIndentation, at: location)
         }
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        // `run: echo FAIL: parse`: the second `: ` on a line ends a plain scalar.
+        if problem == "mapping values are not allowed in this context", parser.context == nil,
+           before.indices.contains(where: { before[$0] == UInt8(ascii: ":") && $0 + 1 < offset
+               && (source.bytes[$0 + 1] == 0x20 || source.bytes[$0 + 1] == 0x09) }) {
+            return .error(.colonInPlainScalar, at: location)
+        }
         let context = parser.context.map { String(cString: $0) }
         // An unclosed quote or bracket is found only at the end of the file;
         // point also at where the unclosed thing started.

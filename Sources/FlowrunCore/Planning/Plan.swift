@@ -13,6 +13,9 @@ public struct Plan: Sendable {
     public var killGrace: Duration
     /// Values that must never appear in output; each is replaced by `***`.
     public var secretValues: [String]
+    /// What the state folder says of tasks that would not run (up to date, or
+    /// resumed); set for `plan` and `--dry-run` by `StatePreview` only.
+    public var stateMarks: [TaskID: TaskReason] = [:]
     /// Where `run` tasks go (`executor:`, `--executor`, `FLOWRUN_EXECUTOR`); local by default.
     public var executor = ExecutorSettings()
 
@@ -115,19 +118,26 @@ public struct PlannedTask: Sendable {
     /// True when the workflow chose the shell (`shell:`): the command then
     /// always runs through it, never by direct exec.
     public var shellIsExplicit = false
+    /// False when the run has targets and none of them needs this task: it is skipped (not selected).
+    public var selected = true
+    /// `sources` and `generates` globs, relative to the working directory (see `StateTaskCache`).
+    public var sources: [String] = []
+    public var generates: [String] = []
     /// What the task asks of the machine (`resources:` over `defaults.resources`).
     public var resources = TaskResources()
     /// `executor: local` on the task or its stage; nil follows the plan's executor.
     public var executor: ExecutorSettings.Kind?
     /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
     public var condition: Condition?
+    /// Where the task is declared in the workflow file, for annotations that point at it.
+    public var location: SourceLocation? = nil
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,
         environment: [EnvironmentVariable] = [],
         workingDirectory: PlannedText = PlannedText(literal: "."),
         timeout: Duration? = nil, retries: Int = 0, retryDelay: Duration = .zero,
-        continueOnError: Bool = false, result: PlannedText? = nil
+        continueOnError: Bool = false, result: PlannedText? = nil, sources: [String] = [], generates: [String] = []
     ) {
         self.id = id
         self.stageName = stageName
@@ -140,6 +150,8 @@ public struct PlannedTask: Sendable {
         self.retryDelay = retryDelay
         self.continueOnError = continueOnError
         self.result = result
+        self.sources = sources
+        self.generates = generates
     }
 
     /// `stage/task`, the name used in output prefixes and reports.

@@ -104,11 +104,13 @@ public struct Planner: Sendable {
                     action: action, environment: environment, workingDirectory: workingDirectory,
                     timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
                     continueOnError: task.continueOnError,
-                    result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) })
+                    result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) },
+                    sources: task.sources, generates: task.generates)
                 planned.shellIsExplicit = task.shellIsExplicit
                 planned.resources = task.resources
                 planned.executor = task.executor ?? stage.executor
                 planned.condition = task.condition.map { resolver.resolve($0, environment: scope) }
+                planned.location = task.location
                 tasks.append(planned)
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()

@@ -28,11 +28,25 @@ public enum TargetSelection {
         let tasks = Dictionary(plan.stages.flatMap(\.tasks).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         while let id = pending.popLast() {
             guard selected.insert(id).inserted, let task = tasks[id] else { continue }
-            for (stage, name) in references(of: task) {
+            for (stage, name) in references(of: task, stageCondition: plan.stages[id.stage].condition) {
+                if name == "*" { pending += stages[stage] ?? [] }
                 if let dependency = byName[stage + "/" + name] { pending.append(dependency) }
             }
         }
         return .success(selected)
+    }
+
+    /// `plan` with every task that `targets` do not need marked not selected.
+    public static func apply(_ targets: [String], to plan: Plan) -> Result<Plan, Diagnostic> {
+        select(targets, in: plan).map { selected in
+            var plan = plan
+            for s in plan.stages.indices {
+                for t in plan.stages[s].tasks.indices {
+                    plan.stages[s].tasks[t].selected = selected.contains(plan.stages[s].tasks[t].id)
+                }
+            }
+            return plan
+        }
     }
 
     /// Every target name of `plan`: stages, then `stage/task`, in workflow order (for completion and hints).
@@ -41,13 +55,30 @@ public enum TargetSelection {
     }
 
     /// The tasks whose values `task` needs at run time, as (stage, task).
-    static func references(of task: PlannedTask) -> [(String, String)] {
+    static func references(of task: PlannedTask, stageCondition: Condition? = nil) -> [(String, String)] {
         var texts = task.environment.map(\.value) + [task.workingDirectory]
         if let result = task.result { texts.append(result) }
         if case .run(let command, _) = task.action { texts.append(command) }
-        return texts.flatMap(\.parts).compactMap { part in
+        var found: [(String, String)] = texts.flatMap(\.parts).compactMap { part in
             if case .taskResult(let stage, let name) = part { return (stage, name) }
             return nil
         }
+        // `if:` reads results and states too; a stage's state is all of its tasks'.
+        func walk(_ condition: Condition) {
+            switch condition {
+            case .boolean, .text: break
+            case .reference(.taskResult(let stage, let name), _), .reference(.taskState(let stage, let name), _):
+                found.append((stage, name))
+            case .reference(.stageState(let stage), _): found.append((stage, "*"))
+            case .reference: break
+            case .not(let inner): walk(inner)
+            case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _):
+                walk(a)
+                walk(b)
+            case .call(_, let arguments, _): arguments.forEach(walk)
+            }
+        }
+        for condition in [task.condition, stageCondition].compactMap({ $0 }) { walk(condition) }
+        return found
     }
 }

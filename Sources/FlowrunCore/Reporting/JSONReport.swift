@@ -46,7 +46,7 @@ public enum JSONReport {
 
     private static func task(_ task: TaskResult) -> String {
         var (exitCode, signal, reason) = ending(task.state)
-        if let skip = task.skipReason { reason = JSONText.quoted(skip.rawValue) }
+        if let why = task.reason { reason = JSONText.quoted(why.rawValue) }
         return "    {\"stage\": \(JSONText.quoted(task.stageName)), \"name\": \(JSONText.quoted(task.name)), "
             + "\"state\": \(JSONText.quoted(task.state.name)), \"exitCode\": \(exitCode), \"signal\": \(signal), "
             + "\"reason\": \(reason), \"started\": \(number(task.started)), \"finished\": \(number(task.finished)), "
@@ -75,7 +75,7 @@ public enum JSONReport {
         case .failed(let code): (String(code), "null", "null")
         case .killed(let number): ("null", String(number), "null")
         case .failedToStart(let text): ("null", "null", JSONText.quoted(text))
-        case .timedOut, .cancelled, .skipped: ("null", "null", "null")
+        case .timedOut, .cancelled, .skipped, .upToDate: ("null", "null", "null")
         }
     }
 

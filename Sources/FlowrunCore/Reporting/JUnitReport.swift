@@ -49,7 +49,7 @@ public enum JUnitReport {
                 case .failedToStart: errors += 1
                 case .failed, .killed, .timedOut: failures += 1
                 case .cancelled, .skipped: skipped += 1
-                case .succeeded: break
+                case .succeeded, .upToDate: break
                 }
             }
         }
@@ -66,7 +66,7 @@ public enum JUnitReport {
         let suffix = (task.attempts > 1 ? " after \(task.attempts) attempts" : "")
             + (task.continueOnError && task.state.isFailure ? " (continue-on-error)" : "")
         switch task.state {
-        case .succeeded:
+        case .succeeded, .upToDate:
             break
         case .failed, .killed, .timedOut:
             body += element("failure", message: mask.apply(failureMessage(task.state) + suffix),
@@ -76,8 +76,10 @@ public enum JUnitReport {
                             type: "failed-to-start", text: mask.apply(tail(task)))
         case .cancelled:
             body += "      <skipped message=\"cancelled: stopped by fail-fast or an interrupt\"/>\n"
-        case .skipped where task.skipReason == .condition:
+        case .skipped where task.reason == .condition:
             body += "      <skipped message=\"skipped: its condition (if) was false\"/>\n"
+        case .skipped where task.reason == .notSelected:
+            body += "      <skipped message=\"skipped: not selected (the run's targets do not need it)\"/>\n"
         case .skipped:
             body += "      <skipped message=\"skipped: not started because the run stopped earlier\"/>\n"
         }

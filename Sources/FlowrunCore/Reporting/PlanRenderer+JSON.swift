@@ -21,6 +21,9 @@ extension PlanRenderer {
                 fields.append("\"retryDelay\":\(DurationFormat.seconds(task.retryDelay))")
                 fields.append("\"continueOnError\":\(task.continueOnError)")
                 fields.append("\"result\":\(task.result.map { str(display($0)) } ?? "null")")
+                // Only when there is something to say, so plans without targets or state read as before.
+                if !task.selected { fields.append("\"selected\":false") }
+                if let mark = plan.stateMarks[task.id] { fields.append("\"up_to_date\":\(JSONText.quoted(mark.rawValue))") }
                 tasks.append("{\(fields.joined(separator: ","))}")
             }
             stages.append("""

@@ -20,16 +20,24 @@ extension PlanRenderer {
             out += "\n"
             if let description = stage.description { out += "  \(DisplayText.escaped(masker.apply(description)))\n" }
             let width = min(24, stage.tasks.map { $0.name.count }.max() ?? 0)
-            for task in stage.tasks { out += text(task, nameWidth: width, masker) }
+            for task in stage.tasks { out += text(task, nameWidth: width, masker, notes: stateNotes(task, plan)) }
         }
         return out
     }
 
+    /// What targets and the state folder say of a task: not selected, up to date, would be resumed.
+    func stateNotes(_ task: PlannedTask, _ plan: Plan) -> [String] {
+        var notes: [String] = []
+        if let mark = plan.stateMarks[task.id] { notes.append(mark == .resumed ? "would be resumed" : "up to date") }
+        if !task.selected { notes.append("not selected") }
+        return notes
+    }
+
     /// One task: its first line, then what it runs with, indented under its action.
-    func text(_ task: PlannedTask, nameWidth width: Int, _ masker: SecretMask) -> String {
+    func text(_ task: PlannedTask, nameWidth width: Int, _ masker: SecretMask, notes: [String] = []) -> String {
         let padded = task.name.count < width ? task.name + String(repeating: " ", count: width - task.name.count) : task.name
         let indent = String(repeating: " ", count: 2 + width + 2)
-        let extras = options(task)
+        let extras = notes + options(task)
         let limits = extras.isEmpty ? "" : "  [\(extras.joined(separator: ", "))]"
         switch task.action {
         case .sleep(let duration):

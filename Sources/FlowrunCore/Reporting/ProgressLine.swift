@@ -64,8 +64,8 @@ public final class ProgressLine: RunEventSink {
             case .taskStarted(_, let attempt, _) where attempt == 1:
                 state.running += 1
             case .taskFinished(let result):
-                // Skipped tasks finish without having started.
-                if result.state != .skipped { state.running -= 1 }
+                // Skipped and up-to-date tasks finish without having started.
+                if result.attempts > 0 { state.running -= 1 }
                 state.done += 1
                 if result.state.isFailure { state.failed += 1 }
             case .runFinished:

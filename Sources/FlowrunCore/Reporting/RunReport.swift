@@ -36,7 +36,7 @@ public enum RunReport {
                 let state = describe(task)
                 var line = "  " + padded(task.name, nameWidth) + "  "
                     + TerminalColor.paint(state, TerminalColor.of(task.state), colored) + padded("", stateWidth - state.count)
-                if task.state != .skipped {
+                if task.attempts > 0 {
                     line += "  " + padded(DurationFormat.human(task.duration), 8, left: true)
                     line += "  " + (task.attempts == 1 ? "1 attempt " : "\(task.attempts) attempts")
                     if style.resources { line += "  " + ResourceFormat.column(task.resources) }
@@ -83,10 +83,9 @@ public enum RunReport {
         return out
     }
 
-    /// A task's state, with why it was skipped: `skipped (condition)`.
+    /// The task's state with why it did not run, if it says: `skipped (not selected)`, `up-to-date (resumed)`.
     public static func describe(_ task: TaskResult) -> String {
-        if let reason = task.skipReason { return "skipped (\(reason.rawValue))" }
-        return describe(task.state)
+        describe(task.state) + (task.reason.map { " (\($0.rawValue))" } ?? "")
     }
 
     /// `succeeded`, `failed (exit 2)`, `killed by signal 9 (SIGKILL)`, `timed out`, ...
@@ -99,6 +98,7 @@ public enum RunReport {
         case .timedOut: "timed out"
         case .cancelled: "cancelled"
         case .skipped: "skipped"
+        case .upToDate: "up-to-date"
         }
     }
 
@@ -180,7 +180,7 @@ public enum RunReport {
         return text
     }
 
-    private static func fixed2(_ value: Double) -> String {
+    static func fixed2(_ value: Double) -> String {
         let hundredths = Int((value * 100).rounded())
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"

@@ -33,7 +33,7 @@ public enum TerminalColor {
         case .succeeded: green
         case .failed, .killed, .failedToStart: red
         case .timedOut: yellow
-        case .cancelled, .skipped: dim
+        case .cancelled, .skipped, .upToDate: dim
         }
     }
 }

@@ -20,6 +20,7 @@ public final class TextReporter: RunEventSink {
     /// `[stage/task] ` and `[stage/task:err] ` per task, colored when asked.
     private let prefixes: [TaskID: (stdout: [UInt8], stderr: [UInt8])]
     private let style: RunReport.Style
+    private let github: GitHubAnnotator?
     private let state = Mutex(State())
 
     /// - Parameters:
@@ -27,14 +28,19 @@ public final class TextReporter: RunEventSink {
     ///   - report: where the text report goes at the end; nil prints none (`--format json`).
     ///   - verbose: where timestamped event lines go (stderr with `-v`); nil for none.
     ///   - style: colors and timeline of the final report.
+    ///   - github: GitHub Actions' conventions: masks first, grouped blocks in
+    ///     `::group::` … `::endgroup::`, an annotation after a failed task's block.
+    ///     Written here, under the reporter's lock, so that another task's block
+    ///     cannot come between a task's group and its annotation.
     ///   - coloredPrefixes: color each task's `[stage/task]` prefix, one stable color per task
     ///     (when `output` is a terminal that takes colors).
     public init(
         plan: Plan, mode: OutputMode = .prefixed, output: any TextSink,
         report: (any TextSink)?, verbose: (any TextSink)? = nil, style: RunReport.Style = RunReport.Style(),
-        coloredPrefixes: Bool = false
+        coloredPrefixes: Bool = false, github: GitHubAnnotator? = nil
     ) {
         self.style = style
+        self.github = github
         self.plan = plan
         self.mode = mode
         self.output = output
@@ -60,6 +66,7 @@ public final class TextReporter: RunEventSink {
             switch event {
             case .runStarted(let name, let runID, let startedAt):
                 state.startedAt = startedAt
+                if let masks = github?.masks(), !masks.isEmpty { output.write(masks) }
                 note(state, .zero, "workflow \(name) started (run \(runID))")
             case .stageStarted(_, let name, let at):
                 note(state, at, "[\(name)] stage started")
@@ -71,11 +78,19 @@ public final class TextReporter: RunEventSink {
                 note(state, at, "[\(name(id))] attempt \(attempt) \(RunReport.describe(taskState))"
                      + (willRetry ? ", retrying" : ""))
             case .taskFinished(let result):
+                var block = ""
                 if mode == .grouped, let lines = state.grouped.removeValue(forKey: result.id) {
-                    output.write("== \(result.qualifiedName): \(RunReport.describe(result.state)) ==\n"
-                                 + lines.joined(separator: "\n") + "\n")
+                    let body = lines.joined(separator: "\n") + "\n"
+                    if github != nil {
+                        let title = "\(result.qualifiedName) (\(RunReport.describe(result.state)), \(DurationFormat.human(result.duration)))"
+                        block = GitHubCommands.group(title) + body + GitHubCommands.endGroup
+                    } else {
+                        block = "== \(result.qualifiedName): \(RunReport.describe(result.state)) ==\n" + body
+                    }
                 }
-                if result.state != .skipped {
+                if let annotation = github?.annotation(result) { block += annotation }
+                if !block.isEmpty { output.write(block) }
+                if result.attempts > 0 {
                     note(state, result.finished ?? .zero, "[\(result.qualifiedName)] \(RunReport.describe(result.state))"
                          + " in \(DurationFormat.human(result.duration))")
                 }

@@ -176,6 +176,7 @@ public enum Timeline {
     private static func rightText(_ task: TaskResult) -> String {
         switch task.state {
         case .skipped: "skipped"
+        case .upToDate: "up-to-date"
         case .succeeded: DurationFormat.human(task.duration)
         default: DurationFormat.human(task.duration) + " " + task.state.name
         }
@@ -184,7 +185,7 @@ public enum Timeline {
     private static func glyph(_ state: TaskState) -> Character {
         switch state {
         case .succeeded: Glyph.succeeded
-        case .cancelled, .skipped: Glyph.cancelled
+        case .cancelled, .skipped, .upToDate: Glyph.cancelled
         case .failed, .killed, .failedToStart, .timedOut: Glyph.failed
         }
     }
@@ -192,7 +193,7 @@ public enum Timeline {
     private static func legend(_ state: TaskState) -> String {
         switch state {
         case .succeeded: "succeeded"
-        case .cancelled, .skipped: "cancelled"
+        case .cancelled, .skipped, .upToDate: "cancelled"
         case .failed, .killed, .failedToStart, .timedOut: "failed"
         }
     }

@@ -85,7 +85,7 @@ public enum TraceReport {
 
     /// The task's attempts; one made up from its start and end when the
     /// result carries none (built by hand rather than by the executor).
-    private static func spans(of task: TaskResult) -> [AttemptSpan] {
+    static func spans(of task: TaskResult) -> [AttemptSpan] {
         if !task.attemptSpans.isEmpty { return task.attemptSpans }
         guard let started = task.started, let finished = task.finished else { return [] }
         return [AttemptSpan(attempt: max(1, task.attempts), started: started, finished: finished, state: task.state)]

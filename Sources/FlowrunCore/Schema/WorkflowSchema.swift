@@ -126,6 +126,13 @@ public enum WorkflowSchema {
     }
   },
   "$defs": {
+    "globs": {
+      "description": "One glob pattern or a list of them; no templates.",
+      "oneOf": [
+        {"type": "string", "minLength": 1, "not": {"pattern": "\\$\\{\\{"}},
+        {"type": "array", "items": {"type": "string", "minLength": 1, "not": {"pattern": "\\$\\{\\{"}}}
+      ]
+    },
     "executorName": {
       "enum": ["local", "slurm"]
     },
@@ -363,6 +370,14 @@ public enum WorkflowSchema {
             "result": {
               "description": "Template for the task's result; may use ${{ stdout }}, ${{ stderr }}, ${{ exit-code }}.",
               "type": "string"
+            },
+            "sources": {
+              "description": "Files the task reads: globs (*, ?, [...], **) relative to its working directory. Unchanged sources, command and env make the task up-to-date.",
+              "$ref": "#/$defs/globs"
+            },
+            "generates": {
+              "description": "Files the task writes: globs relative to its working directory; each must match for the task to be up-to-date.",
+              "$ref": "#/$defs/globs"
             },
             "resources": {
               "$ref": "#/$defs/resources"

@@ -21,4 +21,16 @@ public enum ReportFile {
         }
         return nil
     }
+
+    /// Appends `text` to the file at `path` (created if missing) in one write.
+    /// Returns a description of the problem, or nil on success.
+    public static func append(_ text: String, to path: String) -> String? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        let sink = FileDescriptorSink(fd: fd)
+        sink.write(text)
+        let broken = sink.isBroken
+        close(fd)
+        return broken ? String(cString: strerror(errno)) : nil
+    }
 }

@@ -22,7 +22,7 @@ public struct RunRouting: Sendable, Equatable {
     public var reportColored: Bool
     /// Width of the timeline after the text report; nil for none.
     public var timelineWidth: Int?
-    /// Whether tasks' output is kept for a report file (JUnit carries it).
+    /// Whether tasks' output is kept for a report file (JUnit and HTML carry it).
     public var keepsTaskOutput: Bool
 
     public init(
@@ -56,6 +56,6 @@ public struct RunRouting: Sendable, Equatable {
             progressColored: stderr.colors(settings.color),
             reportColored: stdout.colors(settings.color),
             timelineWidth: settings.timeline || stdout.isTerminal ? stdout.width : nil,
-            keepsTaskOutput: settings.reportFiles.contains { $0.kind == .junit })
+            keepsTaskOutput: settings.reportFiles.contains { $0.kind == .junit || $0.kind == .html })
     }
 }

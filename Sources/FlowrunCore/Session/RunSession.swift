@@ -45,8 +45,10 @@ public struct RunSession: Sendable {
         let reporter = TextReporter(
             plan: plan, mode: settings.output, output: sink(routing.liveOutput),
             report: routing.textReport.map(sink), verbose: routing.verboseLog.map(sink),
-            style: RunReport.Style(colored: routing.reportColored, timelineWidth: routing.timelineWidth),
-            coloredPrefixes: routing.liveOutput == .stdout ? routing.reportColored : routing.progressColored)
+            style: RunReport.Style(
+                colored: routing.reportColored, timelineWidth: routing.timelineWidth, resources: settings.resources),
+            coloredPrefixes: routing.liveOutput == .stdout ? routing.reportColored : routing.progressColored,
+            github: settings.githubActions.map { GitHubAnnotator(plan: plan, workspace: $0.workspace) })
         if routing.verboseLog != nil {
             ProcessGroupRegistry.shared.observeSignals { reporter.signalSent($0) }
         }
@@ -76,16 +78,24 @@ public struct RunSession: Sendable {
         // Linux: orphans of tasks (setsid, double fork) are re-parented to flowrun, not init,
         // so they are ended at their task's end, and whatever is left at the run's end.
         let subreaper = ChildSubreaper.enable()
-        let executor = Executor(runner: runner)
+        let warnings = sink(.stderr)
+        let warn: @Sendable (DiagnosticMessage) -> Void = { warnings.write("flowrun: warning: \($0.text)\n") }
+        let runID = Executor.makeRunID()
+        let state = settings.state.map { StateSession($0, plan: plan, runID: runID, warn: warn) }
+        let executor = Executor(runner: runner, runID: runID, cache: state?.cache)
         let sink = FanOutEventSink(sinks.compactMap { $0 })
         let result = await control.run { await executor.run(plan, sink: sink) }
         ticker?.cancel()
         await subreaper?.endAll()
         let status = trap.exitStatus ?? result.exitStatus
+        // Rendered once: a report can hold megabytes of results, and three places may want it.
+        let wantsJSON = state != nil || routing.jsonDocument != nil || settings.reportFiles.contains { $0.kind == .json }
+        let jsonReport = wantsJSON ? JSONReport.render(plan: plan, run: result, exitStatus: status) : ""
+        if let note = state?.finish(result, jsonReport: jsonReport, status: status) { stderr.write("flowrun: \(note.text)\n") }
         if routing.jsonDocument != nil {
-            stdout.write(JSONReport.render(plan: plan, run: result, exitStatus: status))
+            stdout.write(jsonReport)
         }
-        writeReportFiles(result, status: status, outputs: outputLog)
+        writeReportFiles(result, status: status, jsonReport: jsonReport, outputs: outputLog)
         withExtendedLifetime(trap) {}
         return status
     }
@@ -96,16 +106,24 @@ public struct RunSession: Sendable {
             + "interrupt again to kill them now\n"
     }
 
-    private func writeReportFiles(_ result: RunResult, status: ExitStatus, outputs: TaskOutputLog?) {
+    private func writeReportFiles(_ result: RunResult, status: ExitStatus, jsonReport: String, outputs: TaskOutputLog?) {
         let mask = SecretMask(plan.secretValues)
         for file in settings.reportFiles {
             let text = switch file.kind {
-            case .json: JSONReport.render(plan: plan, run: result, exitStatus: status)
+            case .json: jsonReport
             case .junit: JUnitReport.render(result, outputs: outputs, mask: mask)
             case .trace: TraceReport.render(result, mask: mask)
+            case .html: HTMLReport.render(result, exitStatus: status, outputs: outputs, mask: mask, source: plan.sourcePath)
+            case .summary: MarkdownSummary.render(result, exitStatus: status, mask: mask)
             }
             if let problem = ReportFile.write(text, to: file.path) {
                 stderr.write("flowrun: cannot write \(file.kind.noun) \(file.path): \(problem)\n")
+            }
+        }
+        // GitHub shows every step's summary file on the run's page; it is appended to, never replaced.
+        if let path = settings.githubActions?.stepSummary {
+            if let problem = ReportFile.append(MarkdownSummary.render(result, exitStatus: status, mask: mask) + "\n", to: path) {
+                stderr.write("flowrun: cannot append the job summary to \(path): \(problem)\n")
             }
         }
     }

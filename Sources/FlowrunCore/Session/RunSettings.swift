@@ -17,10 +17,17 @@ public struct RunSettings: Sendable, Equatable {
     public var color: ColorChoice
     /// Timestamped event lines on stderr.
     public var verbose: Bool
+    /// The state folder and how to use it; nil runs every task and keeps nothing.
+    public var state: StateSettings?
+    /// A CPU and peak-RSS column in the text report (`--resources`).
+    public var resources: Bool
+    /// GitHub Actions' conventions; nil outside it or with `--no-ci-annotations`.
+    public var githubActions: GitHubActionsSetup?
 
     public init(
         output: OutputMode = .prefixed, format: RunFormat = .text, reportFiles: [ReportFileRequest] = [],
-        timeline: Bool = false, noProgress: Bool = false, color: ColorChoice = .auto, verbose: Bool = false
+        timeline: Bool = false, noProgress: Bool = false, color: ColorChoice = .auto, verbose: Bool = false,
+        resources: Bool = false, githubActions: GitHubActionsSetup? = nil, state: StateSettings? = nil
     ) {
         self.output = output
         self.format = format
@@ -29,6 +36,29 @@ public struct RunSettings: Sendable, Equatable {
         self.noProgress = noProgress
         self.color = color
         self.verbose = verbose
+        self.state = state
+        self.resources = resources
+        self.githubActions = githubActions
+    }
+}
+
+/// What a run under GitHub Actions (`GITHUB_ACTIONS=true`) is told by its environment.
+public struct GitHubActionsSetup: Sendable, Equatable {
+    /// `GITHUB_STEP_SUMMARY`: the file the Markdown summary is appended to.
+    public var stepSummary: String?
+    /// `GITHUB_WORKSPACE`: the repository's root, which annotations' paths are relative to.
+    public var workspace: String?
+
+    public init(stepSummary: String? = nil, workspace: String? = nil) {
+        self.stepSummary = stepSummary
+        self.workspace = workspace
+    }
+
+    /// The setup from the environment; nil unless `GITHUB_ACTIONS` is `true`.
+    public init?(environment: [String: String]) {
+        guard environment["GITHUB_ACTIONS"] == "true" else { return nil }
+        self.init(stepSummary: environment["GITHUB_STEP_SUMMARY"].flatMap { $0.isEmpty ? nil : $0 },
+                  workspace: environment["GITHUB_WORKSPACE"])
     }
 }
 
@@ -57,6 +87,10 @@ public enum ReportFileKind: String, Sendable, CaseIterable {
     case junit
     /// `--trace`: a Chrome trace.
     case trace
+    /// `--html`: the self-contained HTML page.
+    case html
+    /// `--summary`: the Markdown summary (what GitHub's job summary gets).
+    case summary
 
     /// How the kind is named in a message ("cannot write JUnit report …").
     public var noun: String {
@@ -64,6 +98,8 @@ public enum ReportFileKind: String, Sendable, CaseIterable {
         case .json: "report"
         case .junit: "JUnit report"
         case .trace: "trace"
+        case .html: "HTML report"
+        case .summary: "summary"
         }
     }
 }

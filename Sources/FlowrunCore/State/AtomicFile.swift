@@ -23,7 +23,8 @@ public enum AtomicFile {
     nonisolated(unsafe) public static var pauseBeforeRename: Duration = .zero
 
     /// Writes `bytes` to `path` atomically with `mode`; returns the problem, or nil on success.
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) -> String? {
+    /// `syncingFolder: false` leaves the folder's fsync to a later write into the same folder.
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, syncingFolder: Bool = true) -> String? {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { return errorText() }
@@ -54,7 +55,7 @@ public enum AtomicFile {
             unlink(temporary)
             return failure
         }
-        syncFolder(of: path)
+        if syncingFolder { syncFolder(of: path) }
         return nil
     }
 

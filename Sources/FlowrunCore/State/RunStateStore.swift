@@ -6,14 +6,27 @@
 public protocol RunStateStore: Sendable {
     /// The last successful run of `task` (`stage/task`), if any.
     func lastSuccess(of task: String) -> TaskRecord?
-    /// The tasks that succeeded in this workflow's last run, with their fingerprints.
-    func lastRunSucceeded() -> [String: Fingerprint]
+    /// The tasks that succeeded (or were up to date) in this workflow's last run, by `stage/task`.
+    func lastRun() -> [String: LastRunTask]
     /// Digests of source files, shared by every task of the run.
     var fileDigests: FileDigests { get }
     /// Records a success as soon as the task ends, so an interrupted run keeps it.
     func recordSuccess(_ record: TaskRecord)
     /// Records the finished run: its summary, its reports, and what succeeded, for `--resume` and `log`.
-    func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, succeeded: [String: Fingerprint])
+    func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, tasks: [String: LastRunTask])
+}
+
+/// A task that succeeded in a run: what `--resume` needs to reuse it.
+public struct LastRunTask: Sendable, Hashable {
+    public var fingerprint: Fingerprint
+    public var result: String?
+    public var outputs: [String: String]
+
+    public init(fingerprint: Fingerprint, result: String?, outputs: [String: String] = [:]) {
+        self.fingerprint = fingerprint
+        self.result = result
+        self.outputs = outputs
+    }
 }
 
 /// A store that keeps nothing: runs without a state folder.
@@ -23,7 +36,7 @@ public struct NoRunState: RunStateStore {
     public init() {}
 
     public func lastSuccess(of task: String) -> TaskRecord? { nil }
-    public func lastRunSucceeded() -> [String: Fingerprint] { [:] }
+    public func lastRun() -> [String: LastRunTask] { [:] }
     public func recordSuccess(_ record: TaskRecord) {}
-    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, succeeded: [String: Fingerprint]) {}
+    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, tasks: [String: LastRunTask]) {}
 }

@@ -9,8 +9,8 @@ import Darwin
 /// The state folder (`.flowrun/` beside the workflow): a `RunStateStore` in plain files.
 ///
 /// Layout (see `StateLayout`): `.gitignore`, `lock`, `files.tsv`,
-/// `workflows/NAME.json`, `tasks/NAME/STAGE/TASK.json`, `runs/RUNID.json`
-/// and `runs/RUNID.txt`. Every problem is a warning, never a failed run: a
+/// `workflows/NAME.json`, `tasks/NAME/STAGE/TASK.json`, `runs/RUNID.json`,
+/// `runs/RUNID.txt` and `runs/RUNID.tasks.json`. Every problem is a warning, never a failed run: a
 /// file that cannot be parsed is moved aside as `NAME.corrupt-TIMESTAMP`; a
 /// folder that cannot be written turns the store into one that keeps nothing.
 public final class StateDirectory: RunStateStore {
@@ -41,7 +41,10 @@ public final class StateDirectory: RunStateStore {
     public let fileDigests: FileDigests
     private let options: Options
     private let lock: StateLock?
-    private let succeededLastRun: [String: Fingerprint]
+    /// Read on first use: only `--resume` needs it.
+    private let lastRunTasks = Mutex<[String: LastRunTask]?>(nil)
+    /// The last run's id when the folder was opened.
+    private let lastRunID: String?
     /// False once a write failed: the run goes on without state.
     private let canWrite: Mutex<Bool>
     private let tasks = Mutex<[String: TaskRecord?]>([:])
@@ -56,11 +59,20 @@ public final class StateDirectory: RunStateStore {
         var lock: StateLock?
         var writable = false
         if options.writable {
-            if let problem = StateDirectory.prepare(layout) {
+            if let problem = StateDirectory.makeFolders(upTo: layout.lock, below: nil) {
                 options.onWarning(.stateFolderUnwritable(path: path, reason: problem))
             } else if let opened = StateLock(path: layout.lock) {
-                lock = opened
-                writable = true
+                // Everything else, even the probe, under the lock: the holder
+                // removes temporary files, which must all be its own.
+                let problem = opened.withLock(
+                    patience: options.lockPatience, onWait: { options.onWarning(.stateLockWaiting(path: layout.lock)) }
+                ) { StateDirectory.prepare(layout) }
+                if let problem {
+                    options.onWarning(.stateFolderUnwritable(path: path, reason: problem))
+                } else {
+                    lock = opened
+                    writable = true
+                }
             } else {
                 options.onWarning(.stateFolderUnwritable(path: path, reason: AtomicFile.errorText()))
             }
@@ -69,11 +81,11 @@ public final class StateDirectory: RunStateStore {
         canWrite = Mutex(writable)
         let reader = StateFileReader(quarantine: writable, onWarning: options.onWarning)
         var digests: [String: FileDigests.Entry] = [:]
-        var succeeded: [String: Fingerprint] = [:]
+        var lastRunID: String?
         let load = {
             if writable { StateDirectory.removeTemporaryFiles(layout, workflow: workflow) }
             digests = reader.digests(layout.files) ?? [:]
-            succeeded = reader.workflow(layout.workflow(workflow))?.lastRunSucceeded ?? [:]
+            lastRunID = reader.workflow(layout.workflow(workflow))?.runs.last?.runID
         }
         if let lock {
             lock.withLock(patience: options.lockPatience, onWait: { options.onWarning(.stateLockWaiting(path: layout.lock)) }, load)
@@ -82,7 +94,7 @@ public final class StateDirectory: RunStateStore {
         } else {
             load()
         }
-        succeededLastRun = succeeded
+        self.lastRunID = lastRunID
         fileDigests = FileDigests(stored: digests)
     }
 
@@ -97,7 +109,25 @@ public final class StateDirectory: RunStateStore {
         return found
     }
 
-    public func lastRunSucceeded() -> [String: Fingerprint] { succeededLastRun }
+    public func lastRun() -> [String: LastRunTask] {
+        if let known = lastRunTasks.withLock({ $0 }) { return known }
+        var tasks: [String: LastRunTask] = [:]
+        if let lastRunID, !(options.writable && lock == nil) {
+            let reader = StateFileReader(quarantine: lock != nil, onWarning: options.onWarning)
+            let path = layout.runReport(lastRunID, ext: "tasks.json")
+            let reportPath = layout.runReport(lastRunID, ext: "json")
+            tasks = locked {
+                // The report has no `format` field of its own: it is checked by its shape.
+                guard let json = reader.json(path), let bytes = reader.bytes(reportPath) else { return [:] }
+                guard let report = StateJSON(bytes: bytes), let results = LastRunFile.results(report: report) else {
+                    return reader.corrupt(reportPath) ?? [:]
+                }
+                return LastRunFile.tasks(json, results: results) ?? reader.corrupt(path) ?? [:]
+            }
+        }
+        lastRunTasks.withLock { $0 = tasks }
+        return tasks
+    }
 
     public func recordSuccess(_ record: TaskRecord) {
         tasks.withLock { $0[record.task] = .some(record) }
@@ -108,12 +138,11 @@ public final class StateDirectory: RunStateStore {
         }
     }
 
-    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, succeeded: [String: Fingerprint]) {
+    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, tasks: [String: LastRunTask]) {
         write {
             let reader = StateFileReader(quarantine: true, onWarning: options.onWarning)
             var record = reader.workflow(layout.workflow(workflow)) ?? WorkflowRecord(workflow: workflow, source: source)
             record.source = source
-            record.lastRunSucceeded = succeeded
             record.runs.removeAll { $0.runID == summary.runID }
             record.runs.append(summary)
             let pruned = record.runs.count > options.keptRuns ? Array(record.runs.prefix(record.runs.count - options.keptRuns)) : []
@@ -121,15 +150,20 @@ public final class StateDirectory: RunStateStore {
             for folder in [layout.runs, layout.workflows] {
                 if let problem = StateDirectory.makeFolders(upTo: folder + "/x", below: layout.root) { return problem }
             }
-            if let problem = AtomicFile.write(Array(jsonReport.utf8), to: layout.runReport(summary.runID, ext: "json"), mode: 0o600)
-                ?? AtomicFile.write(Array(textReport.utf8), to: layout.runReport(summary.runID, ext: "txt"), mode: 0o600)
+            // One fsync of runs/ for its three files, after the last.
+            if let problem = AtomicFile.write(
+                Array(jsonReport.utf8), to: layout.runReport(summary.runID, ext: "json"), mode: 0o600, syncingFolder: false)
+                ?? AtomicFile.write(
+                    Array(textReport.utf8), to: layout.runReport(summary.runID, ext: "txt"), mode: 0o600, syncingFolder: false)
+                ?? AtomicFile.write(Array(LastRunFile.json(tasks).utf8), to: layout.runReport(summary.runID, ext: "tasks.json"), mode: 0o600)
                 ?? AtomicFile.write(Array(record.json().utf8), to: layout.workflow(workflow)) {
                 return problem
             }
             for run in pruned {
-                unlink(layout.runReport(run.runID, ext: "json"))
-                unlink(layout.runReport(run.runID, ext: "txt"))
+                for ext in ["json", "txt", "tasks.json"] { unlink(layout.runReport(run.runID, ext: ext)) }
             }
+            // Nothing new was hashed: the stored digests stand as they are.
+            guard self.fileDigests.statistics.filesHashed > 0 else { return nil }
             // Another process may have stored digests meanwhile: theirs and ours, ours winning.
             let merged = (reader.digests(layout.files) ?? [:]).merging(self.fileDigests.entries) { _, ours in ours }
             return AtomicFile.write(StateFileReader.digestsText(merged), to: layout.files)
@@ -153,9 +187,8 @@ public final class StateDirectory: RunStateStore {
         if first { options.onWarning(.stateFolderUnwritable(path: layout.root, reason: problem)) }
     }
 
-    /// Creates the folder and its `.gitignore`, and proves it writable; returns the problem, or nil.
+    /// Creates the `.gitignore`, and proves the folder writable; returns the problem, or nil. Call holding the lock.
     static func prepare(_ layout: StateLayout) -> String? {
-        if let problem = makeFolders(upTo: layout.gitignore, below: nil) { return problem }
         if FileStatus.of(layout.gitignore) == nil {
             if let problem = AtomicFile.write(Array("*\n".utf8), to: layout.gitignore) { return problem }
         } else {
@@ -175,7 +208,7 @@ public final class StateDirectory: RunStateStore {
         let folder = String(path[..<slash])
         if folder.isEmpty || FileStatus.of(folder)?.kind == .directory { return nil }
         if let problem = makeFolders(upTo: folder, below: root) { return problem }
-        if mkdir(folder, 0o755) != 0, errno != EEXIST { return "\(folder): " + AtomicFile.errorText() }
+        if mkdir(folder, 0o755) != 0, errno != EEXIST { return AtomicFile.errorText() }
         return nil
     }
 

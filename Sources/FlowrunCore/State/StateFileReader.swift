@@ -100,8 +100,8 @@ struct StateFileReader {
     }
 
     /// `20261201T091500Z`, UTC: sorts by time and is a plain file-name suffix.
-    static func timestamp() -> String {
-        var seconds = time_t(WallTime.now().seconds)
+    static func timestamp(_ time: WallTime = .now()) -> String {
+        var seconds = time_t(time.seconds)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -94,48 +94,80 @@ public struct RunSummary: Sendable, Hashable {
     }
 }
 
-/// A workflow's history: its last run's tasks (for `--resume`) and the runs kept (for `flowrun log`).
+/// A workflow's history: which run was last (for `--resume`) and the runs kept (for `flowrun log`).
 public struct WorkflowRecord: Sendable, Hashable {
     public var workflow: String
     /// The workflow file, absolute.
     public var source: String
-    /// Tasks that succeeded (or were up to date) in the last run, with their fingerprints, by `stage/task`.
-    public var lastRunSucceeded: [String: Fingerprint]
-    /// Oldest first.
+    /// Oldest first; the last one is the last run.
     public var runs: [RunSummary]
 
-    public init(workflow: String, source: String, lastRunSucceeded: [String: Fingerprint] = [:], runs: [RunSummary] = []) {
+    public init(workflow: String, source: String, runs: [RunSummary] = []) {
         self.workflow = workflow
         self.source = source
-        self.lastRunSucceeded = lastRunSucceeded
         self.runs = runs
     }
 
     func json() -> String {
         var out = "{\n  \"format\": \(StateFormat.version),\n  \"workflow\": \(JSONText.quoted(workflow)),\n"
-        out += "  \"source\": \(JSONText.quoted(source)),\n  \"lastRun\": {\n"
-        out += lastRunSucceeded.keys.sorted(by: Fingerprint.byteOrder).map {
-            "    \(JSONText.quoted($0)): \(JSONText.quoted(lastRunSucceeded[$0]!.hex))"
-        }.joined(separator: ",\n")
-        out += "\n  },\n  \"runs\": [\n" + runs.map { "    " + $0.json() }.joined(separator: ",\n") + "\n  ]\n}\n"
+        out += "  \"source\": \(JSONText.quoted(source)),\n"
+        out += "  \"runs\": [\n" + runs.map { "    " + $0.json() }.joined(separator: ",\n") + "\n  ]\n}\n"
         return out
     }
 
     init?(_ json: StateJSON) {
-        guard let workflow = json["workflow"]?.string, let source = json["source"]?.string,
-              let last = json["lastRun"]?.stringMap, let runs = json["runs"]?.array
+        guard let workflow = json["workflow"]?.string, let source = json["source"]?.string, let runs = json["runs"]?.array
         else { return nil }
-        var succeeded: [String: Fingerprint] = [:]
-        for (task, hex) in last {
-            guard let digest = SHA256Digest(hex: hex) else { return nil }
-            succeeded[task] = Fingerprint(digest: digest)
-        }
         var summaries: [RunSummary] = []
         for run in runs {
             guard let summary = RunSummary(run) else { return nil }
             summaries.append(summary)
         }
-        self.init(workflow: workflow, source: source, lastRunSucceeded: succeeded, runs: summaries)
+        self.init(workflow: workflow, source: source, runs: summaries)
+    }
+}
+
+/// `runs/RUNID.tasks.json`: the tasks a run ended with a success, for the next
+/// `--resume`: fingerprints and outputs. Their results are read from the run's
+/// JSON report beside it, not stored twice (a result can be a megabyte).
+enum LastRunFile {
+    static func json(_ tasks: [String: LastRunTask]) -> String {
+        var out = "{\n  \"format\": \(StateFormat.version),\n  \"tasks\": {\n"
+        out += tasks.keys.sorted(by: Fingerprint.byteOrder).map { name in
+            let task = tasks[name]!
+            return "    \(JSONText.quoted(name)): {\"fingerprint\": \(JSONText.quoted(task.fingerprint.hex)), "
+                + "\"outputs\": {"
+                + task.outputs.keys.sorted().map { "\(JSONText.quoted($0)): \(JSONText.quoted(task.outputs[$0]!))" }
+                    .joined(separator: ", ") + "}}"
+        }.joined(separator: ",\n")
+        return out + "\n  }\n}\n"
+    }
+
+    /// The tasks, their results taken from `results` (by `stage/task`); a task without one there is left out.
+    static func tasks(_ json: StateJSON, results: [String: String?]) -> [String: LastRunTask]? {
+        guard let entries = json["tasks"]?.entries else { return nil }
+        var tasks: [String: LastRunTask] = [:]
+        for (name, value) in entries {
+            guard let hex = value["fingerprint"]?.string, let digest = SHA256Digest(hex: hex),
+                  let outputs = value["outputs"]?.stringMap
+            else { return nil }
+            guard let result = results[name] else { continue }
+            tasks[name] = LastRunTask(fingerprint: Fingerprint(digest: digest), result: result, outputs: outputs)
+        }
+        return tasks
+    }
+
+    /// Each task's result in a JSON report (`JSONReport`), by `stage/task`; nil when it is not one.
+    static func results(report json: StateJSON) -> [String: String?]? {
+        guard let tasks = json["tasks"]?.array else { return nil }
+        var results: [String: String?] = [:]
+        for task in tasks {
+            guard let stage = task["stage"]?.string, let name = task["name"]?.string, let result = task["result"],
+                  result.isNull || result.string != nil
+            else { return nil }
+            results[stage + "/" + name] = .some(result.string)
+        }
+        return results
     }
 }
 

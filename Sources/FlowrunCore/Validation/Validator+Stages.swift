@@ -98,6 +98,8 @@ extension Validator.Pass {
             if let entry = byKey["retries"], let n = integer(entry.value, key: "retries", range: 0...100) { task.retries = n }
             if let entry = byKey["retry-delay"], let d = duration(entry.value, key: "retry-delay", allowsZero: true) { task.retryDelay = d }
             if let entry = byKey["continue-on-error"], let b = boolean(entry.value, key: "continue-on-error") { task.continueOnError = b }
+            if let entry = byKey["sources"] { task.sources = globsOf(entry.value, key: "sources") }
+            if let entry = byKey["generates"] { task.generates = globsOf(entry.value, key: "generates") }
             if let entry = byKey["result"], let text = text(entry.value, key: "result") {
                 task.result = template(text, node: entry.value, scope: TemplateScope(key: "result", stageIndex: stageIndex, allowsOwnOutput: true))
             }

@@ -21,6 +21,24 @@ extension Validator.Pass {
         return scalar.text
     }
 
+    /// `sources`/`generates`: a list of glob patterns (or one), plain text without templates.
+    mutating func globsOf(_ node: Node, key: String) -> [String] {
+        let items: [Node]
+        if case .scalar = node.value { items = [node] } else { items = sequence(node, key: key) ?? [] }
+        var globs: [String] = []
+        for item in items {
+            guard let pattern = text(item, key: key) else { continue }
+            if pattern.isEmpty {
+                error(.emptyPattern(key: key), at: item.location)
+            } else if pattern.contains("${{") {
+                error(.templateNotAllowed(key: key), at: item.location)
+            } else {
+                globs.append(pattern)
+            }
+        }
+        return globs
+    }
+
     mutating func boolean(_ node: Node, key: String) -> Bool? {
         if case .scalar(let scalar) = node.value, case .bool(let value) = scalar.resolved { return value }
         var found = DiagnosticMessage.Found.kind(node.kind)

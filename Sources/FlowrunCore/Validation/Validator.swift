@@ -35,7 +35,7 @@ let defaultsKeys = ["shell", "timeout", "retries", "working-directory", "resourc
 let stageKeys = ["name", "description", "if", "max-parallel", "fail-fast", "env", "executor", "tasks"]
 let taskKeys = [
     "name", "if", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
-    "continue-on-error", "result", "resources", "executor",
+    "continue-on-error", "result", "sources", "generates", "resources", "executor",
 ]
 
 /// Where a template sits, which decides what it may refer to.

@@ -67,6 +67,9 @@ public struct Workflow: Sendable {
         public var retryDelay: Duration
         public var continueOnError: Bool
         public var result: Template?
+        /// `sources` and `generates` globs, as written.
+        public var sources: [String] = []
+        public var generates: [String] = []
         /// `resources:` over `defaults.resources`.
         public var resources = TaskResources()
         /// `executor: local` on the task (or its stage).

@@ -1,0 +1,34 @@
+/// Decides, just before a task would start, whether its stored success can
+/// stand for running it; and learns of each success. The executor's only
+/// view of fingerprints and the state folder (`StateTaskCache` is the real one).
+public protocol TaskCache: Sendable {
+    /// The task's fingerprint from its inputs (every run-time template filled),
+    /// and a stored success to use instead of running it, if there is one.
+    func check(_ task: PlannedTask, inputs: FingerprintInput) -> TaskCacheDecision
+    /// Called once for each task that succeeded, with the fingerprint `check` gave it.
+    func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?)
+}
+
+/// What `TaskCache.check` found.
+public struct TaskCacheDecision: Sendable {
+    /// A stored success used in place of running the task.
+    public struct Reuse: Sendable, Hashable {
+        public var reason: TaskReason
+        public var result: String?
+        public var outputs: [String: String]
+
+        public init(reason: TaskReason, result: String?, outputs: [String: String] = [:]) {
+            self.reason = reason
+            self.result = result
+            self.outputs = outputs
+        }
+    }
+
+    public var fingerprint: Fingerprint
+    public var reuse: Reuse?
+
+    public init(fingerprint: Fingerprint, reuse: Reuse? = nil) {
+        self.fingerprint = fingerprint
+        self.reuse = reuse
+    }
+}

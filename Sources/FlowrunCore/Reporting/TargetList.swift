@@ -1,0 +1,35 @@
+/// `flowrun list`: the stages and tasks of a workflow, named as targets, for people or as JSON.
+public enum TargetList {
+    public static func text(_ plan: Plan) -> String {
+        let masker = SecretMask(plan.secretValues)
+        var out = "\(DisplayText.escaped(plan.workflowName)) (\(DisplayText.escaped(plan.sourcePath, limit: 4096)))\n"
+        if let description = plan.description { out += "  \(DisplayText.escaped(masker.apply(description)))\n" }
+        for stage in plan.stages {
+            out += "\n" + DisplayText.escaped(stage.name)
+            if let description = stage.description { out += "  \(DisplayText.escaped(masker.apply(description)))" }
+            out += "\n"
+            for task in stage.tasks {
+                var line = "  " + DisplayText.escaped(task.qualifiedName)
+                if !task.sources.isEmpty { line += "  [sources: \(task.sources.count)]" }
+                out += line + "\n"
+            }
+        }
+        return out
+    }
+
+    public static func json(_ plan: Plan) -> String {
+        let masker = SecretMask(plan.secretValues)
+        func str(_ s: String?) -> String { JSONText.quoted(s.map(masker.apply)) }
+        let stages = plan.stages.map { stage in
+            let tasks = stage.tasks.map { task in
+                "{\"name\": \(str(task.name)), \"target\": \(str(task.qualifiedName)), "
+                    + "\"sources\": [\(task.sources.map(str).joined(separator: ", "))], "
+                    + "\"generates\": [\(task.generates.map(str).joined(separator: ", "))]}"
+            }
+            return "    {\"name\": \(str(stage.name)), \"description\": \(str(stage.description)), \"tasks\": [\n      "
+                + tasks.joined(separator: ",\n      ") + "\n    ]}"
+        }
+        return "{\n  \"workflow\": \(str(plan.workflowName)), \"source\": \(str(plan.sourcePath)), "
+            + "\"description\": \(str(plan.description)),\n  \"stages\": [\n" + stages.joined(separator: ",\n") + "\n  ]\n}\n"
+    }
+}

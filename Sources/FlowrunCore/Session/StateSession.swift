@@ -1,0 +1,33 @@
+/// The state folder's part in one run: opens the store, hands the executor
+/// its cache, and at the end stores the run for `--resume` and `flowrun log`.
+struct StateSession: Sendable {
+    let store: StateDirectory
+    let cache: StateTaskCache
+
+    init(_ settings: StateSettings, plan: Plan, runID: String, warn: @escaping @Sendable (DiagnosticMessage) -> Void) {
+        AtomicFile.pauseBeforeRename = settings.writePause
+        store = StateDirectory(
+            path: settings.directory, workflow: plan.workflowName, source: settings.source,
+            options: .init(writable: true, onWarning: warn))
+        cache = StateTaskCache(store: store, runID: runID, options: .init(force: settings.force, resume: settings.resume))
+    }
+
+    /// Stores the finished run; returns the fingerprinting note when it took over 100 ms.
+    func finish(_ result: RunResult, jsonReport: String, status: ExitStatus) -> DiagnosticMessage? {
+        var counts: [String: Int] = [:]
+        for task in result.tasks { counts[task.state.name, default: 0] += 1 }
+        let state = result.interrupted ? "interrupted" : result.succeeded ? "succeeded" : "failed"
+        let summary = RunSummary(
+            runID: result.runID, startedAt: result.startedAt, duration: result.wallTime, status: state,
+            exitCode: Int(status.rawValue), counts: counts)
+        store.finishRun(
+            summary, jsonReport: jsonReport,
+            textReport: RunReport.render(result), tasks: cache.succeededTasks)
+        let (elapsed, files) = cache.fingerprinting
+        guard elapsed > .milliseconds(100) else { return nil }
+        let statistics = store.fileDigests.statistics
+        return .fingerprintingTook(
+            milliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+            files: files, hashed: statistics.filesHashed, bytes: statistics.bytesHashed)
+    }
+}

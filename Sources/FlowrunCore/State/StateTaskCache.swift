@@ -1,0 +1,99 @@
+import Synchronization
+
+/// The `TaskCache` of a run with a state folder: fingerprints with source
+/// files, `sources`/`generates` up-to-date checks, `--force` and `--resume`.
+///
+/// A task is up to date (reason `unchanged`) when it declares `sources` or
+/// `generates`, its fingerprint equals that of its last success, and every
+/// `generates` glob matches something. With `--resume`, a task that succeeded
+/// in the last run with the same fingerprint is up to date too (`resumed`).
+/// A task without `sources` or `generates` and without `--resume` always runs,
+/// as in go-task and make.
+public final class StateTaskCache: TaskCache {
+    /// `--force` and `--resume`.
+    public struct Options: Sendable {
+        public var force: Bool
+        public var resume: Bool
+
+        public init(force: Bool = false, resume: Bool = false) {
+            self.force = force
+            self.resume = resume
+        }
+    }
+
+    private let store: any RunStateStore
+    private let options: Options
+    private let runID: String
+    private let succeeded = Mutex<[String: LastRunTask]>([:])
+    private let lastRun: Mutex<[String: LastRunTask]?> = Mutex(nil)
+    private let timing = Mutex<(elapsed: Duration, files: Int)>((.zero, 0))
+
+    public init(store: any RunStateStore, runID: String, options: Options = Options()) {
+        self.store = store
+        self.runID = runID
+        self.options = options
+    }
+
+    public func check(_ task: PlannedTask, inputs: FingerprintInput) -> TaskCacheDecision {
+        let started = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - started
+            timing.withLock { $0.elapsed += elapsed }
+        }
+        var inputs = inputs
+        var readable = true
+        if !task.sources.isEmpty {
+            let matches = GlobExpander().expand(task.sources.map(GlobPattern.init), in: inputs.workingDirectory, filesOnly: true)
+            timing.withLock { $0.files += matches.count }
+            for match in matches {
+                let path = match.path.hasPrefix("/") ? match.path : inputs.workingDirectory + "/" + match.path
+                guard let digest = store.fileDigests.digest(of: path, status: match.status) else {
+                    readable = false
+                    continue
+                }
+                inputs.sources.append(.init(path: match.path, digest: digest))
+            }
+        }
+        let fingerprint = Fingerprint(inputs)
+        // An unreadable source makes the fingerprint unknown: run, and record nothing.
+        guard !options.force, readable else { return TaskCacheDecision(fingerprint: fingerprint) }
+        let generated = task.generates.allSatisfy {
+            !GlobExpander().expand([GlobPattern($0)], in: inputs.workingDirectory, filesOnly: false).isEmpty
+        }
+        guard generated else { return TaskCacheDecision(fingerprint: fingerprint) }
+        var reuse: TaskCacheDecision.Reuse?
+        if !task.sources.isEmpty || !task.generates.isEmpty,
+           let record = store.lastSuccess(of: task.qualifiedName), record.fingerprint == fingerprint {
+            reuse = .init(reason: .unchanged, result: record.result, outputs: record.outputs)
+        } else if options.resume, let last = lastRunTasks()[task.qualifiedName], last.fingerprint == fingerprint {
+            reuse = .init(reason: .resumed, result: last.result, outputs: last.outputs)
+        }
+        if let reuse {
+            succeeded.withLock {
+                $0[task.qualifiedName] = LastRunTask(fingerprint: fingerprint, result: reuse.result, outputs: reuse.outputs)
+            }
+        }
+        return TaskCacheDecision(fingerprint: fingerprint, reuse: reuse)
+    }
+
+    public func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?) {
+        succeeded.withLock { $0[task.qualifiedName] = LastRunTask(fingerprint: fingerprint, result: result) }
+        guard !task.sources.isEmpty || !task.generates.isEmpty else { return }
+        store.recordSuccess(TaskRecord(
+            task: task.qualifiedName, fingerprint: fingerprint, runID: runID, finishedAt: WallTime.now().seconds,
+            result: result))
+    }
+
+    /// Every task that succeeded or was up to date so far: what the next `--resume` reuses.
+    public var succeededTasks: [String: LastRunTask] { succeeded.withLock { $0 } }
+
+    /// Time spent fingerprinting (listing and hashing files included), and source files seen.
+    public var fingerprinting: (elapsed: Duration, files: Int) { timing.withLock { $0 } }
+
+    private func lastRunTasks() -> [String: LastRunTask] {
+        if let known = lastRun.withLock({ $0 }) { return known }
+        let tasks = store.lastRun()
+        lastRun.withLock { $0 = tasks }
+        return tasks
+    }
+}
