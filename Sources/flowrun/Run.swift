@@ -17,9 +17,22 @@ extension Flowrun {
 
         @OptionGroup var state: StateOptions
 
+        /// The words after `--`: `${{ args }}`. ArgumentParser allows no second
+        /// array of positionals after `targets`, which also receives them, so
+        /// they are taken from the command line and dropped from the targets.
+        private var arguments: [String] {
+            let words = CommandLine.arguments.dropFirst()
+            guard let terminator = words.firstIndex(of: "--") else { return [] }
+            return Array(words[words.index(after: terminator)...])
+        }
+
         func run() async throws {
             Console.colorChoice = options.color
-            let planned = try WorkflowInput.plan(workflow, input: options.input, planning: options.planning, killGrace: options.grace)
+            let arguments = self.arguments
+            var targets = self.targets
+            targets.targets = Array(targets.targets.dropLast(min(arguments.count, targets.targets.count)))
+            let planned = try WorkflowInput.plan(
+                workflow, input: options.input, planning: options.planning, killGrace: options.grace, arguments: arguments)
             let plan = try targets.apply(to: planned)
             // The same document as `plan --format json`: a script reads either.
             if options.dryRun {

@@ -45,15 +45,15 @@ enum WorkflowInput {
     /// Loads `path`; prints diagnostics to stderr. Returns the workflow, or nil when it has errors.
     static func load(_ path: String, format: InputFormat?, strict: Bool = false) -> (WorkflowLoader.Outcome, Workflow?) {
         let outcome = WorkflowLoader(environment: Set(Console.environment().keys)).load(path: path, format: format)
-        report(outcome.diagnostics, path: path, source: outcome.source)
+        report(outcome.diagnostics, path: path, source: outcome.source, included: outcome.included)
         let failing = outcome.hasErrors || (strict && !outcome.diagnostics.isEmpty)
         return (outcome, failing ? nil : outcome.workflow)
     }
 
-    static func report(_ diagnostics: [Diagnostic], path: String, source: SourceText?) {
+    static func report(_ diagnostics: [Diagnostic], path: String, source: SourceText?, included: [SourceText] = []) {
         let renderer = DiagnosticRenderer(colored: Console.colors(2))
         for diagnostic in diagnostics {
-            Console.err(renderer.text(diagnostic, path: displayPath(path), source: source))
+            Console.err(renderer.text(diagnostic, path: displayPath(path), source: source, included: included))
         }
     }
 
@@ -62,18 +62,22 @@ enum WorkflowInput {
     /// Loads and plans `path`, printing diagnostics and planner warnings; exits 2 on an
     /// invalid workflow, 64 on an unknown `--var`.
     static func plan(
-        _ path: String, input: InputOptions, planning: PlanningOptions, killGrace: Duration = Plan.defaultKillGrace
+        _ path: String, input: InputOptions, planning: PlanningOptions, killGrace: Duration = Plan.defaultKillGrace,
+        arguments: [String] = []
     ) throws -> Plan {
         let (_, loaded) = load(path, format: input.formatIn)
         guard let loaded else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
-        return try plan(loaded, path: path, options: planning, killGrace: killGrace)
+        return try plan(loaded, path: path, options: planning, killGrace: killGrace, arguments: arguments)
     }
 
     /// Plans a loaded workflow, printing planner warnings; exits 64 on an unknown `--var`.
-    static func plan(_ workflow: Workflow, path: String, options: PlanningOptions, killGrace: Duration) throws -> Plan {
-        let plannerOptions = Planner.Options(
+    static func plan(
+        _ workflow: Workflow, path: String, options: PlanningOptions, killGrace: Duration, arguments: [String] = []
+    ) throws -> Plan {
+        var plannerOptions = Planner.Options(
             variables: options.variables.map { .init(name: $0.name, value: $0.value) }, jobs: options.jobs, killGrace: killGrace,
             environment: Console.environment(), currentDirectory: Console.currentDirectory(), executor: options.executor)
+        plannerOptions.arguments = arguments
         switch Planner().plan(workflow, sourcePath: displayPath(path), options: plannerOptions) {
         case .failure(let diagnostic):
             Console.err(DiagnosticRenderer(colored: false).commandLine(diagnostic))

@@ -37,7 +37,7 @@ extension Flowrun {
                 if diagnostics.contains(where: { $0.severity == .error }) { failed = true }
                 switch format {
                 case .text:
-                    for d in diagnostics { Console.err(renderer.text(d, path: shown, source: outcome.source)) }
+                    for d in diagnostics { Console.err(renderer.text(d, path: shown, source: outcome.source, included: outcome.included)) }
                     if let workflow = outcome.workflow, !diagnostics.contains(where: { $0.severity == .error }) {
                         let tasks = workflow.stages.reduce(0) { $0 + $1.tasks.count }
                         func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }

@@ -20,8 +20,21 @@ import Testing
         folder.appendingPathComponent(file.deletingPathExtension().lastPathComponent + "." + file.pathExtension + ".argo.yaml")
     }
 
+    /// Examples that use what the export does not carry yet: it must refuse them, naming the feature.
+    static let refused: [String: String] = ["cleanup.yaml": "an `if` condition"]
+
     @Test(arguments: Checkout.workflowFiles)
     func everyExampleMatchesItsGolden(_ file: URL) throws {
+        if let feature = Self.refused[file.lastPathComponent] {
+            guard case .failure(let failure) = try Self.export(file) else {
+                Issue.record("\(file.lastPathComponent) exports now; give it a golden")
+                return
+            }
+            #expect(failure.diagnostics.allSatisfy {
+                if case .exportUnsupported(feature, _) = $0.message { true } else { false }
+            })
+            return
+        }
         let manifest = try Self.export(file).get()
         let golden = Self.golden(file)
         guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
@@ -33,7 +46,7 @@ import Testing
     }
 
     @Test func everyGoldenIsValidAgainstArgosSchemaAndUsesOnlyItsKeys() throws {
-        let goldens = Checkout.workflowFiles.map(Self.golden)
+        let goldens = Checkout.workflowFiles.filter { Self.refused[$0.lastPathComponent] == nil }.map(Self.golden)
         #expect(goldens.count >= 5)
         guard let python = ExternalTool.all(named: "python3").first(where: {
             (try? $0.run(["-c", "import jsonschema, yaml"]))?.status == 0

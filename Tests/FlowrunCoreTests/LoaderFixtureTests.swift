@@ -99,7 +99,7 @@ enum Fixtures {
         var out = "status: \(outcome.hasErrors ? "invalid" : "valid")\n---\n"
         let renderer = DiagnosticRenderer(colored: false)
         for diagnostic in outcome.diagnostics {
-            out += renderer.text(diagnostic, path: fixture, source: outcome.source)
+            out += renderer.text(diagnostic, path: fixture, source: outcome.source, included: outcome.included)
         }
         return out
     }

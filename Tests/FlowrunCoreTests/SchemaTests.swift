@@ -105,7 +105,50 @@ import FlowrunCore
             """),
     ]
 
+    static let acceptedIssue10: [Case] = [
+        .valid("steps", """
+            stages:
+              - name: ci
+                tasks:
+                  - name: linux
+                    retries: 1
+                    steps:
+                      - make
+                      - {name: test, run: make test, timeout: 5m, env: {V: "1"}, working-directory: src, continue-on-error: true}
+                      - {sleep: 1s}
+            """),
+        .valid("matrix-static-and-dynamic", """
+            stages:
+              - name: find
+                tasks: [{name: changed, run: git diff --name-only}]
+              - name: test
+                tasks:
+                  - name: unit-${{ matrix.os }}-${{ matrix.python }}
+                    matrix:
+                      os: [linux, macos]
+                      python: ["3.11", 3.12]
+                      exclude: [{os: macos, python: "3.11"}]
+                      include: [{os: linux, python: "3.13"}]
+                    run: ./test --os ${{ matrix.os }}
+                  - name: pkg
+                    matrix: {package: "${{ stages.find.tasks.changed.result }}"}
+                    run: make -C ${{ matrix.package }} test ${{ args }}
+            """),
+        .valid("outputs-interactive", """
+            stages:
+              - - {name: v, outputs: [tag, sha_1, long-name], run: echo}
+                - {name: ask, interactive: true, run: read -r x}
+            """),
+    ]
+
     static let rejected: [Case] = [
+        .invalid("steps-and-run", "/stages/0/0: oneOf", "stages: [[{run: echo, steps: [echo]}]]\n"),
+        .invalid("steps-empty", "/stages/0/0/steps: minItems", "stages: [[{steps: []}]]\n"),
+        .invalid("step-retries", "/stages/0/0/steps/0: oneOf", "stages: [[{steps: [{run: make, retries: 2}]}]]\n"),
+        .invalid("matrix-axis-plain-string", "/stages/0/0/matrix/os: oneOf", "stages: [[{matrix: {os: linux}, run: echo}]]\n"),
+        .invalid("matrix-axis-empty", "/stages/0/0/matrix/os: oneOf", "stages: [[{matrix: {os: []}, run: echo}]]\n"),
+        .invalid("outputs-bad-name", "/stages/0/0/outputs/0: pattern", "stages: [[{outputs: [1st], run: echo}]]\n"),
+        .invalid("interactive-yes", "/stages/0/0/interactive: type", "stages: [[{interactive: yes, run: echo}]]\n"),
         .invalid("condition-not-text", "/stages/0/if: type", "stages: [{name: s, if: [always], tasks: [echo]}]\n"),
         .invalid("unknown-top-level-key", "/: additionalProperties", "stagez: []\nstages: [[echo]]\n"),
         .invalid("unknown-stage-key", "/stages/0: additionalProperties", """
@@ -190,7 +233,7 @@ import FlowrunCore
         #expect(errors.isEmpty, "workflows/\(name):\n\(errors.joined(separator: "\n"))")
     }
 
-    @Test(arguments: accepted)
+    @Test(arguments: accepted + acceptedIssue10)
     func acceptsValidDocument(_ document: Case) throws {
         let errors = try #require(try Self.report.get().files["case:\(document.name)"])
         #expect(errors.isEmpty, "\(document.name):\n\(errors.joined(separator: "\n"))")
@@ -246,7 +289,7 @@ import FlowrunCore
                 try example.text.write(to: url, atomically: true, encoding: .utf8)
                 keys[url.path] = "doc:\(example.key)"
             }
-            for document in accepted + rejected {
+            for document in accepted + acceptedIssue10 + rejected {
                 let url = directory.appendingPathComponent("\(document.name).\(document.fileExtension)")
                 try document.text.write(to: url, atomically: true, encoding: .utf8)
                 keys[url.path] = "case:\(document.name)"

@@ -110,7 +110,7 @@ import Testing
         ("${{ vars. }}", "3:10 malformed expression `vars.`"),
         ("${{ vars.a b }}", "3:10 malformed expression `vars.a b`"),
         ("${{ stages.build.result }}", "3:10 malformed expression `stages.build.result`"),
-        ("${{ secrets.X }}", "3:10 unknown expression `secrets.X`; expected vars.NAME, env.NAME, stages.STAGE.tasks.TASK.result, stdout, stderr, exit-code, workflow.name, stage.name or task.name"),
+        ("${{ secrets.X }}", "3:10 unknown expression `secrets.X`; expected vars.NAME, env.NAME, matrix.KEY, stages.STAGE.tasks.TASK.result, stages.STAGE.tasks.TASK.results, stages.STAGE.tasks.TASK.outputs.NAME, stdout, stderr, exit-code, args, workflow.name, stage.name or task.name"),
     ])
     func malformed(_ text: String, _ expected: String) {
         let (_, problems) = parser.parse(text, start: start)

@@ -15,6 +15,8 @@ public struct WorkflowLoader: Sendable {
     /// workflow when valid, and every diagnostic in file order.
     public struct Outcome: Sendable {
         public var source: SourceText?
+        /// Other files read for it (dotenv files), for rendering their snippets.
+        public var included: [SourceText] = []
         public var workflow: Workflow?
         public var diagnostics: [Diagnostic]
 
@@ -61,12 +63,57 @@ public struct WorkflowLoader: Sendable {
         guard let root else {
             return Outcome(source: source, workflow: nil, diagnostics: sorted(readDiagnostics))
         }
-        let (workflow, diagnostics) = Validator(environment: environment).validate(
-            root, directory: Self.directory(of: source.path), defaultName: Self.defaultName(of: source.path),
-            source: source)
-        let all = sorted(readDiagnostics + diagnostics)
+        let directory = Self.directory(of: source.path)
+        var (workflow, diagnostics) = Validator(environment: environment).validate(
+            root, directory: directory, defaultName: Self.defaultName(of: source.path), source: source)
+        var included: [SourceText] = []
+        if var loaded = workflow, !loaded.dotenvFiles.isEmpty {
+            let dotenv = readDotenv(loaded.dotenvFiles, directory: directory)
+            loaded.dotenv = dotenv.values
+            included = dotenv.sources
+            // A name a dotenv file sets is set: the validator could not know it.
+            diagnostics.removeAll {
+                if case .environmentVariableUnset(let name) = $0.message { return dotenv.values[name] != nil }
+                return false
+            }
+            diagnostics += dotenv.diagnostics
+            workflow = loaded
+        }
+        var expanded = workflow
+        var expansionDiagnostics: [Diagnostic] = []
+        if let valid = workflow, !diagnostics.contains(where: { $0.severity == .error }) {
+            (expanded, expansionDiagnostics) = MatrixExpander().expand(valid)
+        }
+        let all = sorted(readDiagnostics + diagnostics + expansionDiagnostics)
         let hasErrors = all.contains { $0.severity == .error }
-        return Outcome(source: source, workflow: hasErrors ? nil : workflow, diagnostics: all)
+        return Outcome(source: source, included: included, workflow: hasErrors ? nil : expanded, diagnostics: all)
+    }
+
+    /// Reads the dotenv files in order, a later file's value winning.
+    private func readDotenv(
+        _ files: [Workflow.DotenvFile], directory: String
+    ) -> (values: [String: String], sources: [SourceText], diagnostics: [Diagnostic]) {
+        var values: [String: String] = [:]
+        var sources: [SourceText] = []
+        var diagnostics: [Diagnostic] = []
+        for file in files {
+            let path = file.path.hasPrefix("/") || directory == "." ? file.path : directory + "/" + file.path
+            switch SourceReader(limits: limits).read(path: path) {
+            case .failure(let problem):
+                if case .fileNotFound = problem.message {
+                    if file.required { diagnostics.append(.error(.dotenvFileMissing(file.path), at: file.location)) }
+                } else {
+                    // Located at the `dotenv` entry that names the file, and at the spot in it if there is one.
+                    diagnostics.append(Diagnostic(problem.severity, problem.message, at: problem.location ?? file.location))
+                }
+            case .success(let text):
+                sources.append(text)
+                let (entries, problems) = DotenvReader().read(text)
+                diagnostics += problems
+                for entry in entries { values[entry.name] = entry.value }
+            }
+        }
+        return (values, sources, diagnostics)
     }
 
     private func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {

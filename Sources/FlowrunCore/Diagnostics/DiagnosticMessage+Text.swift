@@ -42,8 +42,8 @@ extension DiagnosticMessage {
         case .unprintableName(let kind, let name): "\(kind.rawValue) name `\(name)` contains control or bidirectional-override characters"
         case .nameTooLong(let kind, let limit): "\(kind.rawValue) name is longer than \(limit) characters"
         case .duplicateName(let kind, let name): "duplicate \(kind.rawValue) name `\(name)`"
-        case .noAction: "task has no action; give exactly one of `run` or `sleep`"
-        case .multipleActions(let keys): "task has more than one action (\(keys.map { "`\($0)`" }.joined(separator: ", "))); give exactly one of `run` or `sleep`"
+        case .noAction: "task has no action; give exactly one of `run`, `sleep` or `steps`"
+        case .multipleActions(let keys): "task has more than one action (\(keys.map { "`\($0)`" }.joined(separator: ", "))); give exactly one of `run`, `sleep` or `steps`"
         case .invalidDuration(let text): "invalid duration `\(text)`; use seconds (`3`, `3.5`) or units ms, s, m, h (`250ms`, `1m30s`)"
         case .durationNotPositive(let key): "`\(key)` must be at least 1ms"
         case .numberOutOfRange(let key, let value, let range): "`\(key)` is \(value), must be \(range.text)"
@@ -58,7 +58,7 @@ extension DiagnosticMessage {
         case .emptyExpression: "empty expression `${{ }}`"
         case .malformedExpression(let text): "malformed expression `\(text)`"
         case .unknownExpression(let text, let suggestion):
-            suffix("unknown expression `\(text)`; expected vars.NAME, env.NAME, stages.STAGE.tasks.TASK.result, stdout, stderr, exit-code, workflow.name, stage.name or task.name", suggestion)
+            suffix("unknown expression `\(text)`; expected vars.NAME, env.NAME, matrix.KEY, stages.STAGE.tasks.TASK.result, stages.STAGE.tasks.TASK.results, stages.STAGE.tasks.TASK.outputs.NAME, stdout, stderr, exit-code, args, workflow.name, stage.name or task.name", suggestion)
         case .unknownVariable(let name, let suggestion): suffix("unknown variable `vars.\(name)`", suggestion)
         case .unknownStage(let name, let suggestion): suffix("unknown stage `\(name)`", suggestion)
         case .unknownTask(let stage, let task, let suggestion): suffix("stage `\(stage)` has no task `\(task)`", suggestion)
@@ -67,12 +67,55 @@ extension DiagnosticMessage {
         case .ownOutputOutsideResult(let name): "`\(name)` can only be used in a task's `result`"
         case .templateNotAllowed(let key): "`${{ }}` is not allowed in `\(key)`"
         case .resultOutsideStage(let key): "task results cannot be used in workflow-level `\(key)`; use them in a task of a later stage"
+        case .stepNoAction: "step has no action; give exactly one of `run` or `sleep`"
+        case .stepMultipleActions(let keys): "step has more than one action (\(keys.map { "`\($0)`" }.joined(separator: ", "))); give exactly one of `run` or `sleep`"
+        case .retriesOnStep: "`retries` applies to the whole task, not to a step; move it to the task (each retry runs every step again)"
+        case .matrixValuesWrongType(let key, let found):
+            "`matrix.\(key)` must be a list of values or a template such as `${{ stages.S.tasks.T.result }}` (one value per line), found \(found.text)"
+        case .matrixEntryUnknownKey(let entry, let key, let suggestion):
+            suffix("`\(entry)` names `\(key)`, which is not a key of this matrix", suggestion)
+        case .matrixIncludeMissingKey(let key): "an `include` entry must give every key of the matrix; `\(key)` is missing"
+        case .matrixOutsideMatrixTask(let key): "`matrix.\(key)` can only be used in a task with a `matrix`"
+        case .unknownMatrixKey(let key, let suggestion): suffix("the matrix has no key `\(key)`", suggestion)
+        case .nameTemplateNotMatrix: "a task's `name` may only use `${{ matrix.KEY }}`, which names each matrix instance"
+        case .duplicateInstance(let name): "the matrix gives two instances named `\(name)`; use a `name` template with `${{ matrix.KEY }}` that tells them apart"
+        case .tooManyInstances(let limit): "the matrix has more than \(limit) instances"
+        case .tooManyCombinations(let limit): "the matrix crosses to more than \(limit) combinations before `exclude`"
+        case .instanceNameTooLong(let name, let limit): "matrix instance name `\(name.prefix(40))…` is longer than \(limit) characters"
+        case .resultOfMatrixTask(let stage, let task):
+            "`\(stage)/\(task)` is a matrix task; use `stages.\(stage).tasks.\(task).results` (every instance, one per line) or an instance's name"
+        case .resultsOfPlainTask(let stage, let task):
+            "`results` is for matrix tasks; `\(stage)/\(task)` has no matrix, use `stages.\(stage).tasks.\(task).result`"
+        case .referenceToDynamicMatrix(let stage, let task):
+            "`\(stage)/\(task)` has a dynamic matrix, whose instances are known only at run time; use `stages.\(stage).tasks.\(task).results`"
+        case .unknownOutput(let stage, let task, let name, let declared, let suggestion):
+            if declared.isEmpty {
+                "task `\(stage)/\(task)` declares no outputs; add `outputs: [\(name)]` to it"
+            } else {
+                suffix("task `\(stage)/\(task)` declares no output `\(name)` (it declares \(declared.map { "`\($0)`" }.joined(separator: ", ")))", suggestion)
+            }
+        case .invalidOutputName(let name): "invalid output name `\(name)`; use letters, digits, _ and -, not starting with a digit"
+        case .argumentsOutsideRun(let key): "`${{ args }}` can only be used in `run`, not in `\(key)`"
+        case .outputNotWritten(let name): "output \(name) was not written"
+        case .outputFileInvalid(let problem):
+            switch problem {
+            case .tooLarge(let limit): "FLOWRUN_OUTPUT holds more than \(byteCount(limit))"
+            case .malformedLine(let line): "FLOWRUN_OUTPUT line \(line) is neither NAME=VALUE nor NAME<<DELIMITER"
+            case .invalidName(let line): "FLOWRUN_OUTPUT line \(line) has an invalid output name"
+            case .unterminated(let line, let delimiter): "FLOWRUN_OUTPUT line \(line) opens `\(delimiter)`, which no later line closes"
+            case .invalidUTF8: "FLOWRUN_OUTPUT is not UTF-8 text"
+            }
+        case .outputFileUnreadable(let reason): "cannot read FLOWRUN_OUTPUT: \(reason)"
+        case .undeclaredOutput(let name): "the task wrote output `\(name)`, which its `outputs` does not declare; it is ignored"
         case .firstDefinedHere: "first defined here"
         case .startsHere(let what): "\(what) starts here"
         case .environmentCycle(let names):
             "`env` entries refer to each other in a circle: \(names.joined(separator: " → ")); an entry may use the others of its mapping, but not itself through them"
         case .templateInsideQuotes(let reference, let quote):
             "`${{ \(reference) }}` is inside \(quote == "\"" ? "double" : "single") quotes; flowrun quotes each value as one shell word already, so the quotes would show: write it outside the quotes (\(quote)text\(quote)${{ \(reference) }}), or pass it through `env` and write \"$NAME\""
+        case .dotenvSyntax(let problem): "malformed dotenv line: \(problem.text)"
+        case .dotenvFileMissing(let path):
+            "dotenv file `\(path)` does not exist; create it, or list it as {path: \(path), required: false}"
         case .conditionSyntax(let problem): "malformed condition: \(problem.text)"
         case .unknownConditionReference(let word, let suggestion):
             suffix("unknown name `\(word)` in a condition; expected vars.NAME, env.NAME, host.os, host.arch, stages.STAGE.state, stages.STAGE.tasks.TASK.result or .state, a 'string', true or false", suggestion)
@@ -190,6 +233,7 @@ extension DiagnosticMessage.Container {
     public var text: String {
         switch self {
         case .workflow: "the workflow"
+        case .dotenv: "a `dotenv` entry"
         case .stage(let name): "stage `\(name)`"
         case .stageAt(let position): "stage \(position)"
         case .executor: "`executor`"
@@ -206,6 +250,18 @@ extension DiagnosticMessage.ConditionProblem {
         case .unexpected(let what): "unexpected `\(what)`"
         case .expectedOperand: "expected a value after the operator"
         case .expectedClosingParenthesis: "expected `)`"
+        }
+    }
+}
+
+extension DiagnosticMessage.DotenvProblem {
+    /// The problem as `dotenvSyntax` says it.
+    public var text: String {
+        switch self {
+        case .expectedEquals: "expected `NAME=VALUE`"
+        case .unterminatedQuote: "a quoted value without its closing quote (values are one line; write a line break as \\n in double quotes)"
+        case .textAfterQuote: "text after the closing quote; only a `#` comment may follow"
+        case .unknownEscape(let c): "unknown escape `\\\(c)`; double quotes know \\n \\t \\r \\\" \\\\ \\$"
         }
     }
 }

@@ -70,6 +70,34 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case environmentCycle([String])
     case templateInsideQuotes(String, quote: Character)
 
+    // Steps, matrix, outputs, arguments.
+    case stepNoAction
+    case stepMultipleActions([String])
+    case retriesOnStep
+    case matrixValuesWrongType(key: String, found: Found)
+    case matrixEntryUnknownKey(entry: String, key: String, suggestion: String?)
+    case matrixIncludeMissingKey(key: String)
+    case matrixOutsideMatrixTask(key: String)
+    case unknownMatrixKey(String, suggestion: String?)
+    case nameTemplateNotMatrix
+    case duplicateInstance(name: String)
+    case tooManyInstances(limit: Int)
+    case tooManyCombinations(limit: Int)
+    case instanceNameTooLong(name: String, limit: Int)
+    case resultOfMatrixTask(stage: String, task: String)
+    case resultsOfPlainTask(stage: String, task: String)
+    case referenceToDynamicMatrix(stage: String, task: String)
+    case unknownOutput(stage: String, task: String, name: String, declared: [String], suggestion: String?)
+    case invalidOutputName(String)
+    case argumentsOutsideRun(key: String)
+    case outputNotWritten(String)
+    case outputFileInvalid(OutputFile.Problem)
+    case outputFileUnreadable(reason: String)
+    case undeclaredOutput(String)
+    // dotenv files.
+    case dotenvSyntax(DotenvProblem)
+    case dotenvFileMissing(String)
+
     // Conditions (`if:`).
     case conditionSyntax(ConditionProblem)
     case unknownConditionReference(String, suggestion: String?)
@@ -158,6 +186,14 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
         case expectedClosingParenthesis
     }
 
+    /// What is wrong with a dotenv line.
+    public enum DotenvProblem: Sendable, Hashable {
+        case expectedEquals
+        case unterminatedQuote
+        case textAfterQuote
+        case unknownEscape(String)
+    }
+
     /// The two kinds of value a condition computes with.
     public enum ConditionValueType: String, Sendable, Hashable {
         case text
@@ -166,12 +202,13 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
 
     /// What a name names.
     public enum NameKind: String, Sendable, Hashable {
-        case workflow, stage, task, variable
+        case workflow, stage, task, variable, step, output
     }
 
     /// What holds a missing key.
     public enum Container: Sendable, Hashable {
         case workflow
+        case dotenv
         case stage(String)
         /// A stage without a usable name, by its 1-based position.
         case stageAt(Int)

@@ -44,10 +44,16 @@ public struct DiagnosticRenderer: Sendable {
         var source: SourceText?
         var included: [SourceText]
 
-        /// The main file shows as `path`; any other as the location names it.
+        /// The main file shows as `path`; a file beside it (read relative to
+        /// its folder) relative to how `path` shows that folder; any other as
+        /// the location names it.
         func shown(_ location: SourceLocation?) -> String {
             guard let location, let source, location.file != source.path else { return path }
-            return location.file
+            guard let slash = source.path.lastIndex(of: "/") else { return location.file }
+            let folder = source.path[...slash]
+            guard location.file.hasPrefix(folder) else { return location.file }
+            let rest = location.file.dropFirst(folder.count)
+            return (path.lastIndex(of: "/").map { String(path[...$0]) } ?? "") + rest
         }
 
         func source(of location: SourceLocation) -> SourceText? {

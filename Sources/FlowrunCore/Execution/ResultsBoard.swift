@@ -4,7 +4,14 @@ import Synchronization
 /// the one place where run-time templates are filled from them (and from a
 /// task's own output).
 final class ResultsBoard: Sendable {
-    private let results = Mutex<[String: [String: String]]>([:])
+    private struct Entries {
+        var results: [String: [String: String]] = [:]
+        var outputs: [String: [String: [TaskOutput]]] = [:]
+        /// Matrix instances' results by stage, then matrix task, keyed by instance id for their order.
+        var instances: [String: [String: [TaskID: String]]] = [:]
+    }
+
+    private let entries = Mutex(Entries())
     /// States of finished tasks and stages, for conditions (`stages.S.state`, `…tasks.T.state`).
     private let states = Mutex<[String: String]>([:])
 
@@ -29,7 +36,7 @@ final class ResultsBoard: Sendable {
 
     /// What a condition sees of the run so far.
     func evaluator(_ status: ConditionEvaluator.Status) -> ConditionEvaluator {
-        let results = results.withLock { $0 }
+        let results = entries.withLock { $0.results }
         let states = states.withLock { $0 }
         return ConditionEvaluator(status: status) { reference in
             switch reference {
@@ -43,18 +50,38 @@ final class ResultsBoard: Sendable {
 
     /// Records the result of `task` in `stage`, for the templates of later stages.
     func post(_ value: String, stage: String, task: String) {
-        results.withLock { $0[stage, default: [:]][task] = value }
+        entries.withLock { $0.results[stage, default: [:]][task] = value }
+    }
+
+    /// Records a finished task: its result, its outputs and, for a matrix
+    /// instance, its place in the matrix task's `results`.
+    func post(_ task: PlannedTask, result: String, outputs: [TaskOutput]) {
+        entries.withLock { entries in
+            entries.results[task.stageName, default: [:]][task.name] = result
+            if !outputs.isEmpty { entries.outputs[task.stageName, default: [:]][task.name] = outputs }
+            if let matrixTask = task.matrixTask {
+                entries.instances[task.stageName, default: [:]][matrixTask, default: [:]][task.id] = result
+            }
+        }
     }
 
     /// Fills run-time holes: earlier results, and this task's own output.
     /// `${{ stdout }}` and `${{ stderr }}` lose one trailing newline, like the default result.
     func render(_ text: PlannedText, own: ProcessOutcome?) -> String {
         if text.isResolved { return text.render { _ in "" } }
-        let known = results.withLock { $0 }
+        let known = entries.withLock { $0 }
         return text.render { part in
             switch part {
             case .text(let s): return s
-            case .taskResult(let stage, let task): return known[stage]?[task] ?? ""
+            case .taskResult(let stage, let task): return known.results[stage]?[task] ?? ""
+            case .taskResults(let stage, let task):
+                let instances = known.instances[stage]?[task] ?? [:]
+                return instances.sorted { $0.key < $1.key }.map(\.value).joined(separator: "\n")
+            case .taskOutput(let stage, let task, let name):
+                return known.outputs[stage]?[task]?.first { $0.name == name }?.value ?? ""
+            case .matrix:
+                // Filled when the instances were made; an unfilled one has no value.
+                return ""
             case .ownOutput(.stdout): return Self.droppingOneNewline(own?.stdout ?? "")
             case .ownOutput(.stderr): return Self.droppingOneNewline(own?.stderr ?? "")
             case .ownOutput(.exitCode):

@@ -6,6 +6,9 @@
 public enum RunEvent: Sendable {
     case runStarted(workflowName: String, runID: String, startedAt: WallTime)
     case stageStarted(index: Int, name: String, at: Duration)
+    /// A dynamic matrix task expanded into its instances when its stage
+    /// started (before any of them starts); zero instances is possible.
+    case matrixExpanded(TaskID, instances: [PlannedTask])
     case taskStarted(TaskID, attempt: Int, at: Duration)
     case output(TaskID, OutputStreamKind, OutputLines)
     case attemptFailed(TaskID, attempt: Int, state: TaskState, willRetry: Bool, at: Duration)

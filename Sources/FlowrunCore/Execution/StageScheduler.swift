@@ -57,8 +57,9 @@ struct StageScheduler: Sendable {
     /// Plain `sleep` tasks (no timeout, no retries) get no child task of their
     /// own: they wait in a deadline queue served by one timer child. A child
     /// task costs kilobytes; 100,000 sleeps would cost hundreds of megabytes.
-    private func runStage(_ stage: PlannedStage, started stageStart: Duration) async -> [TaskResult] {
-        var results = [TaskResult?](repeating: nil, count: stage.tasks.count)
+    private func runStage(_ planned: PlannedStage, started stageStart: Duration) async -> [TaskResult] {
+        var stage = planned
+        var results = expandFanOuts(&stage)
         let cap = max(1, stage.maxParallel ?? Int.max)
         // Locally a task with `resources.cpus: N` takes N slots of the cap (as
         // Snakemake's --cores); a task wider than the cap still runs, alone.
@@ -73,6 +74,11 @@ struct StageScheduler: Sendable {
             var next = 0
             var running = 0
             var stopStarting = false
+            // An interactive task has the terminal: nothing else of the stage runs beside it.
+            var exclusive = false
+            if stage.failFast, results.contains(where: { $0.map { $0.state.isFailure && !$0.continueOnError } ?? false }) {
+                stopStarting = true
+            }
             var sleepers = DeadlineQueue()
             var timerArmedFor: Duration?
             /// Fingerprints of started tasks, by index, to record with their success.
@@ -86,10 +92,15 @@ struct StageScheduler: Sendable {
                 }
             }
             func fill() {
-                while !stopStarting, !Task.isCancelled, next < stage.tasks.count,
+                while !stopStarting, !Task.isCancelled, !exclusive, next < stage.tasks.count,
                       running == 0 || running + slots[next] <= cap {
                     let index = next
                     let task = stage.tasks[index]
+                    if results[index] != nil {
+                        // Its dynamic matrix could not be expanded; already finished.
+                        next += 1
+                        continue
+                    }
                     if let condition = task.condition,
                        !run.board.evaluator(.init(failed: false, interrupted: false)).truth(condition) {
                         let skipped = skippedResult(task, reason: .condition)
@@ -105,6 +116,10 @@ struct StageScheduler: Sendable {
                         results[index] = done
                         next += 1
                         continue
+                    }
+                    if task.interactive {
+                        guard running == 0 else { break }
+                        exclusive = true
                     }
                     // Announced here, not in the child, so that start events
                     // come in declaration order whatever the scheduler does.
@@ -124,6 +139,7 @@ struct StageScheduler: Sendable {
                 results[index] = result
                 run.board.post(result)
                 running -= slots[index]
+                if stage.tasks[index].interactive { exclusive = false }
                 if result.state == .succeeded, let cache = run.cache, let fingerprint = fingerprints[index] {
                     cache.recordSuccess(stage.tasks[index], fingerprint: fingerprint, result: result.result)
                 }
@@ -163,6 +179,55 @@ struct StageScheduler: Sendable {
             sink.receive(.taskFinished(skipped))
             return skipped
         }
+    }
+
+    /// Expands the stage's dynamic matrices, now that the results they read
+    /// exist, through the same `MatrixExpansion.expand` the static ones went
+    /// through; returns the results already known (a matrix that could not be
+    /// expanded fails its task without starting anything).
+    private func expandFanOuts(_ stage: inout PlannedStage) -> [TaskResult?] {
+        guard stage.tasks.contains(where: { $0.fanOut != nil }) else {
+            return [TaskResult?](repeating: nil, count: stage.tasks.count)
+        }
+        var tasks: [PlannedTask] = []
+        var results: [TaskResult?] = []
+        for task in stage.tasks {
+            guard let fanOut = task.fanOut else {
+                tasks.append(task)
+                results.append(nil)
+                continue
+            }
+            let axes = fanOut.axes.map { axis in
+                switch axis {
+                case .list(let name, let values): MatrixExpansion.Axis(name: name, values: values)
+                case .lines(let name, let text): MatrixExpansion.Axis(name: name, values: MatrixExpansion.lines(run.board.render(text, own: nil)))
+                }
+            }
+            switch MatrixExpansion.expand(
+                task: task.name, axes: axes, exclude: fanOut.exclude, include: fanOut.include, namePattern: fanOut.namePattern) {
+            case .success(let found):
+                let instances = found.enumerated().map { offset, instance in
+                    task.instance(named: instance.name, id: TaskID(stage: task.id.stage, task: task.id.task, instance: offset), values: instance.values)
+                }
+                sink.receive(.matrixExpanded(task.id, instances: instances))
+                tasks += instances
+                results += [TaskResult?](repeating: nil, count: instances.count)
+            case .failure(let problem):
+                let now = run.now()
+                let state = TaskState.failedToStart(reason: MatrixExpander.message(problem).text)
+                sink.receive(.taskStarted(task.id, attempt: 1, at: now))
+                var result = TaskResult(
+                    id: task.id, stageName: task.stageName, name: task.name, state: state, attempts: 1,
+                    started: now, finished: now, continueOnError: task.continueOnError,
+                    attemptSpans: [AttemptSpan(attempt: 1, started: now, finished: now, state: state)])
+                result.matrixTask = task.name
+                sink.receive(.taskFinished(result))
+                tasks.append(task)
+                results.append(result)
+            }
+        }
+        stage.tasks = tasks
+        return results
     }
 
     /// The result of a queued sleep task whose deadline passed (or whose stage was cancelled).

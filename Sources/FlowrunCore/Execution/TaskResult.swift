@@ -12,6 +12,9 @@ public enum TaskState: Sendable, Hashable {
     case cancelled
     /// Never started (see `TaskResult.reason` for why).
     case skipped
+    /// The command succeeded but its outputs are wrong: a declared one not
+    /// written, or a `FLOWRUN_OUTPUT` file that cannot be read.
+    case outputsInvalid(DiagnosticMessage)
     /// Not run: its fingerprint matched a stored success, whose result and outputs were used.
     case upToDate
 
@@ -19,7 +22,7 @@ public enum TaskState: Sendable, Hashable {
     public var name: String {
         switch self {
         case .succeeded: "succeeded"
-        case .failed, .killed, .failedToStart: "failed"
+        case .failed, .killed, .failedToStart, .outputsInvalid: "failed"
         case .timedOut: "timed-out"
         case .cancelled: "cancelled"
         case .skipped: "skipped"
@@ -30,7 +33,7 @@ public enum TaskState: Sendable, Hashable {
     /// True for the states that make a task (and, without continue-on-error, its stage) fail.
     public var isFailure: Bool {
         switch self {
-        case .failed, .killed, .failedToStart, .timedOut: true
+        case .failed, .killed, .failedToStart, .outputsInvalid, .timedOut: true
         case .succeeded, .cancelled, .skipped, .upToDate: false
         }
     }
@@ -90,6 +93,12 @@ public struct TaskResult: Sendable, Hashable {
     public var escapedDescendant: Bool
     /// Every attempt in order; the gaps between them are retry delays. Empty when skipped.
     public var attemptSpans: [AttemptSpan]
+    /// The last attempt's steps, in order, for a task of `steps`; skipped ones included.
+    public var steps: [StepResult] = []
+    /// What the task wrote to `FLOWRUN_OUTPUT` (declared names only), masked.
+    public var outputs: [TaskOutput] = []
+    /// For a matrix instance: the matrix task it came from.
+    public var matrixTask: String?
     /// Where the last attempt ran, when not on this machine (the Slurm job, step and node).
     public var placement: TaskPlacement?
     /// Time from its stage's start to the first attempt's start: waiting for a

@@ -40,6 +40,9 @@ public struct TaskAttempt: Sendable {
     public var mask: SecretMask
     /// True when the workflow chose the shell: no direct exec (see `DirectExec`).
     public var shellIsExplicit = false
+    /// The command gets flowrun's terminal (stdin, stdout, stderr, foreground
+    /// process group) instead of pipes; nothing of its output is captured.
+    public var interactive = false
 
     public init(
         id: TaskID, workflowName: String, stageName: String, taskName: String, runID: String, number: Int = 1,

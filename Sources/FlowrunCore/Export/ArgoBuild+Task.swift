@@ -29,6 +29,20 @@ extension ArgoBuild {
             problems.append(.error(.exportUnsupported(feature: "an `if` condition", engine: "this version's Argo export"), at: location))
             return nil
         }
+        // Steps, dynamic matrices, outputs and interactive tasks have no Argo form yet: say so, never drop them.
+        let matrixHole = Self.holes(task).contains { part in
+            switch part {
+            case .taskResults, .taskOutput, .matrix: true
+            default: false
+            }
+        }
+        let unsupported: String? = if case .steps = task.action { "`steps`" } else if task.fanOut != nil { "a dynamic `matrix`" }
+            else if !task.outputs.isEmpty { "`outputs`" } else if task.interactive { "an interactive task" }
+            else if matrixHole { "matrix results or task outputs" } else { nil }
+        if let unsupported {
+            problems.append(.error(.exportUnsupported(feature: unsupported, engine: "this version's Argo export"), at: location))
+            return nil
+        }
         switch task.action {
         case .sleep(let duration):
             for case .taskResult(let stage, let other) in plan.stages.flatMap(\.tasks).flatMap(Self.holes)
@@ -38,6 +52,8 @@ extension ArgoBuild {
             }
             body.append(("suspend", .map([("duration", .string(Self.goDuration(duration)))])))
             return (.map(body), [])
+        case .steps:
+            return nil
         case .run(let command, let shell):
             guard shell.count >= 2, shell.last == "-c" else {
                 problems.append(.error(.exportUnsupported(feature: "a list shell whose last element is not -c", engine: "Argo scripts"), at: location))
@@ -117,6 +133,9 @@ extension ArgoBuild {
                 out += inScript ? "\"$FLOWRUN_RESULT_\(parameter.dropFirst())\"" : "{{inputs.parameters.\(parameter)}}"
             case .ownOutput(let which):
                 out += "${{ \(which.rawValue) }}"
+            case .taskResults, .taskOutput, .matrix:
+                // Refused before rendering (see above).
+                break
             }
         }
         return out
@@ -134,6 +153,7 @@ extension ArgoBuild {
             case .ownOutput(.stdout): rendered += "\"$(cat /tmp/flowrun-stdout)\""
             case .ownOutput(.stderr): rendered += "\"$(cat /tmp/flowrun-stderr)\""
             case .ownOutput(.exitCode): rendered += "\"$flowrun_exit\""
+            case .taskResults, .taskOutput, .matrix: break
             }
         }
         let delimiter = "FLOWRUN_SCRIPT_END"

@@ -67,17 +67,21 @@ public struct PlannedStage: Sendable {
 public struct TaskID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var stage: Int
     public var task: Int
+    /// For an instance of a dynamic matrix, made when its stage starts: its
+    /// position among the instances of the task at `task`.
+    public var instance: Int?
 
-    public init(stage: Int, task: Int) {
+    public init(stage: Int, task: Int, instance: Int? = nil) {
         self.stage = stage
         self.task = task
+        self.instance = instance
     }
 
     public static func < (lhs: TaskID, rhs: TaskID) -> Bool {
-        (lhs.stage, lhs.task) < (rhs.stage, rhs.task)
+        (lhs.stage, lhs.task, lhs.instance ?? -1) < (rhs.stage, rhs.task, rhs.instance ?? -1)
     }
 
-    public var description: String { "\(stage).\(task)" }
+    public var description: String { instance.map { "\(stage).\(task).\($0)" } ?? "\(stage).\(task)" }
 }
 
 /// A task of the plan, with every limit and default already applied.
@@ -88,6 +92,8 @@ public struct PlannedTask: Sendable {
         case run(command: PlannedText, shell: [String])
         /// Wait without a process.
         case sleep(Duration)
+        /// Steps one after another; the first failing one fails the attempt.
+        case steps([PlannedStep])
     }
 
     /// One variable a task's environment adds.
@@ -118,6 +124,15 @@ public struct PlannedTask: Sendable {
     /// True when the workflow chose the shell (`shell:`): the command then
     /// always runs through it, never by direct exec.
     public var shellIsExplicit = false
+    /// Names the task must write to `FLOWRUN_OUTPUT`.
+    public var outputs: [String] = []
+    /// Runs with flowrun's terminal, alone in its stage.
+    public var interactive = false
+    /// A dynamic matrix: the task fans out over values known when its stage
+    /// starts. Its templates still hold `matrix` holes until then.
+    public var fanOut: PlannedFanOut?
+    /// For a matrix instance: the matrix task's name, which `results` refers to.
+    public var matrixTask: String?
     /// False when the run has targets and none of them needs this task: it is skipped (not selected).
     public var selected = true
     /// `sources` and `generates` globs, relative to the working directory (see `StateTaskCache`).
@@ -175,7 +190,12 @@ public struct PlannedText: Sendable, Hashable {
     public enum Part: Sendable, Hashable {
         case text(String)
         case taskResult(stage: String, task: String)
+        /// Every instance's result of a matrix task, one per line.
+        case taskResults(stage: String, task: String)
+        case taskOutput(stage: String, task: String, name: String)
         case ownOutput(Reference.OwnOutput)
+        /// `matrix.KEY` of a dynamic matrix, filled when the instances are made.
+        case matrix(String)
     }
 
     public var parts: [Part]
@@ -203,7 +223,7 @@ public struct PlannedText: Sendable, Hashable {
         for part in parts {
             switch part {
             case .text(let s): out += s
-            case .taskResult, .ownOutput:
+            case .taskResult, .taskResults, .taskOutput, .ownOutput, .matrix:
                 let raw = value(part)
                 out += quotesValues ? ShellQuote.word(raw) : raw
             }

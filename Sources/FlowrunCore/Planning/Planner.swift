@@ -14,6 +14,8 @@ public struct Planner: Sendable {
         public var environment: [String: String]
         /// The current directory, to make the workflow's folder absolute.
         public var currentDirectory: String
+        /// `flowrun run WORKFLOW -- ARG…`: the words `${{ args }}` stands for.
+        public var arguments: [String] = []
         /// `--executor`; wins over `FLOWRUN_EXECUTOR` (read from `environment`) and the file's `executor:`.
         public var executor: ExecutorSettings.Kind? = nil
 
@@ -56,7 +58,10 @@ public struct Planner: Sendable {
             values[name] = override.value
         }
         var resolver = Resolver(workflow: workflow, variables: values, environment: options.environment)
+        resolver.arguments = options.arguments
         var secrets = SecretValues(names: Set(workflow.secrets))
+        // dotenv values under the workflow's env; flowrun's own environment wins over them.
+        let dotenv = workflow.dotenv.filter { options.environment[$0.key] == nil }.sorted { $0.key < $1.key }
         for name in workflow.secrets { if let value = values[name] { secrets.add(value) } }
         let directory = absolute(workflow.directory, in: options.currentDirectory)
         let workflowCap = [workflow.maxParallel, options.jobs].compactMap { $0 }.min()
@@ -67,51 +72,15 @@ public struct Planner: Sendable {
             // A stage's `if` sees the workflow's and the stage's env.
             var stageScope = EnvironmentScope()
             if stage.condition != nil {
+                for (name, value) in dotenv { stageScope.set(name, PlannedText(literal: value)) }
                 for level in [workflow.environment, stage.environment] {
                     resolver.push(level, names: .init(stage: stage.name, task: ""), onto: &stageScope)
                 }
             }
             for (taskIndex, task) in stage.tasks.enumerated() {
-                let names = Resolver.Names(stage: stage.name, task: task.name)
-                // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
-                var scope = EnvironmentScope()
-                for level in [workflow.environment, stage.environment, task.environment] {
-                    resolver.push(level, names: names, onto: &scope)
-                }
-                let environment = scope.added
-                let action: PlannedTask.Action = switch task.action {
-                case .run(let command): .run(command: resolver.resolve(command, names: names, quoting: true, environment: scope), shell: task.shell)
-                case .sleep(let duration): .sleep(duration)
-                }
-                secrets.add(environment)
-                var workingDirectory = PlannedText(literal: directory)
-                if let template = task.workingDirectory {
-                    workingDirectory = resolver.resolve(template, names: names, quoting: false, environment: scope)
-                    // `.` and `./x` name the workflow's folder and `x` in it, not `folder/.`.
-                    while case .text(var first)? = workingDirectory.parts.first, first == "." || first.hasPrefix("./") {
-                        first = first == "." ? "" : String(first.dropFirst(2))
-                        if first.isEmpty { workingDirectory.parts.removeFirst() } else { workingDirectory.parts[0] = .text(first) }
-                    }
-                    if workingDirectory.parts.isEmpty {
-                        workingDirectory = PlannedText(literal: directory)
-                    } else if case .text(let first)? = workingDirectory.parts.first, first.hasPrefix("/") {
-                    } else {
-                        workingDirectory.parts.insert(.text(directory + "/"), at: 0)
-                    }
-                }
-                var planned = PlannedTask(
-                    id: TaskID(stage: stageIndex, task: taskIndex), stageName: stage.name, name: task.name,
-                    action: action, environment: environment, workingDirectory: workingDirectory,
-                    timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
-                    continueOnError: task.continueOnError,
-                    result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) },
-                    sources: task.sources, generates: task.generates)
-                planned.shellIsExplicit = task.shellIsExplicit
-                planned.resources = task.resources
-                planned.executor = task.executor ?? stage.executor
-                planned.condition = task.condition.map { resolver.resolve($0, environment: scope) }
-                planned.location = task.location
-                tasks.append(planned)
+                let id = TaskID(stage: stageIndex, task: taskIndex)
+                tasks.append(planTask(
+                    task, id: id, stage: stage, in: workflow, directory: directory, dotenv: dotenv, resolver: resolver, secrets: &secrets))
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
             var plannedStage = PlannedStage(
@@ -130,6 +99,104 @@ public struct Planner: Sendable {
         case .failure(let diagnostic): return .failure(diagnostic)
         }
         return .success((plan, []))
+    }
+
+    private func planTask(
+        _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, in workflow: Workflow, directory: String,
+        dotenv: [(key: String, value: String)], resolver: Resolver, secrets: inout SecretValues
+    ) -> PlannedTask {
+        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil ? task.matrixValues : nil)
+        // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
+        var scope = EnvironmentScope()
+        for (name, value) in dotenv { scope.set(name, PlannedText(literal: value)) }
+        for level in [workflow.environment, stage.environment, task.environment] {
+            resolver.push(level, names: names, onto: &scope)
+        }
+        let environment = scope.added
+        secrets.add(environment)
+        let workingDirectory = task.workingDirectory.map {
+            planDirectory(resolver.resolve($0, names: names, quoting: false, environment: scope), in: directory)
+        } ?? PlannedText(literal: directory)
+        let action: PlannedTask.Action
+        switch task.action {
+        case .run(let command):
+            action = .run(command: resolver.resolve(command, names: names, quoting: true, environment: scope), shell: task.shell)
+        case .sleep(let duration):
+            action = .sleep(duration)
+        case .steps(let steps):
+            var planned: [PlannedStep] = []
+            for step in steps {
+                // A step's env is one more level on top of the task's.
+                var stepScope = scope
+                resolver.push(step.environment, names: names, onto: &stepScope)
+                secrets.add(stepScope.added)
+                let stepAction: PlannedTask.Action = switch step.action {
+                case .run(let command): .run(command: resolver.resolve(command, names: names, quoting: true, environment: stepScope), shell: task.shell)
+                case .sleep(let duration): .sleep(duration)
+                }
+                planned.append(PlannedStep(
+                    name: step.name, action: stepAction, environment: stepScope.added,
+                    workingDirectory: step.workingDirectory.map {
+                        planDirectory(resolver.resolve($0, names: names, quoting: false, environment: stepScope), in: directory)
+                    } ?? workingDirectory,
+                    timeout: step.timeout, continueOnError: step.continueOnError))
+            }
+            action = .steps(planned)
+        }
+        var plannedTask = PlannedTask(
+            id: id, stageName: stage.name, name: task.name,
+            action: action, environment: environment, workingDirectory: workingDirectory,
+            timeout: task.timeout, retries: task.retries, retryDelay: task.retryDelay,
+            continueOnError: task.continueOnError,
+            result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) },
+            sources: task.sources, generates: task.generates)
+        plannedTask.condition = task.condition.map { resolver.resolve($0, environment: scope) }
+        plannedTask.shellIsExplicit = task.shellIsExplicit
+        plannedTask.resources = task.resources
+        plannedTask.executor = task.executor ?? stage.executor
+        plannedTask.location = task.location
+        plannedTask.outputs = task.outputs
+        plannedTask.interactive = task.interactive
+        plannedTask.matrixTask = task.matrixTask
+        if let matrix = task.matrix {
+            plannedTask.fanOut = PlannedFanOut(
+                axes: matrix.axes.map { axis in
+                    switch axis.values {
+                    case .list(let values): .list(name: axis.name, values: values)
+                    case .dynamic(let template): .lines(name: axis.name, text: resolver.resolve(template, names: names, quoting: false, environment: scope))
+                    }
+                },
+                exclude: matrix.exclude, include: matrix.include, namePattern: task.nameTemplate.map(Self.namePattern))
+        }
+        return plannedTask
+    }
+
+    /// A working directory made absolute against the workflow's folder:
+    /// `.` and `./x` name the workflow's folder and `x` in it, not `folder/.`.
+    private func planDirectory(_ resolved: PlannedText, in directory: String) -> PlannedText {
+        var workingDirectory = resolved
+        while case .text(var first)? = workingDirectory.parts.first, first == "." || first.hasPrefix("./") {
+            first = first == "." ? "" : String(first.dropFirst(2))
+            if first.isEmpty { workingDirectory.parts.removeFirst() } else { workingDirectory.parts[0] = .text(first) }
+        }
+        if workingDirectory.parts.isEmpty {
+            workingDirectory = PlannedText(literal: directory)
+        } else if case .text(let first)? = workingDirectory.parts.first, first.hasPrefix("/") {
+        } else {
+            workingDirectory.parts.insert(.text(directory + "/"), at: 0)
+        }
+        return workingDirectory
+    }
+
+    /// A `name` template as instance-name parts (the validator allows only text and `matrix.KEY` there).
+    static func namePattern(_ template: Template) -> [MatrixExpansion.NamePart] {
+        template.parts.map { part in
+            switch part {
+            case .literal(let text): .text(text)
+            case .reference(.matrix(let key), _): .key(key)
+            case .reference(let other, _): .text(other.description)
+            }
+        }
     }
 
     /// `--executor`, else `FLOWRUN_EXECUTOR`; nil when neither is given.

@@ -4,12 +4,16 @@ struct Resolver {
     struct Names {
         var stage: String
         var task: String
+        /// A static instance's values; nil leaves `matrix` holes for a dynamic matrix.
+        var matrix: [Workflow.MatrixValue]? = []
     }
 
     let workflow: Workflow
     let variables: [String: String]
     /// flowrun's own environment, the level below all others.
     let environment: [String: String]
+    /// The words after `--` on `flowrun run`'s command line.
+    var arguments: [String] = []
 
     init(workflow: Workflow, variables: [String: String], environment: [String: String]) {
         self.workflow = workflow
@@ -89,6 +93,22 @@ struct Resolver {
                     continue
                 case .ownOutput(let output):
                     parts.append(.ownOutput(output))
+                    continue
+                case .taskResults(let stage, let task):
+                    parts.append(.taskResults(stage: stage, task: task))
+                    continue
+                case .taskOutput(let stage, let task, let name):
+                    parts.append(.taskOutput(stage: stage, task: task, name: name))
+                    continue
+                case .matrix(let key):
+                    guard let values = names.matrix else {
+                        parts.append(.matrix(key))
+                        continue
+                    }
+                    value = values.first { $0.name == key }?.value ?? ""
+                case .arguments:
+                    // Each word quoted on its own; no words, no text at all (not `''`).
+                    append(arguments.map(quoting ? ShellQuote.word : { $0 }).joined(separator: " "))
                     continue
                 }
                 append(quoting ? ShellQuote.word(value) : value)

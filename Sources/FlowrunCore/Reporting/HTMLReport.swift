@@ -150,7 +150,7 @@ public enum HTMLReport {
         case .succeeded: "0"
         case .failed(let code): String(code)
         case .killed(let signal): RunReport.signalName(signal).map { "\($0) (\(signal))" } ?? "signal \(signal)"
-        case .failedToStart, .timedOut, .cancelled, .skipped, .upToDate: ""
+        case .failedToStart, .outputsInvalid, .timedOut, .cancelled, .skipped, .upToDate: ""
         }
     }
 

@@ -54,6 +54,11 @@ public enum JSONReport {
             + "\"continueOnError\": \(task.continueOnError), \"escapedDescendant\": \(task.escapedDescendant), "
             + "\"result\": \(JSONText.quoted(task.result)), "
             + (task.resultTruncated ? "\"resultTruncated\": true, " : "")
+            + (task.matrixTask.map { "\"matrixTask\": \(JSONText.quoted($0)), " } ?? "")
+            + (task.outputs.isEmpty ? "" : "\"outputs\": {" + task.outputs.map {
+                "\(JSONText.quoted($0.name)): \(JSONText.quoted($0.value))"
+            }.joined(separator: ", ") + "}, ")
+            + (task.steps.isEmpty ? "" : "\"steps\": [" + task.steps.map(step).joined(separator: ", ") + "], ")
             + "\"stderrTail\": [" + task.stderrTail.map { JSONText.quoted($0) }.joined(separator: ", ") + "], "
             + "\"queued\": \(number(task.queued)), \"resources\": \(resources(task.resources)), "
             + "\"attemptSpans\": [" + task.attemptSpans.map(attempt).joined(separator: ", ") + "]"
@@ -75,6 +80,7 @@ public enum JSONReport {
         case .failed(let code): (String(code), "null", "null")
         case .killed(let number): ("null", String(number), "null")
         case .failedToStart(let text): ("null", "null", JSONText.quoted(text))
+        case .outputsInvalid(let message): ("null", "null", JSONText.quoted(message.text))
         case .timedOut, .cancelled, .skipped, .upToDate: ("null", "null", "null")
         }
     }
@@ -84,6 +90,13 @@ public enum JSONReport {
         guard let usage else { return "null" }
         return "{\"userCPU\": \(DurationFormat.seconds(usage.userCPU)), \"systemCPU\": \(DurationFormat.seconds(usage.systemCPU)), "
             + "\"maxRSS\": \(usage.maxRSS), \"readBlocks\": \(usage.readBlocks), \"writtenBlocks\": \(usage.writtenBlocks)}"
+    }
+
+    private static func step(_ step: StepResult) -> String {
+        "{\"name\": \(JSONText.quoted(step.name)), \"state\": \(JSONText.quoted(step.state.name)), "
+            + "\"detail\": \(JSONText.quoted(RunReport.describe(step.state))), "
+            + "\"started\": \(number(step.started)), \"finished\": \(number(step.finished)), "
+            + "\"duration\": \(DurationFormat.seconds(step.duration)), \"continueOnError\": \(step.continueOnError)}"
     }
 
     /// `, "executor": {...}` for a task that ran on a cluster; nothing for a local one

@@ -47,7 +47,7 @@ public enum JUnitReport {
             for task in tasks {
                 switch task.state {
                 case .failedToStart: errors += 1
-                case .failed, .killed, .timedOut: failures += 1
+                case .failed, .killed, .timedOut, .outputsInvalid: failures += 1
                 case .cancelled, .skipped: skipped += 1
                 case .succeeded, .upToDate: break
                 }
@@ -62,13 +62,13 @@ public enum JUnitReport {
     private static func testcase(_ task: TaskResult, workflow: String, outputs: TaskOutputLog?, mask: SecretMask) -> String {
         var out = "    <testcase classname=\"\(XMLText.attribute(workflow + "." + task.stageName))\""
             + " name=\"\(XMLText.attribute(task.name))\" time=\"\(DurationFormat.seconds(task.duration))\""
-        var body = properties(task)
+        var body = properties(task, mask: mask)
         let suffix = (task.attempts > 1 ? " after \(task.attempts) attempts" : "")
             + (task.continueOnError && task.state.isFailure ? " (continue-on-error)" : "")
         switch task.state {
         case .succeeded, .upToDate:
             break
-        case .failed, .killed, .timedOut:
+        case .failed, .killed, .timedOut, .outputsInvalid:
             body += element("failure", message: mask.apply(failureMessage(task.state) + suffix),
                             type: task.state.name, text: mask.apply(tail(task)))
         case .failedToStart:
@@ -97,7 +97,7 @@ public enum JUnitReport {
 
     /// The task's resources and queueing as `<property>` elements (CPU in
     /// seconds, peak RSS in bytes), the same names as the JSON report's.
-    private static func properties(_ task: TaskResult) -> String {
+    private static func properties(_ task: TaskResult, mask: SecretMask) -> String {
         var pairs: [(String, String)] = []
         if let queued = task.queued { pairs.append(("queued", DurationFormat.seconds(queued))) }
         if let usage = task.resources {
@@ -107,9 +107,15 @@ public enum JUnitReport {
                 ("writtenBlocks", String(usage.writtenBlocks)),
             ]
         }
+        // Steps and outputs as properties: CI viewers list them under the test case, in order.
+        for (index, step) in task.steps.enumerated() {
+            let value = RunReport.describe(step.state) + (step.started != nil ? " in \(DurationFormat.seconds(step.duration))s" : "")
+            pairs.append(("step.\(index + 1).\(step.name)", value))
+        }
+        for output in task.outputs { pairs.append(("output.\(output.name)", output.value)) }
         guard !pairs.isEmpty else { return "" }
         return "      <properties>\n"
-            + pairs.map { "        <property name=\"\($0.0)\" value=\"\($0.1)\"/>\n" }.joined()
+            + pairs.map { "        <property name=\"\(XMLText.attribute($0.0))\" value=\"\(XMLText.attribute(mask.apply($0.1)))\"/>\n" }.joined()
             + "      </properties>\n"
     }
 

@@ -65,7 +65,7 @@ public enum MarkdownSummary {
         case .succeeded, .upToDate: "✅"
         case .skipped where task.reason == .notSelected: "⏭️"
         case _ where task.countsAsSuccess: "⚠️"
-        case .failed, .killed, .failedToStart, .timedOut: "❌"
+        case .failed, .killed, .failedToStart, .outputsInvalid, .timedOut: "❌"
         case .cancelled: "⏹️"
         case .skipped: "⏭️"
         }

@@ -35,6 +35,8 @@ extension PlanRenderer {
     /// A task's label lines: its name, then its action, a command line by line (escaped, cut).
     func dotLines(_ task: PlannedTask, _ masker: SecretMask) -> [String] {
         switch task.action {
+        case .steps(let steps):
+            return [task.name] + steps.prefix(Self.labelLines).map { DisplayText.escaped("\($0.name): " + stepAction($0.action, masker), limit: Self.labelWidth) }
         case .sleep(let duration):
             return [task.name, "sleep \(DurationFormat.written(duration))"]
         case .run(let command, _):

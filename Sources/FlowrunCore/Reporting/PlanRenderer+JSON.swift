@@ -7,12 +7,28 @@ extension PlanRenderer {
             var tasks: [String] = []
             for task in stage.tasks {
                 var fields = ["\"name\":\(str(task.name))"]
-                switch task.action {
-                case .sleep(let d): fields.append("\"sleep\":\(DurationFormat.seconds(d))")
-                case .run(let command, let shell):
-                    fields.append("\"run\":\(str(display(command)))")
-                    fields.append("\"shell\":[\(shell.map(str).joined(separator: ","))]")
+                fields += actionFields(task.action, str)
+                if case .steps(let steps) = task.action {
+                    let list = steps.map { step in
+                        var stepFields = ["\"name\":\(str(step.name))"] + actionFields(step.action, str)
+                        stepFields.append("\"working_directory\":\(str(display(step.workingDirectory)))")
+                        stepFields.append("\"timeout\":\(step.timeout.map { DurationFormat.seconds($0) } ?? "null")")
+                        stepFields.append("\"continue_on_error\":\(step.continueOnError)")
+                        return "{\(stepFields.joined(separator: ","))}"
+                    }
+                    fields.append("\"steps\":[\(list.joined(separator: ","))]")
                 }
+                if let fanOut = task.fanOut {
+                    let axes = fanOut.axes.map { axis in
+                        switch axis {
+                        case .list(let name, let values): "\(str(name)):[\(values.map(str).joined(separator: ","))]"
+                        case .lines(let name, let text): "\(str(name)):\(str(display(text)))"
+                        }
+                    }
+                    fields.append("\"fan_out\":{\(axes.joined(separator: ","))}")
+                }
+                if !task.outputs.isEmpty { fields.append("\"outputs\":[\(task.outputs.map(str).joined(separator: ","))]") }
+                if task.interactive { fields.append("\"interactive\":true") }
                 let env = task.environment.map { "\(str($0.name)):\(str(display($0.value)))" }
                 fields.append("\"env\":{\(env.joined(separator: ","))}")
                 fields.append("\"workingDirectory\":\(str(display(task.workingDirectory)))")
@@ -37,5 +53,13 @@ extension PlanRenderer {
             "stages":[\(stages.joined(separator: ","))]}
 
             """
+    }
+
+    private func actionFields(_ action: PlannedTask.Action, _ str: (String) -> String) -> [String] {
+        switch action {
+        case .sleep(let d): ["\"sleep\":\(DurationFormat.seconds(d))"]
+        case .run(let command, let shell): ["\"run\":\(str(display(command)))", "\"shell\":[\(shell.map(str).joined(separator: ","))]"]
+        case .steps: []
+        }
     }
 }

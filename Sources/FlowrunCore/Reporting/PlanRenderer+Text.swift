@@ -40,6 +40,17 @@ extension PlanRenderer {
         let extras = notes + options(task)
         let limits = extras.isEmpty ? "" : "  [\(extras.joined(separator: ", "))]"
         switch task.action {
+        case .steps(let steps):
+            var out = "  \(padded)  \(steps.count == 1 ? "1 step" : "\(steps.count) steps")\(limits)\n"
+            for (index, step) in steps.enumerated() {
+                out += indent + "\(index + 1). \(DisplayText.escaped(step.name))  \(stepAction(step.action, masker))"
+                var stepExtras: [String] = []
+                if let timeout = step.timeout { stepExtras.append("timeout \(DurationFormat.written(timeout))") }
+                if step.continueOnError { stepExtras.append("continue-on-error") }
+                if !stepExtras.isEmpty { out += "  [\(stepExtras.joined(separator: ", "))]" }
+                out += "\n"
+            }
+            return out
         case .sleep(let duration):
             return "  \(padded)  sleep \(DurationFormat.written(duration))\(limits)\n"
         case .run(let command, let shell):
@@ -82,7 +93,12 @@ extension PlanRenderer {
 
     /// The action on one line, for pictures: `sleep 3s`, `run: CMD` (first line, cut).
     func action(_ task: PlannedTask, _ masker: SecretMask) -> String {
-        switch task.action {
+        stepAction(task.action, masker)
+    }
+
+    func stepAction(_ action: PlannedTask.Action, _ masker: SecretMask) -> String {
+        switch action {
+        case .steps(let steps): return steps.count == 1 ? "1 step" : "\(steps.count) steps"
         case .sleep(let duration): return "sleep \(DurationFormat.written(duration))"
         case .run(let command, let shell):
             let shown = DisplayText.escaped(masker.apply(display(command)), limit: 160)
@@ -97,6 +113,17 @@ extension PlanRenderer {
             extras.append("retries \(task.retries)" + (task.retryDelay > .zero ? " every \(DurationFormat.written(task.retryDelay))" : ""))
         }
         if task.continueOnError { extras.append("continue-on-error") }
+        if let fanOut = task.fanOut {
+            let over = fanOut.axes.map { axis in
+                switch axis {
+                case .list(let name, let values): "\(name) in [\(values.joined(separator: ", "))]"
+                case .lines(let name, let text): "\(name) in lines of \(display(text))"
+                }
+            }
+            extras.append("fan-out over " + over.joined(separator: " x "))
+        }
+        if !task.outputs.isEmpty { extras.append("outputs \(task.outputs.joined(separator: ", "))") }
+        if task.interactive { extras.append("interactive") }
         return extras
     }
 }

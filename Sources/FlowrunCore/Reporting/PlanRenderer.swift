@@ -29,6 +29,9 @@ public struct PlanRenderer: Sendable {
             switch part {
             case .text(let s): out += s
             case .taskResult(let stage, let task): out += "${{ stages.\(stage).tasks.\(task).result }}"
+            case .taskResults(let stage, let task): out += "${{ stages.\(stage).tasks.\(task).results }}"
+            case .taskOutput(let stage, let task, let name): out += "${{ stages.\(stage).tasks.\(task).outputs.\(name) }}"
+            case .matrix(let key): out += "${{ matrix.\(key) }}"
             case .ownOutput(let output): out += "${{ \(output.rawValue) }}"
             }
         }

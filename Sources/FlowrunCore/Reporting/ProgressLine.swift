@@ -27,10 +27,15 @@ public final class ProgressLine: RunEventSink {
         var stopping = false
         /// The text on screen; nil when the line is erased.
         var shown: String?
+        /// Grows or shrinks as dynamic matrices expand.
+        var taskCount = 0
+        /// An interactive task has the terminal: the line stays erased until it ends.
+        var paused = false
     }
 
     private let terminal: any TextSink
-    private let taskCount: Int
+    /// Tasks that get the terminal; the line pauses while one runs.
+    private let interactive: Set<TaskID>
     private let stageCount: Int
     private let width: Int
     private let colored: Bool
@@ -46,7 +51,8 @@ public final class ProgressLine: RunEventSink {
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.terminal = terminal
-        self.taskCount = plan.stages.reduce(0) { $0 + $1.tasks.count }
+        state.withLock { $0.taskCount = plan.stages.reduce(0) { $0 + $1.tasks.count } }
+        self.interactive = Set(plan.stages.flatMap(\.tasks).filter(\.interactive).map(\.id))
         self.stageCount = plan.stages.count
         self.width = max(10, width)
         self.colored = colored
@@ -61,9 +67,17 @@ public final class ProgressLine: RunEventSink {
             case .stageStarted(let index, let name, _):
                 state.stageIndex = index
                 state.stageName = name
-            case .taskStarted(_, let attempt, _) where attempt == 1:
+            case .matrixExpanded(let id, let instances):
+                _ = id
+                state.taskCount += instances.count - 1
+            case .taskStarted(let id, let attempt, _) where attempt == 1:
                 state.running += 1
+                if interactive.contains(TaskID(stage: id.stage, task: id.task)) {
+                    erase(&state)
+                    state.paused = true
+                }
             case .taskFinished(let result):
+                if interactive.contains(TaskID(stage: result.id.stage, task: result.id.task)) { state.paused = false }
                 // Skipped and up-to-date tasks finish without having started.
                 if result.attempts > 0 { state.running -= 1 }
                 state.done += 1
@@ -112,11 +126,11 @@ public final class ProgressLine: RunEventSink {
     /// an interrupt, `2 stopping` (narrow: `2/6 stopping`).
     private func status(_ state: State) -> (plain: String, colored: String) {
         let elapsed = Self.elapsed(state.start.map { now() - $0 } ?? .zero)
-        let pending = max(0, taskCount - state.done - state.running)
+        let pending = max(0, state.taskCount - state.done - state.running)
         let stage = "[\((state.stageIndex ?? 0) + 1)/\(stageCount)] "
         let failed = state.failed > 0 ? " · \(state.failed) failed" : ""
         let full = " · \(state.done) done · \(state.running) \(state.stopping ? "stopping" : "running") · \(pending) pending"
-        let compact = " \(state.done)/\(taskCount)" + (state.stopping ? " stopping" : "")
+        let compact = " \(state.done)/\(state.taskCount)" + (state.stopping ? " stopping" : "")
         let limit = width - 1
         let name = state.stageName
         let counts = limit - stage.count - full.count - failed.count - 3 - elapsed.count >= min(name.count, 8) ? full : compact
@@ -133,7 +147,7 @@ public final class ProgressLine: RunEventSink {
     }
 
     private func draw(_ state: inout State) {
-        guard !state.finished, state.start != nil, state.stageIndex != nil else { return }
+        guard !state.finished, !state.paused, state.start != nil, state.stageIndex != nil else { return }
         let text = status(state).colored
         if state.shown == text { return }
         // One write: the terminal never shows a half-drawn line.

@@ -46,6 +46,12 @@ public enum RunReport {
                 if task.escapedDescendant { line += "  [a descendant escaped its process group]" }
                 if task.resultTruncated { line += "  [result cut at 1 MiB]" }
                 out += trimmingTrailingSpaces(line) + "\n"
+                for step in task.steps {
+                    var stepLine = "    - " + padded(step.name, max(0, nameWidth - 4)) + "  " + describe(step.state)
+                    if step.started != nil { stepLine += "  " + DurationFormat.human(step.duration) }
+                    if step.continueOnError && step.state.isFailure { stepLine += "  (continue-on-error)" }
+                    out += stepLine + "\n"
+                }
             }
         }
         let wall = run.wallTime
@@ -98,6 +104,7 @@ public enum RunReport {
         case .timedOut: "timed out"
         case .cancelled: "cancelled"
         case .skipped: "skipped"
+        case .outputsInvalid(let message): message.text
         case .upToDate: "up-to-date"
         }
     }

@@ -31,7 +31,7 @@ public enum TerminalColor {
     public static func of(_ state: TaskState) -> String {
         switch state {
         case .succeeded: green
-        case .failed, .killed, .failedToStart: red
+        case .failed, .killed, .failedToStart, .outputsInvalid: red
         case .timedOut: yellow
         case .cancelled, .skipped, .upToDate: dim
         }

@@ -9,6 +9,8 @@ public final class TextReporter: RunEventSink {
     private struct State {
         var startedAt = WallTime(seconds: 0, nanoseconds: 0)
         var grouped: [TaskID: [String]] = [:]
+        /// Instances of dynamic matrices, named when their stage starts.
+        var instanceNames: [TaskID: String] = [:]
     }
 
     private let plan: Plan
@@ -70,12 +72,15 @@ public final class TextReporter: RunEventSink {
                 note(state, .zero, "workflow \(name) started (run \(runID))")
             case .stageStarted(_, let name, let at):
                 note(state, at, "[\(name)] stage started")
+            case .matrixExpanded(let id, let instances):
+                _ = id
+                for instance in instances { state.instanceNames[instance.id] = instance.qualifiedName }
             case .taskStarted(let id, let attempt, let at):
-                note(state, at, "[\(name(id))] started" + (attempt > 1 ? " (attempt \(attempt))" : ""))
+                note(state, at, "[\(name(state, id))] started" + (attempt > 1 ? " (attempt \(attempt))" : ""))
             case .output(let id, let stream, let lines):
                 show(&state, id, stream, lines)
             case .attemptFailed(let id, let attempt, let taskState, let willRetry, let at):
-                note(state, at, "[\(name(id))] attempt \(attempt) \(RunReport.describe(taskState))"
+                note(state, at, "[\(name(state, id))] attempt \(attempt) \(RunReport.describe(taskState))"
                      + (willRetry ? ", retrying" : ""))
             case .taskFinished(let result):
                 var block = ""
@@ -116,6 +121,8 @@ public final class TextReporter: RunEventSink {
 
     private func name(_ id: TaskID) -> String { names[id] ?? id.description }
 
+    private func name(_ state: State, _ id: TaskID) -> String { state.instanceNames[id] ?? name(id) }
+
     private func show(_ state: inout State, _ id: TaskID, _ stream: OutputStreamKind, _ lines: OutputLines) {
         switch mode {
         case .quiet:
@@ -123,9 +130,9 @@ public final class TextReporter: RunEventSink {
         case .prefixed:
             // Bytes as read, prefixed: no String per line on the busiest path.
             let prefix = switch stream {
-            case .stdout: prefixes[id]?.stdout ?? Array("[\(name(id))] ".utf8)
-            case .stderr: prefixes[id]?.stderr ?? Array("[\(name(id)):err] ".utf8)
-            case .executor: Array("[\(name(id)):executor] ".utf8)
+            case .stdout: prefixes[id]?.stdout ?? Array("[\(name(state, id))] ".utf8)
+            case .stderr: prefixes[id]?.stderr ?? Array("[\(name(state, id)):err] ".utf8)
+            case .executor: Array("[\(name(state, id)):executor] ".utf8)
             }
             output.write(bytes: lines.prefixed(by: prefix))
         case .grouped:

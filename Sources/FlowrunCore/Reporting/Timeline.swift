@@ -186,7 +186,7 @@ public enum Timeline {
         switch state {
         case .succeeded: Glyph.succeeded
         case .cancelled, .skipped, .upToDate: Glyph.cancelled
-        case .failed, .killed, .failedToStart, .timedOut: Glyph.failed
+        case .failed, .killed, .failedToStart, .outputsInvalid, .timedOut: Glyph.failed
         }
     }
 
@@ -194,7 +194,7 @@ public enum Timeline {
         switch state {
         case .succeeded: "succeeded"
         case .cancelled, .skipped, .upToDate: "cancelled"
-        case .failed, .killed, .failedToStart, .timedOut: "failed"
+        case .failed, .killed, .failedToStart, .outputsInvalid, .timedOut: "failed"
         }
     }
 

@@ -53,6 +53,13 @@ public enum TraceReport {
                 let name = span.attempt > 1 ? "\(task.qualifiedName) (attempt \(span.attempt))" : task.qualifiedName
                 events.append(slice(name: name, category: "task", tid: tid, from: span.started, to: span.finished, args: args))
             }
+            // The last attempt's steps, nested in its slice on the same track.
+            for step in task.steps {
+                guard let started = step.started, let finished = step.finished else { continue }
+                let args = "{\"task\":\(JSONText.quoted(task.qualifiedName)),\"state\":\(JSONText.quoted(step.state.name))}"
+                events.append(slice(name: "\(task.qualifiedName) \(step.name)", category: "step", tid: tid,
+                                    from: started, to: finished, args: args))
+            }
         }
         return "{\"traceEvents\":[\n" + events.joined(separator: ",\n") + "\n],\n"
             + "\"displayTimeUnit\":\"ms\",\n"

@@ -30,6 +30,24 @@ public enum WorkflowSchema {
       "description": "What the workflow does.",
       "type": "string"
     },
+    "dotenv": {
+      "description": "Files of NAME=VALUE lines exported to every task, in order (a later file wins); flowrun's own environment wins over them.",
+      "type": "array",
+      "items": {
+        "oneOf": [
+          {"type": "string", "minLength": 1},
+          {
+            "type": "object",
+            "properties": {
+              "path": {"description": "The file, relative to the workflow's folder.", "type": "string", "minLength": 1},
+              "required": {"description": "false: a missing file is no error.", "type": "boolean"}
+            },
+            "required": ["path"],
+            "additionalProperties": false
+          }
+        ]
+      }
+    },
     "vars": {
       "description": "Variables with their default values, used as ${{ vars.NAME }}; `--var NAME=VALUE` overrides a default.",
       "type": "object",
@@ -296,6 +314,105 @@ public enum WorkflowSchema {
         }
       ]
     },
+    "step": {
+      "oneOf": [
+        {
+          "description": "A shell command: short for `run: <command>`.",
+          "type": "string",
+          "minLength": 1
+        },
+        {
+          "description": "A step: exactly one of `run` or `sleep`. `retries` belong to the task.",
+          "type": "object",
+          "additionalProperties": false,
+          "oneOf": [
+            {
+              "required": ["run"]
+            },
+            {
+              "required": ["sleep"]
+            }
+          ],
+          "properties": {
+            "name": {
+              "description": "Step name, unique in the task. Default: its position, 1, 2, ...",
+              "$ref": "#/$defs/name"
+            },
+            "run": {
+              "description": "Shell command, run with the task's shell.",
+              "type": "string",
+              "minLength": 1
+            },
+            "sleep": {
+              "$ref": "#/$defs/duration"
+            },
+            "env": {
+              "description": "Environment variables added to the task's for this step.",
+              "$ref": "#/$defs/env"
+            },
+            "working-directory": {
+              "$ref": "#/$defs/workingDirectory"
+            },
+            "timeout": {
+              "description": "Longest time this step may take.",
+              "$ref": "#/$defs/duration"
+            },
+            "continue-on-error": {
+              "description": "A failure of this step does not fail the task; the next step runs.",
+              "type": "boolean"
+            }
+          }
+        }
+      ]
+    },
+    "matrix": {
+      "description": "Expand the task into one instance per combination of values; the first key varies slowest. A key given as a template (one value per line) is expanded when the stage starts.",
+      "type": "object",
+      "minProperties": 1,
+      "properties": {
+        "exclude": {
+          "description": "Remove every combination that has all of an entry's pairs.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/matrixEntry"
+          }
+        },
+        "include": {
+          "description": "Append combinations; each gives a value for every key.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/matrixEntry"
+          }
+        }
+      },
+      "propertyNames": {
+        "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$"
+      },
+      "additionalProperties": {
+        "oneOf": [
+          {
+            "description": "The key's values.",
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "type": ["string", "number", "boolean"]
+            }
+          },
+          {
+            "description": "A template over an earlier stage's result; each non-empty line is a value.",
+            "type": "string",
+            "pattern": "\\$\\{\\{"
+          }
+        ]
+      }
+    },
+    "matrixEntry": {
+      "type": "object",
+      "minProperties": 1,
+      "additionalProperties": {
+        "type": ["string", "number", "boolean"]
+      }
+    },
     "tasks": {
       "description": "Tasks, run concurrently.",
       "type": "array",
@@ -312,7 +429,7 @@ public enum WorkflowSchema {
           "minLength": 1
         },
         {
-          "description": "A task: exactly one of `run` or `sleep`.",
+          "description": "A task: exactly one of `run`, `sleep` or `steps`.",
           "type": "object",
           "additionalProperties": false,
           "oneOf": [
@@ -321,12 +438,40 @@ public enum WorkflowSchema {
             },
             {
               "required": ["sleep"]
+            },
+            {
+              "required": ["steps"]
             }
           ],
           "properties": {
             "name": {
-              "description": "Task name, unique in the stage. Default: its position, 1, 2, ...",
-              "$ref": "#/$defs/name"
+              "description": "Task name, unique in the stage. Default: its position, 1, 2, ... With a `matrix`, it may use ${{ matrix.KEY }} to name each instance.",
+              "type": "string",
+              "pattern": "^(?:[A-Za-z0-9_.-]|\\$\\{\\{[^}]*\\}\\})+$"
+            },
+            "steps": {
+              "description": "Steps run one after another in each attempt; the first failing one fails the task and skips the rest.",
+              "type": "array",
+              "minItems": 1,
+              "items": {
+                "$ref": "#/$defs/step"
+              }
+            },
+            "matrix": {
+              "$ref": "#/$defs/matrix"
+            },
+            "outputs": {
+              "description": "Names the task writes to $FLOWRUN_OUTPUT (NAME=VALUE or NAME<<DELIMITER lines); each must be written.",
+              "type": "array",
+              "uniqueItems": true,
+              "items": {
+                "type": "string",
+                "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$"
+              }
+            },
+            "interactive": {
+              "description": "Run with flowrun's terminal (stdin, stdout, stderr, foreground process group), alone in its stage.",
+              "type": "boolean"
             },
             "run": {
               "description": "Shell command. Each ${{ ... }} becomes one shell-quoted word.",

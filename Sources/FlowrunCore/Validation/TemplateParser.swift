@@ -150,18 +150,38 @@ struct TemplateParser {
         if let name = body.dropPrefix("env.") {
             return isIdentifier(name) ? .success(.environment(name)) : .failure(.malformedExpression(body))
         }
-        if let path = body.dropPrefix("stages."), let middle = path.dropSuffix(".result") {
-            // Names may contain dots: prefer the split whose stage exists.
-            let splits = middle.ranges(of: ".tasks.")
-            guard !splits.isEmpty else { return .failure(.malformedExpression(body)) }
-            let chosen = splits.first { stageNames.contains(String(middle[..<$0.lowerBound])) } ?? splits[0]
-            let stage = String(middle[..<chosen.lowerBound])
-            let task = String(middle[chosen.upperBound...])
-            guard !stage.isEmpty, !task.isEmpty else { return .failure(.malformedExpression(body)) }
-            return .success(.taskResult(stage: stage, task: task))
+        if body == "args" { return .success(.arguments) }
+        if let key = body.dropPrefix("matrix.") {
+            return isIdentifier(key) ? .success(.matrix(key)) : .failure(.malformedExpression(body))
         }
-        let known = ["stdout", "stderr", "exit-code", "workflow.name", "stage.name", "task.name"]
+        if let path = body.dropPrefix("stages.") {
+            if let middle = path.dropSuffix(".result") {
+                return taskPath(middle, body: body).map { .taskResult(stage: $0.stage, task: $0.task) }
+            }
+            if let middle = path.dropSuffix(".results") {
+                return taskPath(middle, body: body).map { .taskResults(stage: $0.stage, task: $0.task) }
+            }
+            if let marker = path.ranges(of: ".outputs.").last {
+                let name = String(path[marker.upperBound...])
+                guard OutputFile.isName(name) else { return .failure(.malformedExpression(body)) }
+                return taskPath(String(path[..<marker.lowerBound]), body: body)
+                    .map { .taskOutput(stage: $0.stage, task: $0.task, name: name) }
+            }
+            return .failure(.malformedExpression(body))
+        }
+        let known = ["stdout", "stderr", "exit-code", "workflow.name", "stage.name", "task.name", "args"]
         return .failure(.unknownExpression(body, suggestion: Spelling.closest(to: body, among: known)))
+    }
+
+    /// Splits `STAGE.tasks.TASK`; names may contain dots, so the split whose stage exists wins.
+    private func taskPath(_ middle: String, body: String) -> Result<(stage: String, task: String), DiagnosticMessage> {
+        let splits = middle.ranges(of: ".tasks.")
+        guard !splits.isEmpty else { return .failure(.malformedExpression(body)) }
+        let chosen = splits.first { stageNames.contains(String(middle[..<$0.lowerBound])) } ?? splits[0]
+        let stage = String(middle[..<chosen.lowerBound])
+        let task = String(middle[chosen.upperBound...])
+        guard !stage.isEmpty, !task.isEmpty else { return .failure(.malformedExpression(body)) }
+        return .success((stage, task))
     }
 
     private func isIdentifier(_ name: String) -> Bool {

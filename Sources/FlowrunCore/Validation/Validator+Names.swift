@@ -40,6 +40,11 @@ extension Validator.Pass {
                 stageIndexByName[name] = index
             }
             headers.append(StageHeader(name: name, taskNames: taskHeaderNames(taskNodes)))
+            if taskNodes.contains(where: { node in
+                if case .mapping(let entries) = node.value { entries.contains { $0.key == "matrix" } } else { false }
+            }) {
+                stagesWithMatrix.insert(index)
+            }
             taskNamesByStage.append(Set(headers[index].taskNames.compactMap { $0 }))
         }
         return headers
@@ -54,7 +59,10 @@ extension Validator.Pass {
             var location = node.location
             if case .mapping(let entries) = node.value, let entry = entries.first(where: { $0.key == "name" }) {
                 location = entry.value.location
-                if let text = text(entry.value, key: "name"), checkName(text, kind: .task, at: entry.value.location) {
+                if entries.contains(where: { $0.key == "matrix" }), case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{") {
+                    // A name template: checked with the task; its fixed start names the matrix task.
+                    name = Self.matrixBaseName(scalar.text) ?? String(index + 1)
+                } else if let text = text(entry.value, key: "name"), checkName(text, kind: .task, at: entry.value.location) {
                     name = text
                 } else {
                     name = nil

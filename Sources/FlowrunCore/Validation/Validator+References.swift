@@ -40,22 +40,37 @@ extension Validator.Pass {
             break
         case .ownOutput(let output):
             if !scope.allowsOwnOutput { error(.ownOutputOutsideResult(output.rawValue), at: location) }
-        case .taskResult(let stage, let task):
-            guard let index = stageIndexByName[stage] else {
-                error(.unknownStage(stage, suggestion: Spelling.closest(to: stage, among: stageIndexByName.keys)), at: location)
+        case .arguments:
+            if !scope.allowsArguments { error(.argumentsOutsideRun(key: scope.key), at: location) }
+        case .matrix(let key):
+            guard let keys = scope.matrixKeys else {
+                error(.matrixOutsideMatrixTask(key: key), at: location)
                 return
             }
-            guard let current = scope.stageIndex else {
-                error(.resultOutsideStage(key: scope.key), at: location)
-                return
-            }
-            if index == current {
-                error(.resultOfSameStage(stage: stage), at: location)
-            } else if index > current {
-                error(.resultOfLaterStage(stage: stage), at: location)
-            } else if !taskNamesByStage[index].contains(task) {
-                error(.unknownTask(stage: stage, task: task, suggestion: Spelling.closest(to: task, among: taskNamesByStage[index])), at: location)
-            }
+            if !keys.contains(key) { error(.unknownMatrixKey(key, suggestion: Spelling.closest(to: key, among: keys)), at: location) }
+        case .taskResult(let stage, let task), .taskResults(let stage, let task), .taskOutput(let stage, let task, _):
+            checkTaskReference(stage: stage, task: task, at: location, scope: scope)
+        }
+    }
+
+    /// An earlier stage's task: the stage must exist and run earlier; the task
+    /// must exist, unless the stage has a matrix whose instances may bear the name
+    /// (`MatrixExpander` checks those, and outputs, once instances are named).
+    mutating func checkTaskReference(stage: String, task: String, at location: SourceLocation, scope: TemplateScope) {
+        guard let index = stageIndexByName[stage] else {
+            error(.unknownStage(stage, suggestion: Spelling.closest(to: stage, among: stageIndexByName.keys)), at: location)
+            return
+        }
+        guard let current = scope.stageIndex else {
+            error(.resultOutsideStage(key: scope.key), at: location)
+            return
+        }
+        if index == current {
+            error(.resultOfSameStage(stage: stage), at: location)
+        } else if index > current {
+            error(.resultOfLaterStage(stage: stage), at: location)
+        } else if !taskNamesByStage[index].contains(task), !stagesWithMatrix.contains(index) {
+            error(.unknownTask(stage: stage, task: task, suggestion: Spelling.closest(to: task, among: taskNamesByStage[index])), at: location)
         }
     }
 

@@ -109,6 +109,30 @@ extension Validator.Pass {
         }
     }
 
+    /// `dotenv: [FILE, {path: FILE, required: false}]`.
+    mutating func dotenvOf(_ node: Node) -> [Workflow.DotenvFile] {
+        guard let items = sequence(node, key: "dotenv") else { return [] }
+        var files: [Workflow.DotenvFile] = []
+        for item in items {
+            if case .mapping(let entries) = item.value {
+                checkKeys(entries, allowed: ["path", "required"])
+                let byKey = KeyedEntries(entries)
+                guard let pathEntry = byKey["path"] else {
+                    if !isMisspelled("path", in: entries, allowed: ["path", "required"]) {
+                        error(.missingKey(key: "path", in: .dotenv), at: item.location)
+                    }
+                    continue
+                }
+                guard let path = text(pathEntry.value, key: "dotenv.path") else { continue }
+                let required = byKey["required"].flatMap { boolean($0.value, key: "dotenv.required") } ?? true
+                files.append(Workflow.DotenvFile(path: path, required: required, location: pathEntry.value.location))
+            } else if let path = text(item, key: "dotenv") {
+                files.append(Workflow.DotenvFile(path: path, required: true, location: item.location))
+            }
+        }
+        return files
+    }
+
     mutating func secretsOf(
         _ node: Node, variables: [Workflow.Variable], environment: [Workflow.EnvironmentEntry], stages: [Workflow.Stage]
     ) -> [String] {

@@ -53,7 +53,7 @@ extension Validator.Pass {
             retries: defaults.retries, retryDelay: .zero, continueOnError: false, result: nil)
         task.shellIsExplicit = defaults.shellIsExplicit
         task.resources = defaults.resources
-        let scope = TemplateScope(key: "run", stageIndex: stageIndex)
+        var scope = TemplateScope(key: "run", stageIndex: stageIndex, allowsArguments: true)
         switch node.value {
         case .scalar:
             guard let command = text(node, key: "task") else { return nil }
@@ -65,33 +65,47 @@ extension Validator.Pass {
         case .mapping(let entries):
             checkKeys(entries, allowed: taskKeys)
             let byKey = KeyedEntries(entries)
-            let actions = entries.filter { $0.key == "run" || $0.key == "sleep" }
+            let actions = entries.filter { $0.key == "run" || $0.key == "sleep" || $0.key == "steps" }
             if actions.isEmpty {
-                if !isMisspelled("run", in: entries, allowed: taskKeys) && !isMisspelled("sleep", in: entries, allowed: taskKeys) {
+                if !["run", "sleep", "steps"].contains(where: { isMisspelled($0, in: entries, allowed: taskKeys) }) {
                     error(.noAction, at: node.location)
                 }
             } else if actions.count > 1 {
                 error(.multipleActions(actions.map(\.key)), at: actions[1].keyLocation)
             }
+            let matrixEntry = byKey["matrix"]
+            if let matrixEntry {
+                task.matrix = matrixOf(matrixEntry.value, stageIndex: stageIndex)
+                scope.matrixKeys = task.matrix?.axes.map(\.name) ?? []
+                if let entry = byKey["name"], case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{") {
+                    task.nameTemplate = nameTemplateOf(scalar.text, node: entry.value, stageIndex: stageIndex, matrixKeys: scope.matrixKeys)
+                }
+            }
+            let matrixKeys = scope.matrixKeys
             // `env` first: `run` and the rest see the task's own level.
             let levels = environmentLevels.count
             defer { environmentLevels.removeLast(environmentLevels.count - levels) }
             if let entry = byKey["env"] {
-                task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex))
+                task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
             if let entry = byKey["if"] { task.condition = condition(entry.value, stageIndex: stageIndex, onStage: false) }
             if let run = byKey["run"], let command = text(run.value, key: "run") {
                 task.action = .run(template(command, node: run.value, scope: scope))
             } else if let sleep = byKey["sleep"], let seconds = duration(sleep.value, key: "sleep", allowsZero: false) {
                 task.action = .sleep(seconds)
+            } else if let entry = byKey["steps"] {
+                task.action = .steps(stepsOf(entry.value, stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
             if let entry = byKey["working-directory"], let path = text(entry.value, key: "working-directory") {
-                task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(key: "working-directory", stageIndex: stageIndex))
+                task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(
+                    key: "working-directory", stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
             if let entry = byKey["shell"], let shell = shellOf(entry.value) {
                 task.shell = shell
                 task.shellIsExplicit = true
             }
+            if let entry = byKey["outputs"] { task.outputs = outputsOf(entry.value) }
+            if let entry = byKey["interactive"], let b = boolean(entry.value, key: "interactive") { task.interactive = b }
             if let entry = byKey["resources"] { task.resources = resourcesOf(entry.value).over(defaults.resources) }
             if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") { task.executor = kind }
             if let entry = byKey["timeout"] { task.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
@@ -101,7 +115,8 @@ extension Validator.Pass {
             if let entry = byKey["sources"] { task.sources = globsOf(entry.value, key: "sources") }
             if let entry = byKey["generates"] { task.generates = globsOf(entry.value, key: "generates") }
             if let entry = byKey["result"], let text = text(entry.value, key: "result") {
-                task.result = template(text, node: entry.value, scope: TemplateScope(key: "result", stageIndex: stageIndex, allowsOwnOutput: true))
+                task.result = template(text, node: entry.value, scope: TemplateScope(
+                    key: "result", stageIndex: stageIndex, allowsOwnOutput: true, matrixKeys: matrixKeys))
             }
             return task
         }

@@ -30,13 +30,14 @@ public struct Validator: Sendable {
     }
 }
 
-let workflowKeys = ["version", "name", "description", "vars", "env", "secrets", "defaults", "max-parallel", "executor", "stages"]
+let workflowKeys = ["version", "name", "description", "vars", "dotenv", "env", "secrets", "defaults", "max-parallel", "executor", "stages"]
 let defaultsKeys = ["shell", "timeout", "retries", "working-directory", "resources"]
 let stageKeys = ["name", "description", "if", "max-parallel", "fail-fast", "env", "executor", "tasks"]
 let taskKeys = [
     "name", "if", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
-    "continue-on-error", "result", "sources", "generates", "resources", "executor",
+    "continue-on-error", "result", "sources", "generates", "resources", "executor", "steps", "matrix", "outputs", "interactive",
 ]
+let stepKeys = ["name", "run", "sleep", "env", "working-directory", "timeout", "continue-on-error"]
 
 /// Where a template sits, which decides what it may refer to.
 struct TemplateScope {
@@ -44,6 +45,10 @@ struct TemplateScope {
     /// Index of the stage whose task uses the template; nil at workflow level.
     var stageIndex: Int?
     var allowsOwnOutput = false
+    /// `${{ args }}` is allowed only in `run` (a task's or a step's).
+    var allowsArguments = false
+    /// The keys of the task's matrix; nil outside a matrix task.
+    var matrixKeys: [String]?
 }
 
 extension Validator {
@@ -52,6 +57,9 @@ extension Validator {
         var diagnostics: [Diagnostic] = []
         var stageIndexByName: [String: Int] = [:]
         var taskNamesByStage: [Set<String>] = []
+        /// Stages with a matrix task: a reference to a name not among their tasks
+        /// may name an instance, which `MatrixExpander` checks once names are known.
+        var stagesWithMatrix: Set<Int> = []
         var variableNames: [String] = []
         var usedVariables: Set<String> = []
         var templateParser = TemplateParser(stageNames: [])
@@ -115,6 +123,7 @@ extension Validator.Pass {
         let headers = stageHeaders(stageNodes)
         templateParser = TemplateParser(stageNames: Set(stageIndexByName.keys))
 
+        let dotenvFiles = byKey["dotenv"].map { dotenvOf($0.value) } ?? []
         let variables = byKey["vars"].map { variablesOf($0.value) } ?? []
         variableNames = variables.map(\.name)
         let environment = byKey["env"].map { environmentOf($0.value, scope: TemplateScope(key: "env")) } ?? []
@@ -133,6 +142,7 @@ extension Validator.Pass {
         var workflow = Workflow(
             name: name, description: description, variables: variables, environment: environment,
             secrets: secrets, maxParallel: maxParallel, stages: stages, directory: directory)
+        workflow.dotenvFiles = dotenvFiles
         if let entry = byKey["executor"] {
             workflow.executor = executorOf(entry.value)
             workflow.executorLocation = entry.keyLocation

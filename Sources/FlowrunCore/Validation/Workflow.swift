@@ -11,6 +11,19 @@ public struct Workflow: Sendable {
     public var stages: [Stage]
     /// The folder task working directories are relative to.
     public var directory: String
+    /// `dotenv:` files, in order (a later one wins).
+    public var dotenvFiles: [DotenvFile] = []
+    /// The variables the dotenv files set, read by `WorkflowLoader`; flowrun's
+    /// own environment wins over them.
+    public var dotenv: [String: String] = [:]
+
+    /// A `dotenv:` entry.
+    public struct DotenvFile: Sendable {
+        /// As written: relative to the workflow's folder unless absolute.
+        public var path: String
+        public var required: Bool
+        public var location: SourceLocation
+    }
     /// `executor:`; nil when the file names none (local, unless the command line says otherwise).
     public var executor: ExecutorSettings? = nil
     /// Where `executor:` is, for errors found when the cluster is asked (an unknown partition).
@@ -51,6 +64,8 @@ public struct Workflow: Sendable {
         public enum Action: Sendable {
             case run(Template)
             case sleep(Duration)
+            /// Steps run one after another inside each attempt.
+            case steps([Step])
         }
 
         public var name: String
@@ -67,6 +82,18 @@ public struct Workflow: Sendable {
         public var retryDelay: Duration
         public var continueOnError: Bool
         public var result: Template?
+        /// Names the task may write to `FLOWRUN_OUTPUT`, in declaration order.
+        public var outputs: [String] = []
+        /// Runs with flowrun's terminal, alone in its stage.
+        public var interactive = false
+        /// The task's `matrix:`; nil for a plain task and for an expanded instance.
+        public var matrix: Matrix?
+        /// `name` when it uses `${{ matrix.KEY }}`: names each instance.
+        public var nameTemplate: Template?
+        /// For an instance of a static matrix: its values, in axis order.
+        public var matrixValues: [MatrixValue] = []
+        /// For an instance of a static matrix: the name of the task it was expanded from.
+        public var matrixTask: String?
         /// `sources` and `generates` globs, as written.
         public var sources: [String] = []
         public var generates: [String] = []

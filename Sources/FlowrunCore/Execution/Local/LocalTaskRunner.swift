@@ -43,7 +43,7 @@ public struct LocalTaskRunner: TaskRunner {
             ("FLOWRUN_TASK", attempt.taskName), ("FLOWRUN_RUN_ID", attempt.runID),
         ]
         let shellArguments = attempt.shell + [attempt.command]
-        let direct = directExec
+        let direct = directExec && !attempt.interactive
             ? DirectExec.arguments(
                 command: attempt.command, shell: attempt.shell, shellIsExplicit: attempt.shellIsExplicit, mask: attempt.mask)
             : nil
@@ -56,6 +56,7 @@ public struct LocalTaskRunner: TaskRunner {
             stderrCaptureLimit: attempt.keepsStderr ? resultCaptureLimit : 0,
             mask: attempt.mask)
         if direct != nil { request.shellFallback = shellArguments }
+        request.inheritsTerminal = attempt.interactive
         return request
     }
 }

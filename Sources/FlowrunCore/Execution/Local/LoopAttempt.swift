@@ -14,6 +14,9 @@ final class LoopAttempt: @unchecked Sendable {
     struct Finished: Sendable {
         var status: CInt
         var resources: ResourceUsage?
+        /// When the loop reaped the shell: the end of its running time, whatever
+        /// the wait before the awaiting task is resumed on a busy pool.
+        var reaped: ContinuousClock.Instant?
         var stdout: (bytes: [UInt8], truncated: Bool)
         var stderr: (bytes: [UInt8], truncated: Bool)
         var stderrTail: [String]
@@ -45,6 +48,7 @@ final class LoopAttempt: @unchecked Sendable {
     var deadline: ContinuousClock.Instant?
     var status: CInt = 0
     var resources: ResourceUsage?
+    var reaped: ContinuousClock.Instant?
     var sweep: ChildSubreaper.Sweep?
     var forced = false
     var continuation: CheckedContinuation<Finished, Never>?
@@ -77,6 +81,7 @@ final class LoopAttempt: @unchecked Sendable {
         var usage = rusage()
         var raw: CInt = 0
         while wait4(pid, &raw, 0, &usage) < 0, errno == EINTR {}
+        reaped = .now
         status = raw
         #if os(Linux)
         let rssBytes = Int(usage.ru_maxrss) * 1024
@@ -91,7 +96,7 @@ final class LoopAttempt: @unchecked Sendable {
 
     var finished: Finished {
         Finished(
-            status: status, resources: resources, stdout: collectors[0].result, stderr: collectors[1].result,
+            status: status, resources: resources, reaped: reaped, stdout: collectors[0].result, stderr: collectors[1].result,
             stderrTail: collectors[1].tail, escaped: forced || (sweep?.ended ?? 0) > 0)
     }
 

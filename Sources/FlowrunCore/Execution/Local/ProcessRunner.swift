@@ -44,6 +44,20 @@ public struct ProcessRunner: ProcessRunning {
         if let problem = Self.checkDirectory(request.workingDirectory) {
             return ProcessOutcome(termination: .failedToStart(reason: problem))
         }
+        if request.inheritsTerminal {
+            let program = request.arguments[0]
+            let path: String
+            if program.contains("/") {
+                path = program
+            } else {
+                let searchPath = request.environment.last(where: { $0.name == "PATH" })?.value ?? ExecutableLookup.processPath
+                guard let found = ExecutableLookup.shared.resolve(program, path: searchPath) else {
+                    return ProcessOutcome(termination: .failedToStart(reason: "\(program): command not found in PATH"))
+                }
+                path = found
+            }
+            return await TerminalProcess.run(request, executable: path, registry: registry)
+        }
         guard let out = Self.makePipe() else {
             return ProcessOutcome(termination: .failedToStart(reason: "cannot create a pipe: \(Self.errnoText())"))
         }
@@ -110,7 +124,7 @@ public struct ProcessRunner: ProcessRunning {
             stderrTail: stderrTail,
             escapedDescendant: finished.escaped,
             resources: finished.resources,
-            running: ContinuousClock.now - spawnedAt)
+            running: (finished.reaped ?? ContinuousClock.now) - spawnedAt)
     }
 
     /// Resolves `arguments[0]` and spawns; a direct exec refuses a `PATH` with a relative entry (the shell's lookup would differ).

@@ -1,0 +1,23 @@
+/// How one step of a task's attempt ended, and when (offsets from the run's start).
+public struct StepResult: Sendable, Hashable {
+    public var name: String
+    public var state: TaskState
+    /// Nil when the step was skipped.
+    public var started: Duration?
+    public var finished: Duration?
+    /// The step failed but `continue-on-error` let the task go on.
+    public var continueOnError: Bool
+
+    public init(name: String, state: TaskState, started: Duration? = nil, finished: Duration? = nil, continueOnError: Bool = false) {
+        self.name = name
+        self.state = state
+        self.started = started
+        self.finished = finished
+        self.continueOnError = continueOnError
+    }
+
+    public var duration: Duration {
+        guard let started, let finished else { return .zero }
+        return finished - started
+    }
+}
