@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import FlowrunCore
 
@@ -62,5 +63,48 @@ import Testing
         #expect(outcomes.count == 500)
         #expect(outcomes.allSatisfy { $0.termination == .exited(0) })
         #expect(Set(outcomes.map(\.stdout)).count == 500)
+    }
+
+    /// Issue 9.9: each TERM and KILL of an ending is reported with its task and group (`-v` logs them).
+    @Test func signalsSentToAGroupAreReported() async throws {
+        let registry = ProcessGroupRegistry()
+        let notes = Mutex<[ProcessGroup.SignalNote]>([])
+        registry.observeSignals { note in notes.withLock { $0.append(note) } }
+        let collector = LineCollector()
+        var request = shell("trap '' TERM; echo ready; sleep 100")
+        request.environment += [("FLOWRUN_STAGE", "build"), ("FLOWRUN_TASK", "stubborn")]
+        let task = Task { await ProcessRunner(registry: registry).run(request, onLines: collector.onLines) }
+        while collector.lines(.stdout).isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+        task.cancel()
+        let outcome = await task.value
+        #expect(outcome.termination == .signaled(9))
+        let seen = notes.withLock { $0 }
+        #expect(seen.map(\.signal) == [15, 9])
+        #expect(seen.allSatisfy { $0.task == "build/stubborn" && $0.group > 1 })
+    }
+
+    @Test func aTaskThatEndsByItselfLogsNoSignal() async {
+        let registry = ProcessGroupRegistry()
+        let notes = Mutex(0)
+        registry.observeSignals { _ in notes.withLock { $0 += 1 } }
+        _ = await ProcessRunner(registry: registry).run(shell("sleep 100 & exit 0"), onLines: { _, _ in })
+        #expect(notes.withLock { $0 } == 0)
+    }
+
+    /// Issue 9.13: a result over the limit ends at a line break and says it was cut.
+    @Test func aLongResultIsCutAtALineAndMarked() async throws {
+        let runner = LocalTaskRunner(processes: ProcessRunner(registry: ProcessGroupRegistry()), resultCaptureLimit: 1000)
+        let result = await Executor(runner: runner)
+            .run(plan([stage(0, "s", [("long", "seq 1 1000"), ("short", "seq 1 3")])]), sink: EventRecorder())
+        let long = try #require(result.tasks.first { $0.name == "long" })
+        #expect(long.resultTruncated)
+        #expect(long.result?.hasSuffix("\n") == false)
+        #expect(long.result?.split(separator: "\n").last.flatMap { Int($0) } != nil)
+        #expect((long.result?.utf8.count ?? 0) <= 1000)
+        let short = try #require(result.tasks.first { $0.name == "short" })
+        #expect(!short.resultTruncated)
+        #expect(short.result == "1\n2\n3")
+        let json = JSONReport.render(plan: plan([]), run: result, exitStatus: .success)
+        #expect(json.components(separatedBy: "\"resultTruncated\": true").count == 2)
     }
 }

@@ -6,6 +6,7 @@
 #   12c  100 MB of prefixed output into a slow pipe (back-pressure, RSS bounded)
 #   16   500 quick tasks: no zombie, flowrun's open descriptor count flat
 #   17   SIGINT 0-50 ms after start, 200 times: never an orphan
+#   crash  1,000 concurrent sleeps x CRASH_RUNS, 100 quick tasks x QUICK_RUNS, 4 at a time (issue 12)
 #
 # Usage: scripts/reliability/run.sh [--budget SECONDS]   (default 300)
 # Env:   FLOWRUN  the binary (default: .build/release/flowrun, else .build/debug/flowrun)
@@ -254,7 +255,46 @@ EOF
     fi
 }
 
-for case in ${RELIABILITY_CASES:-12a 12b 12c 16 17}; do
+# --- crash: issue 12's crash row -----------------------------------------------------
+# 1,000 concurrent `sleep 1` tasks, CRASH_RUNS times (CI 3, the issue's full count 200);
+# 100 quick tasks, 4 flowruns at a time, QUICK_RUNS runs (CI 24, full 800).
+# Every run must exit 0 within 60 s: a crash (status >= 128) or a hang fails the case.
+
+case_crash() {
+    local runs="${CRASH_RUNS:-3}" quick="${QUICK_RUNS:-24}" i status crashes=0 hangs=0 odd=0 done_runs=0 done_quick=0 statuses=""
+    { echo "stages:"; echo "  - name: s"; echo "    tasks:"
+      for i in $(seq 1 1000); do echo "      - run: sleep 1"; done; } > "$work/crash.yaml"
+    { echo "stages:"; echo "  - name: s"; echo "    tasks:"
+      for i in $(seq 1 100); do echo "      - /bin/true"; done; } > "$work/quick.yaml"
+    for i in $(seq 1 "$runs"); do
+        [ "$(remaining)" -le 10 ] && break
+        timeout -s KILL 60 "$flowrun" run "$work/crash.yaml" --output quiet > "$work/crash.out" 2>&1; status=$?
+        if [ $status -eq 137 ]; then hangs=$((hangs + 1)); elif [ $status -ge 128 ]; then crashes=$((crashes + 1)); elif [ $status -ne 0 ]; then odd=$((odd + 1)); statuses="$statuses $status"; fi
+        done_runs=$((done_runs + 1))
+    done
+    local batch pids p
+    for batch in $(seq 1 $(( (quick + 3) / 4 ))); do
+        [ "$(remaining)" -le 5 ] && break
+        pids=""
+        for p in 1 2 3 4; do
+            timeout -s KILL 60 "$flowrun" run "$work/quick.yaml" --output quiet > /dev/null 2>&1 &
+            pids="$pids $!"
+        done
+        for p in $pids; do
+            wait "$p"; status=$?
+            if [ $status -eq 137 ]; then hangs=$((hangs + 1)); elif [ $status -ge 128 ]; then crashes=$((crashes + 1)); elif [ $status -ne 0 ]; then odd=$((odd + 1)); statuses="$statuses $status"; fi
+            done_quick=$((done_quick + 1))
+        done
+    done
+    local detail="$done_runs x 1,000 sleep-1 + $done_quick x 100 quick (4 at a time): $crashes crashed, $hangs hung, $odd not exit 0${statuses:+ (got:$statuses)}"
+    if [ "$done_runs" -eq "$runs" ] && [ "$done_quick" -ge "$quick" ] && [ $crashes -eq 0 ] && [ $hangs -eq 0 ] && [ $odd -eq 0 ]; then
+        record crash pass "$detail"
+    else
+        record crash FAIL "$detail"
+    fi
+}
+
+for case in ${RELIABILITY_CASES:-12a 12b 12c 16 17 crash}; do
     case="case_$case"
     if [ "$(remaining)" -le 0 ]; then record "${case#case_}" FAIL "time budget of ${budget}s used up"; continue; fi
     "$case"

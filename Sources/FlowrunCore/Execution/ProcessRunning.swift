@@ -27,6 +27,10 @@ public struct ProcessRequest: Sendable {
     public var stderrCaptureLimit: Int
     /// Values to mask as `***` in every line handed out and in the captured text.
     public var mask: SecretMask
+    /// Set when `arguments` is a direct exec of a plain command (see
+    /// `DirectExec`): the shell's argument vector to run instead if the
+    /// program is not found, and whose reports of a signal to imitate.
+    public var shellFallback: [String]?
     /// Inherit flowrun's stdin, stdout and stderr and run in the terminal's
     /// foreground process group (given back to flowrun afterwards); no pipes, nothing captured.
     public var inheritsTerminal = false

@@ -47,6 +47,7 @@ struct TaskExecution: Sendable {
             stderrTail: last.stderrTail, continueOnError: task.continueOnError,
             escapedDescendant: last.escapedDescendant, attemptSpans: spans,
             queued: (spans.first?.started ?? started) - stageStart)
+        result.resultTruncated = last.result != nil && last.resultTruncated
         result.steps = last.steps
         result.outputs = last.outputs
         result.matrixTask = task.matrixTask
@@ -60,6 +61,7 @@ struct TaskExecution: Sendable {
         var result: String?
         var stderrTail: [String]
         var escapedDescendant = false
+        var resultTruncated = false
         var placement: TaskPlacement?
         var resources: ResourceUsage?
         /// How long the process ran (see `ProcessOutcome.running`); nil for a sleep or steps.
@@ -283,9 +285,11 @@ struct TaskExecution: Sendable {
                 ?? ResultsBoard.droppingOneNewline(outcome.stdout)
             result = run.mask.apply(value)
         }
-        return AttemptOutcome(
+        var attempt = AttemptOutcome(
             state: state, result: result, stderrTail: outcome.stderrTail, escapedDescendant: outcome.escapedDescendant,
             placement: outcome.placement, resources: outcome.resources, running: outcome.running)
+        attempt.resultTruncated = outcome.stdoutTruncated
+        return attempt
     }
 
     /// The attempt handed to the runner, every run-time template filled.
@@ -301,6 +305,7 @@ struct TaskExecution: Sendable {
             keepsStdout: task.result == nil || needs.contains(.stdout),
             keepsStderr: needs.contains(.stderr),
             mask: run.mask)
+        attempt.shellIsExplicit = task.shellIsExplicit
         attempt.interactive = task.interactive
         return attempt
     }

@@ -83,6 +83,9 @@ public struct TaskResult: Sendable, Hashable {
     public var finished: Duration?
     /// The task's result; nil when it failed, was cancelled or skipped.
     public var result: String?
+    /// True when the output the result was made of passed the capture limit
+    /// (1 MiB) and was cut at the last line break within it.
+    public var resultTruncated = false
     /// Last lines of the last attempt's stderr, masked.
     public var stderrTail: [String]
     public var continueOnError: Bool

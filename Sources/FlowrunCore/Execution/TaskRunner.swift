@@ -38,6 +38,8 @@ public struct TaskAttempt: Sendable {
     public var keepsStderr: Bool
     /// Values to mask as `***` in every line handed out and in the captured text.
     public var mask: SecretMask
+    /// True when the workflow chose the shell: no direct exec (see `DirectExec`).
+    public var shellIsExplicit = false
     /// The command gets flowrun's terminal (stdin, stdout, stderr, foreground
     /// process group) instead of pipes; nothing of its output is captured.
     public var interactive = false

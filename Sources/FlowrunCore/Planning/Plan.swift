@@ -121,6 +121,9 @@ public struct PlannedTask: Sendable {
     public var continueOnError: Bool
     /// The `result` template; nil means the default (stdout without its trailing newline, or "" for sleep).
     public var result: PlannedText?
+    /// True when the workflow chose the shell (`shell:`): the command then
+    /// always runs through it, never by direct exec.
+    public var shellIsExplicit = false
     /// Names the task must write to `FLOWRUN_OUTPUT`.
     public var outputs: [String] = []
     /// Runs with flowrun's terminal, alone in its stage.

@@ -151,6 +151,7 @@ public struct Planner: Sendable {
             result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) },
             sources: task.sources, generates: task.generates)
         plannedTask.condition = task.condition.map { resolver.resolve($0, environment: scope) }
+        plannedTask.shellIsExplicit = task.shellIsExplicit
         plannedTask.resources = task.resources
         plannedTask.executor = task.executor ?? stage.executor
         plannedTask.location = task.location

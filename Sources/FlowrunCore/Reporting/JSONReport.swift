@@ -53,6 +53,7 @@ public enum JSONReport {
             + "\"duration\": \(DurationFormat.seconds(task.duration)), \"attempts\": \(task.attempts), "
             + "\"continueOnError\": \(task.continueOnError), \"escapedDescendant\": \(task.escapedDescendant), "
             + "\"result\": \(JSONText.quoted(task.result)), "
+            + (task.resultTruncated ? "\"resultTruncated\": true, " : "")
             + (task.matrixTask.map { "\"matrixTask\": \(JSONText.quoted($0)), " } ?? "")
             + (task.outputs.isEmpty ? "" : "\"outputs\": {" + task.outputs.map {
                 "\(JSONText.quoted($0.name)): \(JSONText.quoted($0.value))"

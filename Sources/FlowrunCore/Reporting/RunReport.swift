@@ -44,6 +44,7 @@ public enum RunReport {
                 if task.continueOnError && task.state.isFailure { line += "  (continue-on-error)" }
                 if let result = task.result, !result.isEmpty { line += "  " + excerpt(result) }
                 if task.escapedDescendant { line += "  [a descendant escaped its process group]" }
+                if task.resultTruncated { line += "  [result cut at 1 MiB]" }
                 out += trimmingTrailingSpaces(line) + "\n"
                 for step in task.steps {
                     var stepLine = "    - " + padded(step.name, max(0, nameWidth - 4)) + "  " + describe(step.state)

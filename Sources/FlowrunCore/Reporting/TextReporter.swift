@@ -110,6 +110,15 @@ public final class TextReporter: RunEventSink {
         }
     }
 
+    /// Logs a TERM or KILL flowrun sent to a task's process group (`-v`).
+    public func signalSent(_ note: ProcessGroup.SignalNote) {
+        guard let log else { return }
+        let name = note.signal == 9 ? "SIGKILL" : note.signal == 15 ? "SIGTERM" : "signal \(note.signal)"
+        state.withLock { _ in
+            log.write("[\(DurationFormat.clock(WallTime.now()))] [\(note.task)] sent \(name) to process group \(note.group)\n")
+        }
+    }
+
     private func name(_ id: TaskID) -> String { names[id] ?? id.description }
 
     private func name(_ state: State, _ id: TaskID) -> String { state.instanceNames[id] ?? name(id) }

@@ -49,6 +49,9 @@ public struct RunSession: Sendable {
                 colored: routing.reportColored, timelineWidth: routing.timelineWidth, resources: settings.resources),
             coloredPrefixes: routing.liveOutput == .stdout ? routing.reportColored : routing.progressColored,
             github: settings.githubActions.map { GitHubAnnotator(plan: plan, workspace: $0.workspace) })
+        if routing.verboseLog != nil {
+            ProcessGroupRegistry.shared.observeSignals { reporter.signalSent($0) }
+        }
         let outputLog = routing.keepsTaskOutput ? TaskOutputLog() : nil
         // The status line goes first so it is erased before the report is written.
         let sinks: [(any RunEventSink)?] = [progress, outputLog, reporter]

@@ -3,6 +3,7 @@ extension Validator.Pass {
     /// `defaults:` values that every task starts from.
     struct TaskDefaults {
         var shell = NamedShell.defaultArguments
+        var shellIsExplicit = false
         var timeout: Duration?
         var retries = 0
         var workingDirectory: Template?
@@ -15,7 +16,11 @@ extension Validator.Pass {
         checkKeys(entries, allowed: defaultsKeys)
         for entry in entries {
             switch entry.key {
-            case "shell": if let shell = shellOf(entry.value) { defaults.shell = shell }
+            case "shell":
+                if let shell = shellOf(entry.value) {
+                    defaults.shell = shell
+                    defaults.shellIsExplicit = true
+                }
             case "timeout": defaults.timeout = duration(entry.value, key: "timeout", allowsZero: false)
             case "retries": if let n = integer(entry.value, key: "retries", range: 0...100) { defaults.retries = n }
             case "resources": defaults.resources = resourcesOf(entry.value)

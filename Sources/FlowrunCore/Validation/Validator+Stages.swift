@@ -51,6 +51,7 @@ extension Validator.Pass {
             name: name, location: node.location, action: .sleep(.zero), environment: [],
             workingDirectory: defaults.workingDirectory, shell: defaults.shell, timeout: defaults.timeout,
             retries: defaults.retries, retryDelay: .zero, continueOnError: false, result: nil)
+        task.shellIsExplicit = defaults.shellIsExplicit
         task.resources = defaults.resources
         var scope = TemplateScope(key: "run", stageIndex: stageIndex, allowsArguments: true)
         switch node.value {
@@ -99,9 +100,12 @@ extension Validator.Pass {
                 task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(
                     key: "working-directory", stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
+            if let entry = byKey["shell"], let shell = shellOf(entry.value) {
+                task.shell = shell
+                task.shellIsExplicit = true
+            }
             if let entry = byKey["outputs"] { task.outputs = outputsOf(entry.value) }
             if let entry = byKey["interactive"], let b = boolean(entry.value, key: "interactive") { task.interactive = b }
-            if let entry = byKey["shell"], let shell = shellOf(entry.value) { task.shell = shell }
             if let entry = byKey["resources"] { task.resources = resourcesOf(entry.value).over(defaults.resources) }
             if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") { task.executor = kind }
             if let entry = byKey["timeout"] { task.timeout = duration(entry.value, key: "timeout", allowsZero: false) }

@@ -74,6 +74,9 @@ public struct Workflow: Sendable {
         public var environment: [EnvironmentEntry]
         public var workingDirectory: Template?
         public var shell: [String]
+        /// True when `shell:` was written (on the task or in `defaults`): such a
+        /// task always runs through its shell, never by direct exec.
+        public var shellIsExplicit = false
         public var timeout: Duration?
         public var retries: Int
         public var retryDelay: Duration

@@ -42,7 +42,11 @@ enum LocalSpawn {
     /// flowrun's own environment as `NAME=VALUE` entries, read once.
     private static let inherited: [(name: Substring, entry: String)] = {
         var entries: [(Substring, String)] = []
+        #if canImport(Darwin)
+        guard var cursor = _NSGetEnviron()?.pointee else { return [] }
+        #else
         var cursor = environ
+        #endif
         while let pointer = cursor.pointee {
             let entry = String(cString: pointer)
             let name = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""

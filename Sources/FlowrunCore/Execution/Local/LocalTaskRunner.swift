@@ -1,14 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs task attempts as process groups on this machine, through a
 /// `ProcessRunning` (the real `ProcessRunner`, or a fake in tests).
 public struct LocalTaskRunner: TaskRunner {
     public var processes: any ProcessRunning
     /// Bytes of a task's stdout/stderr kept for its result; longer output is cut there.
     public var resultCaptureLimit: Int
+    /// Whether a plain command may skip the shell (`DirectExec`); off for
+    /// the differential tests' shell side. `FLOWRUN_DIRECT_EXEC=0` turns it off.
+    public var directExec: Bool
 
-    public init(processes: any ProcessRunning = ProcessRunner(), resultCaptureLimit: Int = 1 << 20) {
+    public init(
+        processes: any ProcessRunning = ProcessRunner(), resultCaptureLimit: Int = 1 << 20,
+        directExec: Bool = LocalTaskRunner.directExecByDefault
+    ) {
         self.processes = processes
         self.resultCaptureLimit = resultCaptureLimit
+        self.directExec = directExec
     }
+
+    public static let directExecByDefault: Bool = {
+        guard let value = getenv("FLOWRUN_DIRECT_EXEC") else { return true }
+        return String(cString: value) != "0"
+    }()
 
     public func run(
         _ attempt: TaskAttempt,
@@ -24,14 +42,20 @@ public struct LocalTaskRunner: TaskRunner {
             ("FLOWRUN_WORKFLOW", attempt.workflowName), ("FLOWRUN_STAGE", attempt.stageName),
             ("FLOWRUN_TASK", attempt.taskName), ("FLOWRUN_RUN_ID", attempt.runID),
         ]
+        let shellArguments = attempt.shell + [attempt.command]
+        let direct = directExec && !attempt.interactive
+            ? DirectExec.arguments(
+                command: attempt.command, shell: attempt.shell, shellIsExplicit: attempt.shellIsExplicit, mask: attempt.mask)
+            : nil
         var request = ProcessRequest(
-            arguments: attempt.shell + [attempt.command],
+            arguments: direct ?? shellArguments,
             environment: attempt.environment + identity,
             workingDirectory: attempt.workingDirectory,
             killGrace: attempt.killGrace,
             stdoutCaptureLimit: attempt.keepsStdout ? resultCaptureLimit : 0,
             stderrCaptureLimit: attempt.keepsStderr ? resultCaptureLimit : 0,
             mask: attempt.mask)
+        if direct != nil { request.shellFallback = shellArguments }
         request.inheritsTerminal = attempt.interactive
         return request
     }

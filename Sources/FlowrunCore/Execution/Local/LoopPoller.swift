@@ -30,11 +30,12 @@ struct LoopPoller {
         _ = flowrun_epoll_remove(epoll, fd)
     }
 
-    /// Waits at most `timeout` milliseconds (-1: no limit); calls `body` with each ready token.
-    func wait(timeout: CInt, _ body: (UInt64) -> Void) {
+    /// Waits at most `timeout` milliseconds (-1: no limit); `ready` gets the ready tokens.
+    func wait(timeout: CInt, into ready: inout [UInt64]) {
+        ready.removeAll(keepingCapacity: true)
         let count = flowrun_epoll_wait(epoll, tokens, Self.capacity, timeout)
         guard count > 0 else { return }
-        for index in 0..<Int(count) { body(tokens[index]) }
+        for index in 0..<Int(count) { ready.append(tokens[index]) }
     }
     #else
     private var watched: [CInt: UInt64] = [:]
@@ -46,13 +47,14 @@ struct LoopPoller {
 
     mutating func remove(_ fd: CInt) { watched[fd] = nil }
 
-    mutating func wait(timeout: CInt, _ body: (UInt64) -> Void) {
+    mutating func wait(timeout: CInt, into ready: inout [UInt64]) {
+        ready.removeAll(keepingCapacity: true)
         fds.removeAll(keepingCapacity: true)
         for fd in watched.keys { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
         let count = poll(&fds, nfds_t(fds.count), timeout)
         guard count > 0 else { return }
         for entry in fds where entry.revents != 0 {
-            if let token = watched[entry.fd] { body(token) }
+            if let token = watched[entry.fd] { ready.append(token) }
         }
     }
     #endif

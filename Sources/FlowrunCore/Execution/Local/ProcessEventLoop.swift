@@ -37,6 +37,7 @@ final class ProcessEventLoop: @unchecked Sendable {
     private let wakeRead: CInt
     private let wakeWrite: CInt
     private var poller = LoopPoller()
+    private var ready: [UInt64] = []
     private var attempts: [UInt64: LoopAttempt] = [:]
     /// Attempts without a pidfd, checked with `waitid` on a short tick.
     private var unwatched: Set<UInt64> = []
@@ -52,12 +53,21 @@ final class ProcessEventLoop: @unchecked Sendable {
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         (wakeRead, wakeWrite) = (fds[0], fds[1])
         poller.add(wakeRead, token: Self.wakeToken)
+        #if canImport(Darwin)
+        var thread: pthread_t?
+        let started = pthread_create(&thread, nil, { context in
+            Unmanaged<ProcessEventLoop>.fromOpaque(context).takeUnretainedValue().run()
+        }, Unmanaged.passUnretained(self).toOpaque())
+        precondition(started == 0, "cannot start the event loop's thread")
+        if let thread { pthread_detach(thread) }
+        #else
         var thread = pthread_t()
         let started = pthread_create(&thread, nil, { context in
             Unmanaged<ProcessEventLoop>.fromOpaque(context!).takeUnretainedValue().run()
         }, Unmanaged.passUnretained(self).toOpaque())
         precondition(started == 0, "cannot start the event loop's thread")
         pthread_detach(thread)
+        #endif
     }
 
     /// Watches `attempt` until it is over; returns what it left.
@@ -89,12 +99,13 @@ final class ProcessEventLoop: @unchecked Sendable {
 
     private func run() -> Never {
         while true {
-            poller.wait(timeout: timeout()) { token in
+            poller.wait(timeout: timeout(), into: &ready)
+            for token in ready {
                 if token == Self.wakeToken {
                     drainWakePipe()
-                    return
+                    continue
                 }
-                guard let attempt = attempts[token >> 2] else { return }
+                guard let attempt = attempts[token >> 2] else { continue }
                 let kind = Int(token & 3)
                 if kind == 0 {
                     childExited(attempt, id: token >> 2)

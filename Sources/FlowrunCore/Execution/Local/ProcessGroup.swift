@@ -22,9 +22,22 @@ public final class ProcessGroup: Sendable {
         var killed = false
     }
 
-    private let state = Mutex(State())
+    /// A signal flowrun sent to a task's group: what `-v` logs.
+    public struct SignalNote: Sendable, Equatable {
+        /// `stage/task`, or "" when the group was made without one.
+        public var task: String
+        public var group: pid_t
+        public var signal: Int32
+    }
 
-    public init() {}
+    private let state = Mutex(State())
+    private let label: String
+    private let observer: (@Sendable (SignalNote) -> Void)?
+
+    public init(label: String = "", observer: (@Sendable (SignalNote) -> Void)? = nil) {
+        self.label = label
+        self.observer = observer
+    }
 
     /// The group id once the process exists, until it is released.
     public var id: pid_t? { state.withLock { $0.released ? nil : $0.pgid } }
@@ -47,9 +60,9 @@ public final class ProcessGroup: Sendable {
         state.withLock { state in
             state.pgid = pgid
             if state.killed {
-                signalGroup(&state, SIGKILL)
+                signalGroup(&state, SIGKILL, logged: true)
             } else if state.killDeadline != nil {
-                signalGroup(&state, SIGTERM)
+                signalGroup(&state, SIGTERM, logged: true)
             }
         }
     }
@@ -61,7 +74,7 @@ public final class ProcessGroup: Sendable {
             guard state.killDeadline == nil, !state.killed, !state.released else { return nil }
             let deadline = ContinuousClock.now + grace
             state.killDeadline = deadline
-            signalGroup(&state, SIGTERM)
+            signalGroup(&state, SIGTERM, logged: true)
             return deadline
         }
         guard deadline != nil else { return }
@@ -76,7 +89,7 @@ public final class ProcessGroup: Sendable {
         state.withLock { state in
             guard !state.released else { return }
             state.killed = true
-            signalGroup(&state, SIGKILL)
+            signalGroup(&state, SIGKILL, logged: true)
         }
     }
 
@@ -90,13 +103,16 @@ public final class ProcessGroup: Sendable {
         }
     }
 
-    private func signalGroup(_ state: inout State, _ signal: CInt) {
+    /// `logged`: an ending flowrun decided (timeout, fail-fast, interrupt);
+    /// the sweep of `release` after every task's exit is cleanup and is not logged.
+    private func signalGroup(_ state: inout State, _ signal: CInt, logged: Bool = false) {
         guard let pgid = state.pgid, pgid > 1, !state.released else { return }
         #if canImport(Glibc)
-        _ = Glibc.kill(-pgid, signal)
+        let sent = Glibc.kill(-pgid, signal) == 0
         #else
-        _ = Darwin.kill(-pgid, signal)
+        let sent = Darwin.kill(-pgid, signal) == 0
         #endif
+        if logged, sent, let observer { observer(SignalNote(task: label, group: pgid, signal: signal)) }
     }
 }
 

@@ -23,7 +23,21 @@ public final class ProcessGroupRegistry: Sendable {
 
     private let state = Mutex<(groups: [ObjectIdentifier: ProcessGroup], mode: Mode)>(([:], .open))
 
+    private let signalObserver = Mutex<(@Sendable (ProcessGroup.SignalNote) -> Void)?>(nil)
+
     public init() {}
+
+    /// Called (on any thread) for each TERM and KILL sent to a task's group
+    /// from now on; `-v` logs them.
+    public func observeSignals(_ observer: @escaping @Sendable (ProcessGroup.SignalNote) -> Void) {
+        signalObserver.withLock { $0 = observer }
+    }
+
+    /// A new group for the attempt named `task`, reporting its signals to the observer.
+    func makeGroup(task: String) -> ProcessGroup {
+        guard let observer = signalObserver.withLock({ $0 }) else { return ProcessGroup(label: task) }
+        return ProcessGroup(label: task, observer: observer)
+    }
 
     func register(_ group: ProcessGroup) {
         let mode = state.withLock { state in

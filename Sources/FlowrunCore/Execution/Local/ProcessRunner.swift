@@ -38,23 +38,24 @@ public struct ProcessRunner: ProcessRunning {
         _ request: ProcessRequest,
         onLines: @escaping @Sendable (OutputStreamKind, OutputLines) -> Void
     ) async -> ProcessOutcome {
-        guard let program = request.arguments.first else {
+        guard !request.arguments.isEmpty else {
             return ProcessOutcome(termination: .failedToStart(reason: "empty command"))
         }
         if let problem = Self.checkDirectory(request.workingDirectory) {
             return ProcessOutcome(termination: .failedToStart(reason: problem))
         }
-        let path: String
-        if program.contains("/") {
-            path = program
-        } else {
-            let searchPath = request.environment.last(where: { $0.name == "PATH" })?.value ?? ExecutableLookup.processPath
-            guard let found = ExecutableLookup.shared.resolve(program, path: searchPath) else {
-                return ProcessOutcome(termination: .failedToStart(reason: "\(program): command not found in PATH"))
-            }
-            path = found
-        }
         if request.inheritsTerminal {
+            let program = request.arguments[0]
+            let path: String
+            if program.contains("/") {
+                path = program
+            } else {
+                let searchPath = request.environment.last(where: { $0.name == "PATH" })?.value ?? ExecutableLookup.processPath
+                guard let found = ExecutableLookup.shared.resolve(program, path: searchPath) else {
+                    return ProcessOutcome(termination: .failedToStart(reason: "\(program): command not found in PATH"))
+                }
+                path = found
+            }
             return await TerminalProcess.run(request, executable: path, registry: registry)
         }
         guard let out = Self.makePipe() else {
@@ -65,22 +66,27 @@ public struct ProcessRunner: ProcessRunning {
             return ProcessOutcome(termination: .failedToStart(reason: "cannot create a pipe: \(Self.errnoText())"))
         }
 
-        let group = ProcessGroup()
+        let stage = request.environment.last(where: { $0.name == "FLOWRUN_STAGE" })?.value
+        let task = request.environment.last(where: { $0.name == "FLOWRUN_TASK" })?.value
+        let group = registry.makeGroup(task: [stage, task].compactMap { $0 }.joined(separator: "/"))
         registry.register(group)
         defer { registry.unregister(group) }
-        let spawned = LocalSpawn.spawn(
-            path: path, arguments: request.arguments, environment: request.environment,
-            workingDirectory: request.workingDirectory, stdout: out.write, stderr: err.write)
+        // A direct exec that cannot start (not found, not executable, no
+        // `#!`) runs through the shell instead, which reports it its own way.
+        var arguments = request.arguments
+        var direct = request.shellFallback != nil
+        var spawned = Self.spawn(arguments, request, stdout: out.write, stderr: err.write, direct: direct)
+        if direct, let fallback = request.shellFallback, spawned.failure != nil {
+            arguments = fallback
+            direct = false
+            spawned = Self.spawn(arguments, request, stdout: out.write, stderr: err.write, direct: false)
+        }
         _ = close(out.write)
         _ = close(err.write)
-        let started: LocalSpawn.Started
-        switch spawned {
-        case .success(let value):
-            started = value
-        case .failure(let failure):
+        guard let started = spawned.started else {
             _ = close(out.read)
             _ = close(err.read)
-            return ProcessOutcome(termination: .failedToStart(reason: Self.describe(failure, program: program, directory: request.workingDirectory)))
+            return ProcessOutcome(termination: .failedToStart(reason: spawned.failure ?? "cannot start '\(arguments[0])'"))
         }
         group.attach(started.pid)
         let spawnedAt = ContinuousClock.now
@@ -98,15 +104,71 @@ public struct ProcessRunner: ProcessRunning {
         } onCancel: {
             group.terminate(grace: request.killGrace)
         }
+        var termination = Self.termination(finished.status)
+        var stderrBytes = finished.stderr.bytes
+        var stderrTail = finished.stderrTail
+        if direct, case .signaled(let signal) = termination, !group.isEnding {
+            // What `sh -e -c` would have made of it: 128+n, and dash's line on stderr.
+            termination = .exited(128 + signal)
+            if let line = DirectExec.shellReport(signal: signal, coreDumped: finished.status & 0x80 != 0) {
+                onLines(.stderr, [line])
+                stderrTail = Array((stderrTail + [line]).suffix(20))
+                if request.stderrCaptureLimit > stderrBytes.count { stderrBytes += Array((line + "\n").utf8) }
+            }
+        }
         return ProcessOutcome(
-            termination: Self.termination(finished.status),
+            termination: termination,
             stdout: request.mask.apply(String(decoding: finished.stdout.bytes, as: UTF8.self)),
-            stderr: request.mask.apply(String(decoding: finished.stderr.bytes, as: UTF8.self)),
+            stderr: request.mask.apply(String(decoding: stderrBytes, as: UTF8.self)),
             stdoutTruncated: finished.stdout.truncated,
-            stderrTail: finished.stderrTail,
+            stderrTail: stderrTail,
             escapedDescendant: finished.escaped,
             resources: finished.resources,
             running: (finished.reaped ?? ContinuousClock.now) - spawnedAt)
+    }
+
+    /// Resolves `arguments[0]` and spawns; a direct exec refuses a `PATH` with a relative entry (the shell's lookup would differ).
+    private static func spawn(
+        _ arguments: [String], _ request: ProcessRequest, stdout: CInt, stderr: CInt, direct: Bool
+    ) -> (started: LocalSpawn.Started?, failure: String?) {
+        let program = arguments[0]
+        let path: String
+        if program.contains("/") {
+            path = program
+        } else {
+            let searchPath = request.environment.last(where: { $0.name == "PATH" })?.value ?? ExecutableLookup.processPath
+            if direct, searchPath.split(separator: ":", omittingEmptySubsequences: false).contains(where: { !$0.hasPrefix("/") }) {
+                return (nil, "relative PATH entry")
+            }
+            guard let found = ExecutableLookup.shared.resolve(program, path: searchPath) else {
+                return (nil, "\(program): command not found in PATH")
+            }
+            path = found
+        }
+        var environment = request.environment
+        if direct { environment.append(("PWD", shellPWD(request))) }
+        switch LocalSpawn.spawn(
+            path: path, arguments: arguments, environment: environment,
+            workingDirectory: request.workingDirectory, stdout: stdout, stderr: stderr) {
+        case .success(let started): return (started, nil)
+        case .failure(let failure): return (nil, describe(failure, program: program, directory: request.workingDirectory))
+        }
+    }
+
+    /// The `PWD` dash would export in the task's directory: the inherited
+    /// one if it names that directory, else the physical path.
+    private static func shellPWD(_ request: ProcessRequest) -> String {
+        let inherited = request.environment.last(where: { $0.name == "PWD" })?.value
+            ?? getenv("PWD").map { String(cString: $0) }
+        var target = stat()
+        var named = stat()
+        if let inherited, inherited.hasPrefix("/"), stat(request.workingDirectory, &target) == 0,
+           stat(inherited, &named) == 0, named.st_dev == target.st_dev, named.st_ino == target.st_ino {
+            return inherited
+        }
+        guard let resolved = realpath(request.workingDirectory, nil) else { return request.workingDirectory }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private static func termination(_ status: CInt) -> ProcessOutcome.Termination {
