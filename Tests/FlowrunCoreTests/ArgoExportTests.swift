@@ -20,8 +20,6 @@ import Testing
         folder.appendingPathComponent(file.deletingPathExtension().lastPathComponent + "." + file.pathExtension + ".argo.yaml")
     }
 
-    /// Examples that use what the export does not carry yet: it must refuse them, naming the feature.
-
     /// A workflow Argo cannot hold yet has a golden of its errors (`.argo.errors`), one per line.
     @Test(arguments: Checkout.workflowFiles)
     func everyExampleMatchesItsGolden(_ file: URL) throws {
