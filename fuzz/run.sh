@@ -18,24 +18,34 @@ seconds="${1:-60}"; shift || true
 out="${FUZZ_OUT:-fuzz-out}"
 mkdir -p "$out/corpus" "$out/seeds" "$out/artifacts"
 
+# The whole FlowrunCore module, so that a new file or folder needs no edit here;
+# its C shims are compiled beside it and libFuzzer only calls the front half.
 sources=()
-for folder in Parsing Validation Diagnostics Planning; do
-    for file in Sources/FlowrunCore/$folder/*.swift; do sources+=("$file"); done
-done
-# The plan renderer and what it uses (JSONText also serves DiagnosticRenderer.json).
-sources+=(Sources/FlowrunCore/Reporting/{JSONText,PlanRenderer,DurationFormat}.swift)
-sources+=(Sources/FlowrunCore/Execution/{SecretMask,WallTime}.swift)
+while IFS= read -r -d '' file; do sources+=("$file"); done < <(
+    find Sources/FlowrunCore -name '*.swift' -print0 | sort -z)
+shims=(Sources/CFlowrunShims/*.c)
 binary="$out/flowrun-fuzz"
-newest=$(ls -t fuzz/main.swift "${sources[@]}" | head -1)
+newest=$(ls -t fuzz/main.swift "${sources[@]}" "${shims[@]}" | head -1)
 if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
     echo "fuzz: building $binary"
-    include=$(pkg-config --cflags-only-I yaml-0.1 2>/dev/null || true)
-    libs=$(pkg-config --libs-only-L yaml-0.1 2>/dev/null || true)
+    include=$(pkg-config --cflags-only-I yaml-0.1 libcrypto 2>/dev/null || true)
+    libs=$(pkg-config --libs-only-L yaml-0.1 libcrypto 2>/dev/null || true)
+    mkdir -p "$out/shims"
+    printf 'module CFlowrunShims {\n    header "%s"\n    export *\n}\n' \
+        "$PWD/Sources/CFlowrunShims/include/CFlowrunShims.h" > "$out/shims/module.modulemap"
+    objects=()
+    for c in "${shims[@]}"; do
+        clang -c -O1 -g -fsanitize=address -ISources/CFlowrunShims/include "$c" \
+            -o "$out/shims/$(basename "$c" .c).o"
+        objects+=("$out/shims/$(basename "$c" .c).o")
+    done
     swiftc -parse-as-library -module-name FlowrunFuzz -swift-version 6 \
         -sanitize=fuzzer,address -O -g \
         -I Sources/CYAML -Xcc -fmodule-map-file=Sources/CYAML/module.modulemap \
-        ${include:+-Xcc $include} $libs -lyaml \
-        fuzz/main.swift "${sources[@]}" -o "$binary" 2>&1 |
+        -I Sources/CLibcrypto -Xcc -fmodule-map-file=Sources/CLibcrypto/module.modulemap \
+        -Xcc -fmodule-map-file="$out/shims/module.modulemap" \
+        ${include:+-Xcc $include} $libs -lyaml -lcrypto \
+        fuzz/main.swift "${sources[@]}" "${objects[@]}" -o "$binary" 2>&1 |
         { grep -v 'Cannot export local symbol' || true; } >&2
 fi
 

@@ -91,7 +91,7 @@ import Testing
         let warnings = Warnings()
         try dir.write(".flowrun/tasks/ci/build/compile.json", "{\"format\": 99, \"task\": \"build/compile\"}")
         #expect(open(dir, warnings).lastSuccess(of: "build/compile") == nil)
-        #expect(warnings.all.contains { if case .stateFormatUnsupported(_, "99") = $0 { true } else { false } })
+        #expect(warnings.all.contains { if case .stateFormatUnsupported(_, "99", StateFormat.version) = $0 { true } else { false } })
         #expect(dir.read(".flowrun/tasks/ci/build/compile.json") != nil)
     }
 

@@ -61,14 +61,14 @@ import Testing
     }
 
     @Test func escapeSequencesInResultsAreShownEscaped() async throws {
-        // Whole lines: a partial last line on stderr sometimes crashes flowrun in libdispatch (reported to core).
+        // Partial last lines on purpose: they once crashed flowrun in libdispatch (issue 12).
         let result = try await Self.run(#"""
             stages:
               - name: s
                 fail-fast: false
                 tasks:
-                  - {name: paint, run: "printf '\\033[31mred\\302\\233x\\342\\200\\256\\n'"}
-                  - {name: fail, run: "printf '\\033]0;title\\007\\n' >&2; exit 1"}
+                  - {name: paint, run: "printf '\\033[31mred\\302\\233x\\342\\200\\256'"}
+                  - {name: fail, run: "printf '\\033]0;title\\007' >&2; exit 1"}
             """#)
         #expect(result.status == 1)
         #expect(!result.stdout.contains("\u{1B}"), "no raw ESC reaches the report")

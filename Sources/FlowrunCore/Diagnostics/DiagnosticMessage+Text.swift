@@ -139,8 +139,8 @@ extension DiagnosticMessage {
             if let movedTo { "state file \(path) is corrupt; moved aside to \(movedTo) and ignored" }
             else { "state file \(path) is corrupt; ignored" }
         case .stateFileUnreadable(let path, let reason): "cannot read state file \(path): \(reason); ignored"
-        case .stateFormatUnsupported(let path, let found):
-            "state file \(path) has format \(found), this flowrun reads format \(StateFormat.version); ignored"
+        case .stateFormatUnsupported(let path, let found, let expected):
+            "state file \(path) has format \(found), this flowrun reads format \(expected); ignored"
         case .stateFolderUnwritable(let path, let reason): "cannot write the state folder \(path): \(reason); running without state"
         case .stateLockWaiting(let path): "waiting for another flowrun holding \(path)"
         case .fingerprintingTook(let milliseconds, let files, let hashed, let bytes):

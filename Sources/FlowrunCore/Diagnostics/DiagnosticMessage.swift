@@ -121,7 +121,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case emptyPattern(key: String)
     case stateFileCorrupt(path: String, movedTo: String?)
     case stateFileUnreadable(path: String, reason: String)
-    case stateFormatUnsupported(path: String, found: String)
+    case stateFormatUnsupported(path: String, found: String, expected: Int)
     case stateFolderUnwritable(path: String, reason: String)
     case stateLockWaiting(path: String)
     case fingerprintingTook(milliseconds: Int, files: Int, hashed: Int, bytes: Int64)

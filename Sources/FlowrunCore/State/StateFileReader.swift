@@ -29,7 +29,7 @@ struct StateFileReader {
         guard let json = StateJSON(bytes: bytes), let format = json["format"] else { return corrupt(path) }
         guard format.int == StateFormat.version else {
             guard let found = format.int.map(String.init) ?? format.string else { return corrupt(path) }
-            onWarning(.stateFormatUnsupported(path: path, found: found))
+            onWarning(.stateFormatUnsupported(path: path, found: found, expected: StateFormat.version))
             return nil
         }
         return json
@@ -69,7 +69,7 @@ struct StateFileReader {
             if header.hasPrefix("# flowrun file digests, format ") {
                 let found = header.dropFirst("# flowrun file digests, format ".count).prefix { $0 != ":" }
                 if found != "\(StateFormat.version)" {
-                    onWarning(.stateFormatUnsupported(path: path, found: String(found)))
+                    onWarning(.stateFormatUnsupported(path: path, found: String(found), expected: StateFormat.version))
                     return nil
                 }
             }
