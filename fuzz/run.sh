@@ -25,8 +25,16 @@ while IFS= read -r -d '' file; do sources+=("$file"); done < <(
     find Sources/FlowrunCore -name '*.swift' -print0 | sort -z)
 shims=(Sources/CFlowrunShims/*.c)
 binary="$out/flowrun-fuzz"
-newest=$(ls -t fuzz/main.swift "${sources[@]}" "${shims[@]}" | head -1)
-if [ ! -x "$binary" ] || [ "$newest" -nt "$binary" ]; then
+# Rebuild when any input is newer than the binary. (Not `ls -t | head -1`:
+# with some 200 sources, head exits before ls has written, and pipefail turns
+# ls's SIGPIPE into a silent exit 141 of this script.)
+stale=0
+[ -x "$binary" ] || stale=1
+for file in fuzz/main.swift "${sources[@]}" "${shims[@]}"; do
+    [ "$stale" = 1 ] && break
+    [ "$file" -nt "$binary" ] && stale=1
+done
+if [ "$stale" = 1 ]; then
     echo "fuzz: building $binary"
     include=$(pkg-config --cflags-only-I yaml-0.1 libcrypto 2>/dev/null || true)
     libs=$(pkg-config --libs-only-L yaml-0.1 libcrypto 2>/dev/null || true)
