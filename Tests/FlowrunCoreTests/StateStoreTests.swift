@@ -200,6 +200,33 @@ import Testing
         #expect(try names([]).count == 5)
     }
 
+    /// Outputs, a matrix task's `results` and steps reference tasks too;
+    /// `STAGE/MATRIXTASK` selects every instance.
+    @Test func outputsResultsStepsAndMatrixTasksAreFollowed() throws {
+        let (plan, _) = try plan("""
+            stages:
+              - name: a
+                tasks:
+                  - {name: v, outputs: [tag], run: echo}
+                  - {name: m, matrix: {os: [x, y]}, run: "echo ${{ matrix.os }}"}
+                  - {name: other, run: echo}
+              - name: b
+                tasks:
+                  - name: use
+                    steps:
+                      - run: "echo ${{ stages.a.tasks.v.outputs.tag }}"
+                  - {name: all, run: "echo ${{ stages.a.tasks.m.results }}"}
+            """)
+        func names(_ targets: [String]) throws -> [String] {
+            let selected = try TargetSelection.select(targets, in: plan).get()
+            return plan.stages.flatMap(\.tasks).filter { selected.contains($0.id) }.map(\.qualifiedName)
+        }
+        #expect(try names(["b/use"]) == ["a/v", "b/use"])
+        #expect(try names(["b/all"]) == ["a/m-x", "a/m-y", "b/all"])
+        #expect(try names(["a/m"]) == ["a/m-x", "a/m-y"])
+        #expect(TargetSelection.names(of: plan).contains("a/m"))
+    }
+
     @Test func anUnknownTargetHasAHint() throws {
         let (plan, _) = try plan(text)
         guard case .failure(let diagnostic) = TargetSelection.select(["biuld/app"], in: plan) else {

@@ -194,4 +194,37 @@ import Testing
         #expect((try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8))) != nil)
         #expect(!project.exists("ran") && !project.exists(".flowrun"))
     }
+
+    static let matrixPipeline = """
+        stages:
+          - name: a
+            tasks:
+              - name: v
+                outputs: [tag]
+                run: echo "tag=v1" >> "$FLOWRUN_OUTPUT"
+              - {name: m, matrix: {os: [x, y]}, run: "echo built-${{ matrix.os }}"}
+              - {name: other, run: echo other}
+          - name: b
+            tasks:
+              - name: use
+                steps:
+                  - run: echo got ${{ stages.a.tasks.v.outputs.tag }}
+              - {name: all, run: "echo ${{ stages.a.tasks.m.results }}"}
+        """
+
+    /// Before: `b/use` ran with an empty output (its producer was not selected) and `a/m` was unknown.
+    @Test func outputsResultsAndMatrixTasksAreSelected() throws {
+        let project = try Project(Self.matrixPipeline)
+        let (use, states) = try project.runs(["b/use"])
+        #expect(use.status == 0)
+        #expect(states["a/v"] == "succeeded" && states["a/m-x"] == "skipped (not selected)", "\(states)")
+        #expect(use.stdout.contains("got v1"), "\(use.stdout)")
+        let (all, allStates) = try project.runs(["b/all"])
+        #expect(all.status == 0 && allStates["a/m-x"] == "succeeded" && allStates["a/m-y"] == "succeeded")
+        #expect(allStates["a/v"] == "skipped (not selected)", "\(allStates)")
+        let (matrix, matrixStates) = try project.runs(["a/m"])
+        #expect(matrix.status == 0 && matrixStates["a/m-y"] == "succeeded" && matrixStates["b/all"] == "skipped (not selected)")
+        let list = try project.run(["list", "ci.yaml"])
+        #expect(list.stdout.contains("  a/m  [matrix: 2 instances]\n    a/m-x\n    a/m-y\n"), "\(list.stdout)")
+    }
 }

@@ -134,7 +134,7 @@ extension DiagnosticMessage {
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"
         case .emptyPattern(let key): "an empty pattern in `\(key)` matches nothing; remove it"
         case .unknownTarget(let name, let suggestion):
-            suffix("unknown target `\(name)`: a target is STAGE or STAGE/TASK (see `flowrun list`)", suggestion)
+            suffix("unknown target `\(name)`: a target is STAGE, STAGE/TASK or STAGE/MATRIXTASK (see `flowrun list`)", suggestion)
         case .stateFileCorrupt(let path, let movedTo):
             if let movedTo { "state file \(path) is corrupt; moved aside to \(movedTo) and ignored" }
             else { "state file \(path) is corrupt; ignored" }

@@ -8,8 +8,17 @@ public enum TargetList {
             out += "\n" + DisplayText.escaped(stage.name)
             if let description = stage.description { out += "  \(DisplayText.escaped(masker.apply(description)))" }
             out += "\n"
+            var matrixTask: String?
             for task in stage.tasks {
-                var line = "  " + DisplayText.escaped(task.qualifiedName)
+                // Instances of a static matrix stand under their matrix task, itself a target.
+                let instance = task.matrixTask.flatMap { $0 == task.name ? nil : $0 }
+                if let instance, instance != matrixTask {
+                    let count = stage.tasks.filter { $0.matrixTask == instance }.count
+                    out += "  " + DisplayText.escaped(stage.name + "/" + instance) + "  [matrix: \(count) instances]\n"
+                }
+                matrixTask = instance
+                var line = (instance == nil ? "  " : "    ") + DisplayText.escaped(task.qualifiedName)
+                if task.fanOut != nil { line += "  [matrix: expanded when its stage starts]" }
                 if !task.sources.isEmpty { line += "  [sources: \(task.sources.count)]" }
                 out += line + "\n"
             }
@@ -23,6 +32,7 @@ public enum TargetList {
         let stages = plan.stages.map { stage in
             let tasks = stage.tasks.map { task in
                 "{\"name\": \(str(task.name)), \"target\": \(str(task.qualifiedName)), "
+                    + "\"matrixTask\": \(str(task.matrixTask.flatMap { $0 == task.name ? nil : $0 })), "
                     + "\"sources\": [\(task.sources.map(str).joined(separator: ", "))], "
                     + "\"generates\": [\(task.generates.map(str).joined(separator: ", "))]}"
             }
