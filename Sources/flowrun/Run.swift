@@ -39,13 +39,15 @@ extension Flowrun {
                 let shown = state.preview(plan, workflow: workflow)
                 return Console.out(PlanRenderer().render(shown, as: options.format == .json ? .json : .text))
             }
+            // One id for the reports and the Slurm jobs, so that `flowrun-RUNID-…` names this run.
+            let runID = Executor.makeRunID()
             let setup = RunnerSetup.needsProbe(plan)
-                ? try await WorkflowInput.runner(for: plan, path: workflow, runID: Executor.makeRunID()) : RunnerSetup.local
+                ? try await WorkflowInput.runner(for: plan, path: workflow, runID: runID) : RunnerSetup.local
             var settings = options.settings
             settings.state = state.settings(workflow: workflow)
             let session = RunSession(
                 plan: plan, settings: settings, stdoutTraits: Console.traits(1), stderrTraits: Console.traits(2),
-                runner: setup.runner)
+                runner: setup.runner, runID: runID)
             let status = await session.run()
             // No Slurm job of this run outlives it, whatever way it ended.
             await setup.finish()

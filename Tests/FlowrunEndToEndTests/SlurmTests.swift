@@ -59,6 +59,15 @@ struct SlurmTests {
         #expect((stage["duration"] as? Double ?? 99) < 2.4)
     }
 
+    /// The jobs are named for the run the report names; before, the runner made an id of its own.
+    @Test func theJobsCarryTheRunIDOfTheReport() async throws {
+        let result = try await Self.run("stages: [[\"echo $SLURM_JOB_NAME\"]]")
+        #expect(result.status == 0, "\(result.stderr)")
+        let runID = try #require(try Self.report(result)["runId"] as? String)
+        let name = try #require(try Self.tasks(result).first?["result"] as? String)
+        #expect(name.hasPrefix("flowrun-\(runID)-"), "job \(name), report's run \(runID)")
+    }
+
     @Test func failFastCancelsTheRunningStep() async throws {
         let start = Date()
         let result = try await Self.run("""

@@ -6,21 +6,26 @@ public struct RunSession: Sendable {
     public let settings: RunSettings
     public let routing: RunRouting
     public var runner: any TaskRunner
+    /// The run's id: in the reports, the state's run history and `FLOWRUN_RUN_ID`,
+    /// and in the names of the Slurm jobs the runner made for this run.
+    public let runID: String
     private let stdout: FileDescriptorSink
     private let stderr: FileDescriptorSink
 
     /// - Parameters:
     ///   - stdoutTraits, stderrTraits: what the two streams are (the CLI asks the system).
     ///   - runner: where tasks run.
+    ///   - runID: the id `runner` was set up with (its Slurm jobs carry it).
     public init(
         plan: Plan, settings: RunSettings, stdoutTraits: TerminalTraits, stderrTraits: TerminalTraits,
-        runner: any TaskRunner = LocalTaskRunner(),
+        runner: any TaskRunner = LocalTaskRunner(), runID: String = Executor.makeRunID(),
         stdout: FileDescriptorSink = .standardOutput, stderr: FileDescriptorSink = .standardError
     ) {
         self.plan = plan
         self.settings = settings
         self.routing = RunRouting(settings: settings, stdout: stdoutTraits, stderr: stderrTraits)
         self.runner = runner
+        self.runID = runID
         self.stdout = stdout
         self.stderr = stderr
     }
@@ -80,7 +85,6 @@ public struct RunSession: Sendable {
         let subreaper = ChildSubreaper.enable()
         let warnings = sink(.stderr)
         let warn: @Sendable (DiagnosticMessage) -> Void = { warnings.write("flowrun: warning: \($0.text)\n") }
-        let runID = Executor.makeRunID()
         let state = settings.state.map { StateSession($0, plan: plan, runID: runID, warn: warn) }
         let executor = Executor(runner: runner, runID: runID, cache: state?.cache)
         let sink = FanOutEventSink(sinks.compactMap { $0 })
