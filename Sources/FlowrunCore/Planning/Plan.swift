@@ -172,6 +172,11 @@ public struct PlannedTask: Sendable {
     /// `stage/task`, the name used in output prefixes and reports.
     public var qualifiedName: String { "\(stageName)/\(name)" }
 
+    /// For an instance of a static matrix, the matrix task it came from (a
+    /// target of its own); nil for other tasks and for a dynamic matrix task,
+    /// which keeps its own name until its stage starts.
+    public var instanceOf: String? { matrixTask.flatMap { $0 == name ? nil : $0 } }
+
     /// True when the task runs on this machine whatever the plan's executor:
     /// `sleep` (no process) and `interactive` tasks, and `executor: local`.
     public var staysLocal: Bool {

@@ -15,7 +15,7 @@ public enum TargetSelection {
             stages[stage.name] = stage.tasks.map(\.id)
             for task in stage.tasks {
                 byName[task.qualifiedName] = task.id
-                if let matrixTask = task.matrixTask, matrixTask != task.name {
+                if let matrixTask = task.instanceOf {
                     instances[stage.name + "/" + matrixTask, default: []].append(task.id)
                 }
             }
@@ -65,7 +65,7 @@ public enum TargetSelection {
         var matrixTasks: [String] = []
         for stage in plan.stages {
             for task in stage.tasks {
-                guard let matrixTask = task.matrixTask, matrixTask != task.name else { continue }
+                guard let matrixTask = task.instanceOf else { continue }
                 let name = stage.name + "/" + matrixTask
                 if matrixTasks.last != name { matrixTasks.append(name) }
             }

@@ -11,9 +11,9 @@ public enum TargetList {
             var matrixTask: String?
             for task in stage.tasks {
                 // Instances of a static matrix stand under their matrix task, itself a target.
-                let instance = task.matrixTask.flatMap { $0 == task.name ? nil : $0 }
+                let instance = task.instanceOf
                 if let instance, instance != matrixTask {
-                    let count = stage.tasks.filter { $0.matrixTask == instance }.count
+                    let count = stage.tasks.filter { $0.instanceOf == instance }.count
                     out += "  " + DisplayText.escaped(stage.name + "/" + instance) + "  [matrix: \(count) instances]\n"
                 }
                 matrixTask = instance
@@ -32,7 +32,7 @@ public enum TargetList {
         let stages = plan.stages.map { stage in
             let tasks = stage.tasks.map { task in
                 "{\"name\": \(str(task.name)), \"target\": \(str(task.qualifiedName)), "
-                    + "\"matrixTask\": \(str(task.matrixTask.flatMap { $0 == task.name ? nil : $0 })), "
+                    + "\"matrixTask\": \(str(task.instanceOf)), "
                     + "\"sources\": [\(task.sources.map(str).joined(separator: ", "))], "
                     + "\"generates\": [\(task.generates.map(str).joined(separator: ", "))]}"
             }
