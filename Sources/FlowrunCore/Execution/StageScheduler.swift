@@ -161,7 +161,7 @@ struct StageScheduler: Sendable {
                 running -= slots[index]
                 if stage.tasks[index].interactive { exclusive = false }
                 if result.state == .succeeded, let cache = run.cache, let fingerprint = fingerprints[index] {
-                    cache.recordSuccess(stage.tasks[index], fingerprint: fingerprint, result: result.result)
+                    cache.recordSuccess(stage.tasks[index], fingerprint: fingerprint, result: result.result, outputs: result.outputs)
                 }
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.
@@ -286,9 +286,14 @@ struct StageScheduler: Sendable {
         let decision = cache.check(task, inputs: run.fingerprintInput(task))
         fingerprint = decision.fingerprint
         guard let reuse = decision.reuse else { return nil }
-        if let value = reuse.result { run.board.post(value, stage: task.stageName, task: task.name) }
-        return TaskResult(
+        // Its stored outputs flow on as if it had just written them, in declared order.
+        let outputs = task.outputs.compactMap { name in reuse.outputs[name].map { TaskOutput(name: name, value: $0) } }
+        run.board.post(task, result: reuse.result ?? "", outputs: outputs)
+        var result = TaskResult(
             id: task.id, stageName: task.stageName, name: task.name, state: .upToDate, result: reuse.result,
             continueOnError: task.continueOnError, reason: reuse.reason)
+        result.outputs = outputs
+        result.matrixTask = task.matrixTask
+        return result
     }
 }
