@@ -46,7 +46,10 @@ import Testing
         #expect(try translator.when(condition)
             == #"('{{inputs.parameters.a--b}}' == 'it\'s' && !('{{inputs.parameters.a--b}}' =~ '^v1\\.'))"#)
         #expect(try translator.when(.reference(.taskResult(stage: "a", task: "b"), at)) == "'{{inputs.parameters.a--b}}' != ''")
-        #expect(throws: ArgoCondition.Unsupported.self) { try translator.when(.call(.failure, [], at)) }
+        #expect(try translator.when(.call(.success, [], at)) == "true")
+        #expect(try ArgoCondition(tag: { _ in nil }, inExitHandler: true).when(.not(.call(.success, [], at)))
+            == "!('{{workflow.status}}' == 'Succeeded')")
+        #expect(throws: ArgoCondition.Unsupported.self) { try translator.when(.call(.cancelled, [], at)) }
         #expect(throws: ArgoCondition.Unsupported.self) {
             try translator.when(.call(.contains, [.text("x"), .reference(.taskResult(stage: "a", task: "b"), at)], at))
         }
@@ -69,6 +72,14 @@ import Testing
               - name: after
                 tasks: [echo after]
             """)
+        // `if: success()` is the default: such a stage stays in the main template.
+        let plain = try Self.manifest("""
+            stages:
+              - [echo a]
+              - {name: b, if: success(), tasks: [echo b]}
+            """)
+        #expect((plain["spec"] as? [String: Any])?["onExit"] == nil)
+        #expect(Self.steps(Self.template(plain, "main")).map { $0["when"] as? String } == [nil, nil])
         let spec = try #require(manifest["spec"] as? [String: Any])
         #expect(spec["onExit"] as? String == "exit-handler")
         #expect(Self.steps(Self.template(manifest, "main")).map { $0["name"] as? String } == ["stage-find", "stage-ship"])

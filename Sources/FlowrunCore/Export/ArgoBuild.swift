@@ -17,7 +17,7 @@ struct ArgoBuild {
     var exported: [String: [Source]] = [:]
     /// Values the exit handler reads from a stage of the main template: made global.
     var global: Set<Source> = []
-    /// Index of the first stage that runs in the exit handler (the first whose `if` calls a status function).
+    /// Index of the first stage that runs in the exit handler (the first whose `if` calls `always()`, `failure()` or `cancelled()`).
     var exitStart = 0
     /// Static matrices written as one `withItems` step, by stage then matrix task name.
     var groups: [String: [String: MatrixGroup]] = [:]
@@ -38,7 +38,7 @@ struct ArgoBuild {
     }
 
     mutating func manifest() -> ManifestValue {
-        exitStart = plan.stages.firstIndex { $0.condition?.callsStatusFunction == true } ?? plan.stages.count
+        exitStart = plan.stages.firstIndex { $0.condition.map(ArgoCondition.runsAfterFailure) == true } ?? plan.stages.count
         findGroups()
         for stage in plan.stages {
             var names = Set<String>()

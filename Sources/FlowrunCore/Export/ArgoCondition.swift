@@ -5,10 +5,12 @@
 /// stays one string as long as it holds no `'`. A text in a boolean place
 /// is `'…' != ''` (flowrun: a text is true when not empty). `contains`,
 /// `startsWith` and `endsWith` become `=~` against the escaped literal, so
-/// their second argument must be known at export. The status functions
-/// exist only in the exit handler, where `{{workflow.status}}` is
-/// `Succeeded`, `Failed` or `Error`: `success()` is `Succeeded`,
-/// `failure()` anything else, `always()` true. `cancelled()` has no Argo
+/// their second argument must be known at export. A stage whose `if` calls
+/// `always()`, `failure()` or `cancelled()` runs in the exit handler, where
+/// `{{workflow.status}}` is `Succeeded`, `Failed` or `Error`: `success()`
+/// is `Succeeded`, `failure()` anything else, `always()` true. In the main
+/// template a step runs only after every earlier one succeeded, so there
+/// `success()` is true. `cancelled()` has no Argo
 /// form (a stopped workflow is `Failed` too) and is refused.
 struct ArgoCondition {
     /// Why a condition cannot be written, for a located error.
@@ -25,6 +27,17 @@ struct ArgoCondition {
     /// The `when` text for `condition`.
     func when(_ condition: Condition) throws(Unsupported) -> String {
         try boolean(condition)
+    }
+
+    /// Whether a stage with `condition` belongs in the exit handler: it may run after a failure or an interrupt.
+    static func runsAfterFailure(_ condition: Condition) -> Bool {
+        switch condition {
+        case .boolean, .text, .reference: false
+        case .not(let c): runsAfterFailure(c)
+        case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _): runsAfterFailure(a) || runsAfterFailure(b)
+        case .call(let function, let arguments, _):
+            function == .always || function == .failure || function == .cancelled || arguments.contains(where: runsAfterFailure)
+        }
     }
 
     /// `{{workflow.status}} == Succeeded`: flowrun's implicit `success()` in the exit handler.
@@ -49,7 +62,8 @@ struct ArgoCondition {
             switch function {
             case .always: return "true"
             case .success, .failure:
-                guard inExitHandler else { throw Unsupported(feature: "`\(function.rawValue)()` outside a stage") }
+                // In the main template a step runs only after every earlier one succeeded.
+                guard inExitHandler else { return function == .success ? "true" : "false" }
                 return function == .success ? Self.succeeded : "'{{workflow.status}}' != 'Succeeded'"
             case .cancelled:
                 throw Unsupported(feature: "`cancelled()` (Argo's workflow.status does not tell a stopped workflow from a failed one)")
