@@ -7,6 +7,8 @@ public struct StepResult: Sendable, Hashable {
     public var finished: Duration?
     /// The step failed but `continue-on-error` let the task go on.
     public var continueOnError: Bool
+    /// Why a skipped step did not run: `.condition` when its `if` was false; nil after an earlier failure.
+    public var reason: TaskReason?
 
     public init(name: String, state: TaskState, started: Duration? = nil, finished: Duration? = nil, continueOnError: Bool = false) {
         self.name = name

@@ -109,7 +109,7 @@ public enum JUnitReport {
         }
         // Steps and outputs as properties: CI viewers list them under the test case, in order.
         for (index, step) in task.steps.enumerated() {
-            let value = RunReport.describe(step.state) + (step.started != nil ? " in \(DurationFormat.seconds(step.duration))s" : "")
+            let value = RunReport.describe(step) + (step.started != nil ? " in \(DurationFormat.seconds(step.duration))s" : "")
             pairs.append(("step.\(index + 1).\(step.name)", value))
         }
         for output in task.outputs { pairs.append(("output.\(output.name)", output.value)) }
