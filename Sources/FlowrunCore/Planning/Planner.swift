@@ -18,6 +18,9 @@ public struct Planner: Sendable {
         public var arguments: [String] = []
         /// `--executor`; wins over `FLOWRUN_EXECUTOR` (read from `environment`) and the file's `executor:`.
         public var executor: ExecutorSettings.Kind? = nil
+        /// Leaves `matrix.KEY` of static matrix instances as holes, as for a
+        /// dynamic matrix: for `export`, which writes a matrix's template once.
+        public var leavesMatrixHoles = false
 
         public init(
             variables: [VariableOverride] = [], jobs: Int? = nil, killGrace: Duration = Plan.defaultKillGrace,
@@ -80,7 +83,8 @@ public struct Planner: Sendable {
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let id = TaskID(stage: stageIndex, task: taskIndex)
                 tasks.append(planTask(
-                    task, id: id, stage: stage, in: workflow, directory: directory, dotenv: dotenv, resolver: resolver, secrets: &secrets))
+                    task, id: id, stage: stage, in: workflow, directory: directory, dotenv: dotenv, resolver: resolver,
+                    matrixHoles: options.leavesMatrixHoles, secrets: &secrets))
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
             var plannedStage = PlannedStage(
@@ -103,9 +107,9 @@ public struct Planner: Sendable {
 
     private func planTask(
         _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, in workflow: Workflow, directory: String,
-        dotenv: [(key: String, value: String)], resolver: Resolver, secrets: inout SecretValues
+        dotenv: [(key: String, value: String)], resolver: Resolver, matrixHoles: Bool, secrets: inout SecretValues
     ) -> PlannedTask {
-        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil ? task.matrixValues : nil)
+        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil && !matrixHoles ? task.matrixValues : nil)
         // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
         var scope = EnvironmentScope()
         for (name, value) in dotenv { scope.set(name, PlannedText(literal: value)) }
