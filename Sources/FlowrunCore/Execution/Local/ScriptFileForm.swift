@@ -33,7 +33,7 @@ enum ScriptFileForm {
         let name = shell[0]
         switch kind {
         case .posix:
-            return (shell + [". /dev/fd/3", name], Array(("exec 3<&-; " + command).utf8))
+            return (shell + [". /dev/fd/3", name], Array((posixPrologue + command).utf8))
         case .bash:
             return (shell + [bashReader, name], Array(command.utf8))
         }
@@ -78,6 +78,15 @@ enum ScriptFileForm {
         case "bash": return .bash
         default: return nil
         }
+    }
+
+    /// What the file starts with for a POSIX sh: closes fd 3, on the script's first line.
+    static let posixPrologue = "exec 3<&-; "
+
+    /// The task's command back from the bytes of its fd 3 (for test doubles and the Slurm step).
+    static func command(fromScript bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.hasPrefix(posixPrologue) ? String(text.dropFirst(posixPrologue.count)) : text
     }
 
     /// Reads fd 3 whole into a variable without a fork, then evaluates it
