@@ -84,10 +84,16 @@ import Testing
         #expect(spec["onExit"] as? String == "exit-handler")
         #expect(Self.steps(Self.template(manifest, "main")).map { $0["name"] as? String } == ["stage-find", "stage-ship"])
         let exit = Self.steps(Self.template(manifest, "exit-handler"))
-        #expect(exit.map { $0["name"] as? String } == ["stage-stop", "stage-tell", "stage-after"])
+        #expect(exit.map { $0["name"] as? String } == ["stage-stop", "stage-tell", "stage-after", "exit-status"])
         #expect(exit[0]["when"] == nil)
-        #expect(exit[1]["when"] as? String == "'{{workflow.status}}' != 'Succeeded'")
-        #expect(exit[2]["when"] as? String == "'{{workflow.status}}' == 'Succeeded'")
+        // A failed clean-up stage counts as a failure for the stages after it, and fails the workflow at the end.
+        let stopFailed = "'{{steps.stage-stop.status}}' == 'Failed' || '{{steps.stage-stop.status}}' == 'Error'"
+        #expect(exit[1]["when"] as? String == "('{{workflow.status}}' != 'Succeeded' || \(stopFailed))")
+        #expect((exit[0]["continueOn"] as? [String: Bool])?["failed"] == true)
+        let tellFailed = "'{{steps.stage-tell.status}}' == 'Failed' || '{{steps.stage-tell.status}}' == 'Error'"
+        #expect(exit[2]["when"] as? String == "('{{workflow.status}}' == 'Succeeded' && !(\(stopFailed) || \(tellFailed)))")
+        let afterFailed = "'{{steps.stage-after.status}}' == 'Failed' || '{{steps.stage-after.status}}' == 'Error'"
+        #expect(exit[3]["when"] as? String == "\(stopFailed) || \(tellFailed) || \(afterFailed)")
         // The exit handler reads the main template's result through a global output.
         let stopArguments = try #require((exit[0]["arguments"] as? [String: Any])?["parameters"] as? [[String: Any]])
         #expect(stopArguments.first?["value"] as? String == "{{workflow.outputs.parameters.find--tag}}")

@@ -23,6 +23,10 @@ struct ArgoCondition {
     var tag: (ConditionReference) -> String?
     /// True in the exit handler, the only place `{{workflow.status}}` means something.
     var inExitHandler: Bool
+    /// In the exit handler, the steps of the stages before this one there: each
+    /// goes on after a failure (`continueOn`), so a later stage's status
+    /// functions look at them too, as flowrun's look at every earlier stage.
+    var earlierHandlerSteps: [String] = []
 
     /// The `when` text for `condition`.
     func when(_ condition: Condition) throws(Unsupported) -> String {
@@ -38,6 +42,22 @@ struct ArgoCondition {
         case .call(let function, let arguments, _):
             function == .always || function == .failure || function == .cancelled || arguments.contains(where: runsAfterFailure)
         }
+    }
+
+    /// `success()` in the exit handler: the main template and every earlier handler stage succeeded.
+    var success: String {
+        earlierHandlerSteps.isEmpty ? Self.succeeded : "(\(Self.succeeded) && !(\(Self.anyFailed(earlierHandlerSteps))))"
+    }
+
+    /// `failure()` in the exit handler.
+    var failure: String {
+        let main = "'{{workflow.status}}' != 'Succeeded'"
+        return earlierHandlerSteps.isEmpty ? main : "(\(main) || \(Self.anyFailed(earlierHandlerSteps)))"
+    }
+
+    /// True when one of `steps` (of the same steps template) failed or errored.
+    static func anyFailed(_ steps: [String]) -> String {
+        steps.map { "'{{steps.\($0).status}}' == 'Failed' || '{{steps.\($0).status}}' == 'Error'" }.joined(separator: " || ")
     }
 
     /// `{{workflow.status}} == Succeeded`: flowrun's implicit `success()` in the exit handler.
@@ -64,7 +84,7 @@ struct ArgoCondition {
             case .success, .failure:
                 // In the main template a step runs only after every earlier one succeeded.
                 guard inExitHandler else { return function == .success ? "true" : "false" }
-                return function == .success ? Self.succeeded : "'{{workflow.status}}' != 'Succeeded'"
+                return function == .success ? success : failure
             case .cancelled:
                 throw Unsupported(feature: "`cancelled()` (Argo's workflow.status does not tell a stopped workflow from a failed one)")
             case .contains, .startsWith, .endsWith:
