@@ -46,7 +46,10 @@ import Testing
         #expect(try translator.when(condition)
             == #"('{{inputs.parameters.a--b}}' == 'it\'s' && !('{{inputs.parameters.a--b}}' =~ '^v1\\.'))"#)
         #expect(try translator.when(.reference(.taskResult(stage: "a", task: "b"), at)) == "'{{inputs.parameters.a--b}}' != ''")
-        #expect(throws: ArgoCondition.Unsupported.self) { try translator.when(.call(.failure, [], at)) }
+        #expect(try translator.when(.call(.success, [], at)) == "true")
+        #expect(try ArgoCondition(tag: { _ in nil }, inExitHandler: true).when(.not(.call(.success, [], at)))
+            == "!('{{workflow.status}}' == 'Succeeded')")
+        #expect(throws: ArgoCondition.Unsupported.self) { try translator.when(.call(.cancelled, [], at)) }
         #expect(throws: ArgoCondition.Unsupported.self) {
             try translator.when(.call(.contains, [.text("x"), .reference(.taskResult(stage: "a", task: "b"), at)], at))
         }
@@ -69,14 +72,28 @@ import Testing
               - name: after
                 tasks: [echo after]
             """)
+        // `if: success()` is the default: such a stage stays in the main template.
+        let plain = try Self.manifest("""
+            stages:
+              - [echo a]
+              - {name: b, if: success(), tasks: [echo b]}
+            """)
+        #expect((plain["spec"] as? [String: Any])?["onExit"] == nil)
+        #expect(Self.steps(Self.template(plain, "main")).map { $0["when"] as? String } == [nil, nil])
         let spec = try #require(manifest["spec"] as? [String: Any])
         #expect(spec["onExit"] as? String == "exit-handler")
         #expect(Self.steps(Self.template(manifest, "main")).map { $0["name"] as? String } == ["stage-find", "stage-ship"])
         let exit = Self.steps(Self.template(manifest, "exit-handler"))
-        #expect(exit.map { $0["name"] as? String } == ["stage-stop", "stage-tell", "stage-after"])
+        #expect(exit.map { $0["name"] as? String } == ["stage-stop", "stage-tell", "stage-after", "exit-status"])
         #expect(exit[0]["when"] == nil)
-        #expect(exit[1]["when"] as? String == "'{{workflow.status}}' != 'Succeeded'")
-        #expect(exit[2]["when"] as? String == "'{{workflow.status}}' == 'Succeeded'")
+        // A failed clean-up stage counts as a failure for the stages after it, and fails the workflow at the end.
+        let stopFailed = "'{{steps.stage-stop.status}}' == 'Failed' || '{{steps.stage-stop.status}}' == 'Error'"
+        #expect(exit[1]["when"] as? String == "('{{workflow.status}}' != 'Succeeded' || \(stopFailed))")
+        #expect((exit[0]["continueOn"] as? [String: Bool])?["failed"] == true)
+        let tellFailed = "'{{steps.stage-tell.status}}' == 'Failed' || '{{steps.stage-tell.status}}' == 'Error'"
+        #expect(exit[2]["when"] as? String == "('{{workflow.status}}' == 'Succeeded' && !(\(stopFailed) || \(tellFailed)))")
+        let afterFailed = "'{{steps.stage-after.status}}' == 'Failed' || '{{steps.stage-after.status}}' == 'Error'"
+        #expect(exit[3]["when"] as? String == "\(stopFailed) || \(tellFailed) || \(afterFailed)")
         // The exit handler reads the main template's result through a global output.
         let stopArguments = try #require((exit[0]["arguments"] as? [String: Any])?["parameters"] as? [[String: Any]])
         #expect(stopArguments.first?["value"] as? String == "{{workflow.outputs.parameters.find--tag}}")
@@ -97,7 +114,7 @@ import Testing
             Issue.record("exported cancelled(), which Argo cannot tell from a failure")
             return
         }
-        #expect(failure.diagnostics.first?.location?.line == 3)
+        #expect(failure.diagnostics.first.map { [$0.location?.line, $0.location?.column] } == [4, 9])
         #expect(failure.diagnostics.first?.message.text.contains("cancelled()") == true)
     }
 

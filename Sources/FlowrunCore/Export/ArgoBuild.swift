@@ -17,7 +17,7 @@ struct ArgoBuild {
     var exported: [String: [Source]] = [:]
     /// Values the exit handler reads from a stage of the main template: made global.
     var global: Set<Source> = []
-    /// Index of the first stage that runs in the exit handler (the first whose `if` calls a status function).
+    /// Index of the first stage that runs in the exit handler (the first whose `if` calls `always()`, `failure()` or `cancelled()`).
     var exitStart = 0
     /// Static matrices written as one `withItems` step, by stage then matrix task name.
     var groups: [String: [String: MatrixGroup]] = [:]
@@ -38,7 +38,7 @@ struct ArgoBuild {
     }
 
     mutating func manifest() -> ManifestValue {
-        exitStart = plan.stages.firstIndex { $0.condition?.callsStatusFunction == true } ?? plan.stages.count
+        exitStart = plan.stages.firstIndex { $0.condition.map(ArgoCondition.runsAfterFailure) == true } ?? plan.stages.count
         findGroups()
         for stage in plan.stages {
             var names = Set<String>()
@@ -71,6 +71,7 @@ struct ArgoBuild {
         var templates: [ManifestValue] = []
         var mainGroups: [ManifestValue] = []
         var exitGroups: [ManifestValue] = []
+        var exitSteps: [String] = []
         for (index, stage) in plan.stages.enumerated() {
             let inExit = index >= exitStart
             let (stageBody, taskTemplates, stageInputs) = stageTemplate(stage, index: index)
@@ -83,8 +84,15 @@ struct ArgoBuild {
                     .map([("name", .string(inputName(source))), ("value", .string("{{\(stageOutputTag(source, from: inExit))}}"))])
                 }))])))
             }
-            if let when = stageWhen(stage, index: index) { step.append(("when", .string(when))) }
-            if inExit { exitGroups.append(.list([.map(step)])) } else { mainGroups.append(.list([.map(step)])) }
+            if let when = stageWhen(stage, index: index, earlier: exitSteps) { step.append(("when", .string(when))) }
+            if inExit {
+                // A failed clean-up stage does not stop the next one (a `failure()` stage runs after it) ...
+                step.append(("continueOn", .map([("failed", .bool(true))])))
+                exitGroups.append(.list([.map(step)]))
+                exitSteps.append(stageTemplate)
+            } else {
+                mainGroups.append(.list([.map(step)]))
+            }
         }
         var main: [(String, ManifestValue)] = [("name", .string("main"))]
         main.append(("steps", .list(mainGroups)))
@@ -92,8 +100,17 @@ struct ArgoBuild {
         var all: [ManifestValue] = [.map(main)]
         if !exitGroups.isEmpty {
             let exit = Self.unique("exit-handler", in: &templateNames)
+            // ... but it still fails the workflow, as it fails a flowrun run.
+            let status = Self.unique("exit-status", in: &templateNames)
+            exitGroups.append(.list([.map([
+                ("name", .string(status)), ("template", .string(status)), ("when", .string(ArgoCondition.anyFailed(exitSteps))),
+            ])]))
             spec.append(("onExit", .string(exit)))
             all.append(.map([("name", .string(exit)), ("steps", .list(exitGroups))]))
+            all.append(.map([("name", .string(status)), ("script", .map([
+                ("image", .string(image)), ("command", .list([.string("sh")])),
+                ("source", .string("echo 'a stage of the exit handler failed' >&2\nexit 1\n")),
+            ]))]))
         }
         if let cap = workflow.maxParallel { spec.append(("parallelism", .int(cap))) }
         spec.append(("templates", .list(all + templates)))
@@ -116,11 +133,11 @@ struct ArgoBuild {
 
     /// The stage step's `when`: its `if:`, and in the exit handler flowrun's
     /// implicit `success()` for a stage whose `if` calls no status function.
-    mutating func stageWhen(_ stage: PlannedStage, index: Int) -> String? {
+    /// - Parameter earlier: the steps of the exit handler's stages before this one.
+    mutating func stageWhen(_ stage: PlannedStage, index: Int, earlier: [String]) -> String? {
         let inExit = index >= exitStart
-        guard let condition = stage.condition else { return inExit ? ArgoCondition.succeeded : nil }
         let build = self
-        let translator = ArgoCondition(tag: { reference in
+        var translator = ArgoCondition(tag: { reference in
             switch reference {
             case .taskResult(let from, let task): build.stageOutputTag(.result(stage: from, task: task), from: inExit)
             case .stageState(let from) where !inExit || build.stageIndex(from).map({ $0 >= build.exitStart }) == true:
@@ -128,12 +145,14 @@ struct ArgoBuild {
             default: nil
             }
         }, inExitHandler: inExit)
+        translator.earlierHandlerSteps = earlier
+        guard let condition = stage.condition else { return inExit ? translator.success : nil }
         do {
             let when = try translator.when(condition)
-            if inExit, !condition.callsStatusFunction { return "\(ArgoCondition.succeeded) && \(when)" }
+            if inExit, !condition.callsStatusFunction { return "\(translator.success) && \(when)" }
             return when == "true" ? nil : when
         } catch {
-            problems.append(.error(.exportUnsupported(feature: error.feature, engine: "an Argo `when`"), at: location(ofStage: index)))
+            problems.append(.error(.exportUnsupported(feature: error.feature, engine: "an Argo `when`"), at: error.location ?? location(ofStage: index)))
             return nil
         }
     }
