@@ -62,6 +62,7 @@ public struct Planner: Sendable {
         }
         var resolver = Resolver(workflow: workflow, variables: values, environment: options.environment)
         resolver.arguments = options.arguments
+        resolver.leavesMatrixHoles = options.leavesMatrixHoles
         var secrets = SecretValues(names: Set(workflow.secrets))
         // dotenv values under the workflow's env; flowrun's own environment wins over them.
         let dotenv = workflow.dotenv.filter { options.environment[$0.key] == nil }.sorted { $0.key < $1.key }
@@ -83,8 +84,7 @@ public struct Planner: Sendable {
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let id = TaskID(stage: stageIndex, task: taskIndex)
                 tasks.append(planTask(
-                    task, id: id, stage: stage, in: workflow, directory: directory, dotenv: dotenv, resolver: resolver,
-                    matrixHoles: options.leavesMatrixHoles, secrets: &secrets))
+                    task, id: id, stage: stage, in: workflow, directory: directory, dotenv: dotenv, resolver: resolver, secrets: &secrets))
             }
             let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
             var plannedStage = PlannedStage(
@@ -107,9 +107,9 @@ public struct Planner: Sendable {
 
     private func planTask(
         _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, in workflow: Workflow, directory: String,
-        dotenv: [(key: String, value: String)], resolver: Resolver, matrixHoles: Bool, secrets: inout SecretValues
+        dotenv: [(key: String, value: String)], resolver: Resolver, secrets: inout SecretValues
     ) -> PlannedTask {
-        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil && !matrixHoles ? task.matrixValues : nil)
+        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil ? task.matrixValues : nil)
         // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
         var scope = EnvironmentScope()
         for (name, value) in dotenv { scope.set(name, PlannedText(literal: value)) }
