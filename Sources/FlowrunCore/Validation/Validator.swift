@@ -21,12 +21,21 @@ public struct Validator: Sendable {
     public func validate(
         _ root: Node, directory: String, defaultName: String, source: SourceText? = nil
     ) -> (Workflow?, [Diagnostic]) {
+        let checked = validateWithIncludes(root, directory: directory, defaultName: defaultName, source: source)
+        return (checked.workflow, checked.diagnostics)
+    }
+
+    /// As `validate`, and the file's `include:` entries even when it has
+    /// errors, so that the loader checks the included files too.
+    public func validateWithIncludes(
+        _ root: Node, directory: String, defaultName: String, source: SourceText? = nil
+    ) -> (workflow: Workflow?, includes: [Workflow.Include], diagnostics: [Diagnostic]) {
         var pass = Pass()
         pass.source = source
         pass.processEnvironment = environment
         let workflow = pass.workflow(root, directory: directory, defaultName: defaultName)
         let hasError = pass.diagnostics.contains { $0.severity == .error }
-        return (hasError ? nil : workflow, pass.diagnostics)
+        return (hasError ? nil : workflow, workflow?.includes ?? [], pass.diagnostics)
     }
 }
 
@@ -108,7 +117,7 @@ extension Validator.Pass {
         let maxParallel = byKey["max-parallel"].flatMap { integer($0.value, key: "max-parallel", range: 1...1_000_000) }
 
         // Names of stages and tasks first, so templates anywhere can refer to them.
-        let stageNodes: [Node]
+        var stageNodes: [Node]
         if let entry = byKey["stages"] {
             stageNodes = sequence(entry.value, key: "stages") ?? []
             if case .sequence(let items) = entry.value.value, items.isEmpty {
@@ -119,6 +128,19 @@ extension Validator.Pass {
             stageNodes = []
         } else {
             stageNodes = []
+        }
+        // Include entries are no stages of this file: `IncludeExpander` puts the included ones there.
+        var includes: [Workflow.Include] = []
+        if stageNodes.contains(where: Self.isInclude) {
+            var own: [Node] = []
+            for node in stageNodes {
+                if Self.isInclude(node) {
+                    if let include = includeOf(node, position: own.count) { includes.append(include) }
+                } else {
+                    own.append(node)
+                }
+            }
+            stageNodes = own
         }
         let headers = stageHeaders(stageNodes)
         templateParser = TemplateParser(stageNames: Set(stageIndexByName.keys))
@@ -143,6 +165,7 @@ extension Validator.Pass {
             name: name, description: description, variables: variables, environment: environment,
             secrets: secrets, maxParallel: maxParallel, stages: stages, directory: directory)
         workflow.dotenvFiles = dotenvFiles
+        workflow.includes = includes
         if let entry = byKey["executor"] {
             workflow.executor = executorOf(entry.value)
             workflow.executorLocation = entry.keyLocation
