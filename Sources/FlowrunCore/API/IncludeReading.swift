@@ -47,15 +47,32 @@ struct IncludeReading {
         // libyaml's locations count NEL, U+2028 and U+2029 as line breaks; so must the snippets.
         let source = format == .yaml ? source.counting(.yaml) : source
         let notes = path.reversed().compactMap(\.site).map { Diagnostic.Note(location: $0, message: .includedFromHere) }
-        let (workflow, includes, found) = loader.check(
-            source, format: format, environment: environment, files: &files, sources: &sources)
-        diagnostics += found.map { var d = $0; d.notes += notes; return d }
-        // What this file's env and dotenv set is set for the files it includes.
-        var inner = environment
-        if let workflow { inner?.formUnion(workflow.environment.map(\.name) + workflow.dotenv.keys) }
+        func note(_ found: [Diagnostic]) -> [Diagnostic] { found.map { var d = $0; d.notes += notes; return d } }
+        let (root, readProblems) = loader.parse(source, format: format)
+        diagnostics += note(readProblems)
+        guard let root else { return (source, nil) }
+        // The included files first: the file's references to their stages are checked with it.
+        let includes = Validator.includeEntries(root)
         let directory = WorkflowLoader.directory(of: source.path)
-        let children = includes.map { child($0, directory: directory, path: path, notes: notes, environment: inner) }
-        return (source, workflow.map { IncludeTree(workflow: $0, file: source.path, children: children) })
+        let childProblems = diagnostics.count
+        let children = includes.map { child($0, directory: directory, path: path, notes: notes, environment: environment) }
+        var includedStages: [Validator.IncludedStage] = []
+        for (include, tree) in zip(includes, children) {
+            if let tree { includedStages += IncludeExpander().stages(of: tree, by: include) }
+        }
+        let (workflow, found) = loader.check(
+            root, source: source, includedStages: includedStages, environment: environment, files: &files, sources: &sources)
+        if let workflow, !workflow.environment.isEmpty || !workflow.dotenv.isEmpty {
+            // What this file's env and dotenv set is set for the files it includes.
+            diagnostics[childProblems...].removeAll {
+                guard case .environmentVariableUnset(let name) = $0.message else { return false }
+                return workflow.dotenv[name] != nil || workflow.environment.contains { $0.name == name }
+            }
+        }
+        diagnostics += note(found)
+        guard var workflow else { return (source, nil) }
+        workflow.includes = includes
+        return (source, IncludeTree(workflow: workflow, file: source.path, children: children))
     }
 
     /// The tree of one `include:` entry; nil (and a located error) when it cannot be had.

@@ -89,18 +89,22 @@ public struct WorkflowLoader: Sendable {
         return outcome
     }
 
-    /// Parses, validates and matrix-expands one file's text, reading its dotenv files.
-    func check(
-        _ source: SourceText, format: InputFormat, environment: Set<String>?, files: inout WorkflowSources,
-        sources: inout [SourceText]
-    ) -> (workflow: Workflow?, includes: [Workflow.Include], diagnostics: [Diagnostic]) {
-        let (root, readDiagnostics) = switch format {
+    /// Parses one file's text into located nodes.
+    func parse(_ source: SourceText, format: InputFormat) -> (Node?, [Diagnostic]) {
+        switch format {
         case .yaml: YAMLReader(limits: limits).read(source)
         case .json: JSONReader(limits: limits).read(source)
         }
-        guard let root else { return (nil, [], readDiagnostics) }
+    }
+
+    /// Validates and matrix-expands one file's nodes, reading its dotenv files;
+    /// `includedStages` are the stages its include entries bring.
+    func check(
+        _ root: Node, source: SourceText, includedStages: [Validator.IncludedStage], environment: Set<String>?,
+        files: inout WorkflowSources, sources: inout [SourceText]
+    ) -> (workflow: Workflow?, diagnostics: [Diagnostic]) {
         let directory = Self.directory(of: source.path)
-        var (workflow, includes, diagnostics) = Validator(environment: environment).validateWithIncludes(
+        var (workflow, diagnostics) = Validator(environment: environment, includedStages: includedStages).validate(
             root, directory: directory, defaultName: Self.defaultName(of: source.path), source: source)
         if var loaded = workflow, !loaded.dotenvFiles.isEmpty {
             let dotenv = readDotenv(loaded.dotenvFiles, directory: directory, files: &files)
@@ -119,8 +123,8 @@ public struct WorkflowLoader: Sendable {
         if let valid = workflow, !diagnostics.contains(where: { $0.severity == .error }) {
             (expanded, expansionDiagnostics) = MatrixExpander().expand(valid)
         }
-        let all = readDiagnostics + diagnostics + expansionDiagnostics
-        return (all.contains { $0.severity == .error } ? nil : expanded, includes, all)
+        let all = diagnostics + expansionDiagnostics
+        return (all.contains { $0.severity == .error } ? nil : expanded, all)
     }
 
     /// Reads the dotenv files in order, a later file's value winning.

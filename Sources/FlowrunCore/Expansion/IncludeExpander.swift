@@ -17,31 +17,51 @@ public struct IncludeExpander: Sendable {
         return (diagnostics.contains { $0.severity == .error } ? nil : workflow, diagnostics)
     }
 
+    /// The stages `include` brings from `child`, for the validator of the including file.
+    public func stages(of child: IncludeTree, by include: Workflow.Include) -> [Validator.IncludedStage] {
+        var ignored: [Diagnostic] = []
+        let prefix = include.prefix ?? child.workflow.name
+        return flatten(child, diagnostics: &ignored).stages.map { stage in
+            Validator.IncludedStage(
+                position: include.position, name: prefix + "." + stage.name,
+                taskNames: Set(stage.tasks.map(\.name) + stage.tasks.compactMap(\.matrixTask)),
+                hasMatrix: stage.tasks.contains { $0.matrix != nil || $0.matrixTask != nil })
+        }
+    }
+
     private func flatten(_ tree: IncludeTree, diagnostics: inout [Diagnostic]) -> Workflow {
         var workflow = tree.workflow
         guard !workflow.includes.isEmpty else { return workflow }
         let own = workflow.stages
-        // Where each name was first given: a stage's own location, or the include entry that brought it.
-        var firstSeen: [String: SourceLocation] = [:]
-        for stage in own where firstSeen[stage.name] == nil { firstSeen[stage.name] = stage.location }
-        var inserted: [[Workflow.Stage]] = Array(repeating: [], count: own.count + 1)
+        var included: [[Workflow.Stage]] = Array(repeating: [], count: own.count + 1)
+        var sites: [[SourceLocation]] = Array(repeating: [], count: own.count + 1)
         for (index, include) in workflow.includes.enumerated() {
             guard index < tree.children.count, let child = tree.children[index] else { continue }
             let flat = flatten(child, diagnostics: &diagnostics)
             guard let stages = insert(flat, from: child, by: include, into: &workflow, diagnostics: &diagnostics) else { continue }
-            let site = include.prefixLocation ?? include.fileLocation
-            if let clash = stages.first(where: { firstSeen[$0.name] != nil }), let first = firstSeen[clash.name] {
-                diagnostics.append(.error(
-                    .duplicateName(kind: .stage, name: clash.name), at: site, notes: [.init(location: first, message: .firstDefinedHere)]))
-                continue
-            }
-            for stage in stages { firstSeen[stage.name] = site }
-            inserted[include.position] += stages
+            included[include.position].append(contentsOf: stages)
+            sites[include.position] += Array(repeating: include.prefixLocation ?? include.fileLocation, count: stages.count)
         }
+        // In file order, each name where it was first given: a stage's own
+        // location, or the include entry that brought it (one error per entry).
+        var firstSeen: [String: SourceLocation] = [:]
+        var reported: Set<SourceLocation> = []
         workflow.stages = []
-        for (position, stages) in inserted.enumerated() {
-            workflow.stages += stages
-            if position < own.count { workflow.stages.append(own[position]) }
+        func add(_ stage: Workflow.Stage, at site: SourceLocation) {
+            if let first = firstSeen[stage.name] {
+                if reported.insert(site).inserted {
+                    diagnostics.append(.error(
+                        .duplicateName(kind: .stage, name: stage.name), at: site,
+                        notes: [.init(location: first, message: .firstDefinedHere)]))
+                }
+            } else {
+                firstSeen[stage.name] = site
+            }
+            workflow.stages.append(stage)
+        }
+        for position in 0...own.count {
+            for (stage, site) in zip(included[position], sites[position]) { add(stage, at: site) }
+            if position < own.count { add(own[position], at: own[position].location) }
         }
         workflow.includes = []
         return workflow

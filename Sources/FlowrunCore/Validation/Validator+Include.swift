@@ -26,4 +26,48 @@ extension Validator.Pass {
         if let entry = byKey["vars"] { include.variables = variablesOf(entry.value) }
         return include
     }
+
+    /// The names of the file's own stages and of the stages its includes bring.
+    var knownStageNames: Set<String> {
+        includedStageByName.isEmpty ? Set(stageIndexByName.keys) : Set(stageIndexByName.keys).union(includedStageByName.keys)
+    }
+
+    /// A task of an included stage: it comes before own stage `position`.
+    mutating func checkIncludedTaskReference(
+        _ stage: Validator.IncludedStage, task: String, at location: SourceLocation, scope: TemplateScope
+    ) {
+        guard let current = scope.stageIndex else {
+            error(.resultOutsideStage(key: scope.key), at: location)
+            return
+        }
+        if stage.position > current {
+            error(.resultOfLaterStage(stage: stage.name), at: location)
+        } else if !stage.taskNames.contains(task), !stage.hasMatrix {
+            error(.unknownTask(stage: stage.name, task: task, suggestion: Spelling.closest(to: task, among: stage.taskNames)), at: location)
+        }
+    }
+}
+
+extension Validator {
+    /// The `include:` entries of a workflow's `stages:`, read before the
+    /// file is validated (the loader reads the included files first, so that
+    /// the file's references to their stages can be checked); problems are
+    /// left to `validate`, which reads the entries the same way.
+    public static func includeEntries(_ root: Node) -> [Workflow.Include] {
+        guard case .mapping(let entries) = root.value,
+              let stages = entries.first(where: { $0.key == "stages" }), case .sequence(let nodes) = stages.value.value,
+              nodes.contains(where: Pass.isInclude)
+        else { return [] }
+        var pass = Pass()
+        var includes: [Workflow.Include] = []
+        var own = 0
+        for node in nodes {
+            if Pass.isInclude(node) {
+                if let include = pass.includeOf(node, position: own) { includes.append(include) }
+            } else {
+                own += 1
+            }
+        }
+        return includes
+    }
 }

@@ -7,9 +7,31 @@ public struct Validator: Sendable {
     /// flowrun's own environment, for warning about `env.NAME` that no level
     /// sets; nil skips that check (the environment is not known).
     public var environment: Set<String>?
+    /// The stages the file's `include:` entries bring (read by the loader
+    /// first), so that its templates and conditions may refer to them.
+    public var includedStages: [IncludedStage] = []
 
-    public init(environment: Set<String>? = nil) {
+    /// A stage an include entry inserts, as the including file's references see it.
+    public struct IncludedStage: Sendable {
+        /// How many of the file's own stages come before it.
+        public var position: Int
+        /// Its name with the prefix: `lint.check`.
+        public var name: String
+        public var taskNames: Set<String>
+        /// Whether a task of it has a matrix (whose instance names the expander checks).
+        public var hasMatrix: Bool
+
+        public init(position: Int, name: String, taskNames: Set<String>, hasMatrix: Bool) {
+            self.position = position
+            self.name = name
+            self.taskNames = taskNames
+            self.hasMatrix = hasMatrix
+        }
+    }
+
+    public init(environment: Set<String>? = nil, includedStages: [IncludedStage] = []) {
         self.environment = environment
+        self.includedStages = includedStages
     }
 
     /// Validates `root`. Returns a workflow only when no error was found.
@@ -33,6 +55,9 @@ public struct Validator: Sendable {
         var pass = Pass()
         pass.source = source
         pass.processEnvironment = environment
+        for stage in includedStages where pass.includedStageByName[stage.name] == nil {
+            pass.includedStageByName[stage.name] = stage
+        }
         let workflow = pass.workflow(root, directory: directory, defaultName: defaultName)
         let hasError = pass.diagnostics.contains { $0.severity == .error }
         return (hasError ? nil : workflow, workflow?.includes ?? [], pass.diagnostics)
@@ -65,6 +90,8 @@ extension Validator {
     struct Pass {
         var diagnostics: [Diagnostic] = []
         var stageIndexByName: [String: Int] = [:]
+        /// Stages of included files, by prefixed name (not in `stageIndexByName`).
+        var includedStageByName: [String: Validator.IncludedStage] = [:]
         var taskNamesByStage: [Set<String>] = []
         /// Stages with a matrix task: a reference to a name not among their tasks
         /// may name an instance, which `MatrixExpander` checks once names are known.
@@ -72,6 +99,8 @@ extension Validator {
         var variableNames: [String] = []
         var usedVariables: Set<String> = []
         var templateParser = TemplateParser(stageNames: [])
+        /// For a file with include entries: each own stage's place in `stages:` as written.
+        var writtenPlaces: [Int] = []
         var source: SourceText?
         /// flowrun's own environment; nil when unknown.
         var processEnvironment: Set<String>?
@@ -133,17 +162,18 @@ extension Validator.Pass {
         var includes: [Workflow.Include] = []
         if stageNodes.contains(where: Self.isInclude) {
             var own: [Node] = []
-            for node in stageNodes {
+            for (place, node) in stageNodes.enumerated() {
                 if Self.isInclude(node) {
                     if let include = includeOf(node, position: own.count) { includes.append(include) }
                 } else {
                     own.append(node)
+                    writtenPlaces.append(place)
                 }
             }
             stageNodes = own
         }
         let headers = stageHeaders(stageNodes)
-        templateParser = TemplateParser(stageNames: Set(stageIndexByName.keys))
+        templateParser = TemplateParser(stageNames: knownStageNames)
 
         let dotenvFiles = byKey["dotenv"].map { dotenvOf($0.value) } ?? []
         let variables = byKey["vars"].map { variablesOf($0.value) } ?? []
