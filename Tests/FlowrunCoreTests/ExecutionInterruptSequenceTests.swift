@@ -9,10 +9,15 @@ import Testing
 /// Which signals stop, kill or are ignored (issue 9.4), without sending any.
 @Suite("Interrupt sequence")
 struct ExecutionInterruptSequenceTests {
+    /// One signal as the trap reads it: which, in which read (`batch`), when.
     struct Signal: Sendable {
         var number: Int32
         var batch: Int
         var milliseconds: Int
+
+        static func int(_ batch: Int, at milliseconds: Int) -> Signal { Signal(number: SIGINT, batch: batch, milliseconds: milliseconds) }
+        static func term(_ batch: Int, at milliseconds: Int) -> Signal { Signal(number: SIGTERM, batch: batch, milliseconds: milliseconds) }
+        static func hup(_ batch: Int, at milliseconds: Int) -> Signal { Signal(number: SIGHUP, batch: batch, milliseconds: milliseconds) }
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -20,35 +25,24 @@ struct ExecutionInterruptSequenceTests {
         var signals: [Signal]
         var actions: [InterruptSequence.Action]
         var testDescription: String { name }
+
+        init(_ name: String, _ signals: [Signal], _ actions: [InterruptSequence.Action]) {
+            (self.name, self.signals, self.actions) = (name, signals, actions)
+        }
     }
 
     static let cases: [Case] = [
-        Case(name: "timeout -s INT: child then group, one read",
-             signals: [Signal(number: SIGINT, batch: 1, milliseconds: 0), Signal(number: SIGINT, batch: 1, milliseconds: 0)],
-             actions: [.stop(SIGINT), .ignore]),
-        Case(name: "the second came while the first was being handled: the drain read",
-             signals: [Signal(number: SIGINT, batch: 1, milliseconds: 0), Signal(number: SIGINT, batch: 2, milliseconds: 1)],
-             actions: [.stop(SIGINT), .ignore]),
-        Case(name: "pressed again after the stopping message",
-             signals: [Signal(number: SIGINT, batch: 1, milliseconds: 0), Signal(number: SIGINT, batch: 3, milliseconds: 40)],
-             actions: [.stop(SIGINT), .killNow]),
-        Case(name: "300 ms later, even in one read",
-             signals: [Signal(number: SIGINT, batch: 1, milliseconds: 0), Signal(number: SIGINT, batch: 2, milliseconds: 300)],
-             actions: [.stop(SIGINT), .killNow]),
-        Case(name: "299 ms later in the drain read",
-             signals: [Signal(number: SIGINT, batch: 1, milliseconds: 0), Signal(number: SIGINT, batch: 2, milliseconds: 299)],
-             actions: [.stop(SIGINT), .ignore]),
-        Case(name: "SIGTERM then SIGINT later: the SIGINT kills",
-             signals: [Signal(number: SIGTERM, batch: 1, milliseconds: 0), Signal(number: SIGINT, batch: 4, milliseconds: 500)],
-             actions: [.stop(SIGTERM), .killNow]),
-        Case(name: "a repeated SIGTERM or SIGHUP never kills",
-             signals: [Signal(number: SIGTERM, batch: 1, milliseconds: 0), Signal(number: SIGTERM, batch: 5, milliseconds: 900),
-                       Signal(number: SIGHUP, batch: 6, milliseconds: 1000)],
-             actions: [.stop(SIGTERM), .ignore, .ignore]),
-        Case(name: "a burst: together ignored, the later one kills",
-             signals: [Signal(number: SIGINT, batch: 1, milliseconds: 0), Signal(number: SIGINT, batch: 1, milliseconds: 0),
-                       Signal(number: SIGINT, batch: 2, milliseconds: 2), Signal(number: SIGINT, batch: 7, milliseconds: 800)],
-             actions: [.stop(SIGINT), .ignore, .ignore, .killNow]),
+        Case("timeout -s INT: child then group, one read", [.int(1, at: 0), .int(1, at: 0)], [.stop(SIGINT), .ignore]),
+        Case("the second came while the first was being handled: the drain read",
+             [.int(1, at: 0), .int(2, at: 1)], [.stop(SIGINT), .ignore]),
+        Case("pressed again after the stopping message", [.int(1, at: 0), .int(3, at: 40)], [.stop(SIGINT), .killNow]),
+        Case("300 ms later, even in one read", [.int(1, at: 0), .int(2, at: 300)], [.stop(SIGINT), .killNow]),
+        Case("299 ms later in the drain read", [.int(1, at: 0), .int(2, at: 299)], [.stop(SIGINT), .ignore]),
+        Case("SIGTERM then SIGINT later: the SIGINT kills", [.term(1, at: 0), .int(4, at: 500)], [.stop(SIGTERM), .killNow]),
+        Case("a repeated SIGTERM or SIGHUP never kills",
+             [.term(1, at: 0), .term(5, at: 900), .hup(6, at: 1000)], [.stop(SIGTERM), .ignore, .ignore]),
+        Case("a burst: together ignored, the later one kills",
+             [.int(1, at: 0), .int(1, at: 0), .int(2, at: 2), .int(7, at: 800)], [.stop(SIGINT), .ignore, .ignore, .killNow]),
     ]
 
     @Test(arguments: cases)

@@ -203,34 +203,29 @@ import Testing
         #expect(expanded == [["pkg-pkg-a", "pkg-pkg_b", "pkg-pkg-c"]])
     }
 
+    /// A task `pkg` with one instance per line of the result of `find/changed`, which runs `command`.
+    private static func dynamicMatrix(over command: String) -> String {
+        """
+        stages:
+          - name: find
+            tasks:
+              - {name: changed, run: \(command)}
+          - name: test
+            tasks:
+              - name: pkg
+                matrix: {package: "${{ stages.find.tasks.changed.result }}"}
+                run: echo ${{ matrix.package }}
+        """
+    }
+
     @Test func aDynamicMatrixOverNoLinesHasNoInstances() async throws {
-        let (result, _, _) = try await run("""
-            stages:
-              - name: find
-                tasks:
-                  - {name: changed, run: "true"}
-              - name: test
-                tasks:
-                  - name: pkg
-                    matrix: {package: "${{ stages.find.tasks.changed.result }}"}
-                    run: echo ${{ matrix.package }}
-            """)
+        let (result, _, _) = try await run(Self.dynamicMatrix(over: #""true""#))
         #expect(result.tasks.map(\.name) == ["changed"])
         #expect(result.succeeded)
     }
 
     @Test func aDynamicMatrixWithClashingNamesFailsItsTask() async throws {
-        let (result, _, _) = try await run("""
-            stages:
-              - name: find
-                tasks:
-                  - {name: changed, run: "printf 'a b\\na_b\\n'"}
-              - name: test
-                tasks:
-                  - name: pkg
-                    matrix: {package: "${{ stages.find.tasks.changed.result }}"}
-                    run: echo ${{ matrix.package }}
-            """)
+        let (result, _, _) = try await run(Self.dynamicMatrix(over: #""printf 'a b\na_b\n'""#))
         #expect(result.tasks.map(\.name) == ["changed", "pkg"])
         #expect(result.tasks[1].state == .failedToStart(reason: DiagnosticMessage.duplicateInstance(name: "pkg-a_b").text))
     }

@@ -35,6 +35,7 @@ import Testing
                 self.stack, self.errors, self.tags, self.ids = [], [], {}, []
                 self.attrs, self.text, self.where = [], [], []
                 self.rows, self.bars, self.outputs, self.doctype = [], [], [], None
+                self.tableRows, self.stepNames, self.inStepName = [], [], False
             def handle_decl(self, decl): self.doctype = decl
             def handle_starttag(self, tag, attrs):
                 a = dict(attrs)
@@ -42,6 +43,9 @@ import Testing
                 self.attrs += [(tag, k, v) for k, v in attrs]
                 if "id" in a: self.ids.append(a["id"])
                 if tag == "tr" and a.get("id", "").startswith("task-"): self.rows.append(a["id"])
+                if tag == "tr" and (a.get("id") or a.get("class")): self.tableRows.append(a.get("id") or a["class"])
+                if tag == "td" and "step" in a.get("class", "").split(): self.inStepName, self.stepName = True, ""
+
                 if tag == "rect" and "bar" in a.get("class", "").split(): self.bars.append(a["class"])
                 if tag == "details" and a.get("id", "").startswith("out-"): self.outputs.append(a["id"])
                 if tag not in VOID: self.stack.append(tag)
@@ -50,11 +54,13 @@ import Testing
                 if tag not in VOID: self.stack.pop()
             def handle_endtag(self, tag):
                 if tag in VOID: return
+                if tag == "td" and self.inStepName: self.stepNames.append(self.stepName); self.inStepName = False
                 if not self.stack or self.stack[-1] != tag:
                     self.errors.append("unexpected </%s> in %s" % (tag, "/".join(self.stack)))
                 else:
                     self.stack.pop()
             def handle_data(self, data):
+                if self.inStepName: self.stepName += data
                 self.text.append(data)
                 self.where.append("/".join(self.stack))
         r = Reader()
@@ -65,6 +71,7 @@ import Testing
         print(json.dumps({
             "doctype": r.doctype, "errors": r.errors, "unclosed": r.stack, "tags": r.tags,
             "ids": r.ids, "rows": r.rows, "bars": r.bars, "outputs": r.outputs,
+            "tableRows": r.tableRows, "stepNames": r.stepNames,
             "src": [v for t, k, v in r.attrs if k == "src"],
             "href": [v for t, k, v in r.attrs if k in ("href", "xlink:href", "action", "formaction")],
             "styleUrls": "url(" in text or "@import" in text,
@@ -102,6 +109,44 @@ import Testing
             #expect(text.contains(fact), "\(fact)")
         }
         #expect(text.contains("stdout") && text.contains("stderr"))
+    }
+
+    /// The retried task `build/flaky` as a task of four steps (its second attempt's).
+    private func steppedRun() -> RunResult {
+        var run = ReportFixture.failingRun()
+        let ms = ReportFixture.ms
+        run.tasks[2].steps = [
+            StepResult(name: "build", state: .succeeded, started: ms(500), finished: ms(600)),
+            StepResult(name: "lint", state: .failed(exitCode: 3), started: ms(600), finished: ms(700), continueOnError: true),
+            StepResult(name: "test", state: .failed(exitCode: 4), started: ms(700), finished: ms(900)),
+            StepResult(name: "package<x>", state: .skipped),
+        ]
+        return run
+    }
+
+    @Test(.enabled(if: ExternalTool.find("python3") != nil, "python3 is not installed"))
+    func stepsAreRowsInTheTimelineAndTheStageTable() throws {
+        let html = HTMLReport.render(steppedRun(), exitStatus: .taskFailed)
+        guard let parsed = try read(html) else { return }
+        #expect((parsed["errors"] as? [String])?.isEmpty == true, "\(parsed["errors"] ?? "")")
+        #expect((parsed["unclosed"] as? [String])?.isEmpty == true)
+        // The task's attempts, then a thinner bar for each step that ran; the skipped one has none.
+        #expect(parsed["bars"] as? [String] == [
+            "bar s-succeeded", "bar s-tolerated", "bar s-failed", "bar s-succeeded",
+            "bar step s-succeeded", "bar step s-tolerated", "bar step s-failed",
+            "bar s-timed-out", "bar s-cancelled",
+        ])
+        // In the table, the steps follow their task's row.
+        #expect(parsed["tableRows"] as? [String] == [
+            "task-0-0", "task-0-1", "task-0-2", "step s-succeeded", "step s-tolerated", "step s-failed", "step s-skipped",
+            "task-1-0", "task-1-1", "task-2-0",
+        ])
+        #expect(parsed["stepNames"] as? [String] == ["build", "lint", "test", "package<x>"])
+        let text = try #require(parsed["text"] as? String)
+        #expect(text.contains("build/flaky › step lint (attempt 2)\nfailed (exit 3) (continue-on-error)\n+0.600s → +0.700s (100ms)\n"))
+        #expect(text.contains("build/flaky › step package<x>"))
+        // The build stage's band spans its 3 task rows, 4 step rows and its own.
+        #expect(html.contains("<rect class=\"band\" x=\"0\" y=\"28\" width=\"1100\" height=\"\(8 * GanttChart.rowHeight)\"/>"))
     }
 
     @Test(.enabled(if: ExternalTool.find("python3") != nil, "python3 is not installed"))

@@ -14,6 +14,14 @@ import Testing
                 """)
     }
 
+    @Test func workflowTextIndentsTasksIntoOneStage() async throws {
+        let text = WorkflowText.stage("s", tasks: "- name: a\n  run: |\n    echo one\n\n    echo two\n- {name: b, run: echo b}")
+        #expect(text == "stages:\n  - name: s\n    tasks:\n      - name: a\n        run: |\n          echo one\n\n          echo two\n"
+                    + "      - {name: b, run: echo b}\n")
+        #expect(WorkflowText.stage("s", runs: ["echo a", "echo b"]) == "stages:\n  - name: s\n    tasks:\n      - run: echo a\n      - run: echo b\n")
+        try await CLI("validate", "w.yaml").file("w.yaml", text).expect(status: 0)
+    }
+
     @Test func stdinAndEnvironmentReachTheRun() async throws {
         let workflow = """
             version: 1

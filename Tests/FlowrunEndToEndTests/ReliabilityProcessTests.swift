@@ -118,12 +118,10 @@ extension Reliability {
         @Test("5: a second SIGINT during the grace period kills everything within 0.5 s")
         func secondInterrupt() async throws {
             let scratch = try TemporaryFolder()
-            var text = "stages:\n  - name: stubborn\n    tasks:\n"
-            for index in 1...4 {
-                // Survives SIGTERM (the trap notes it), so only SIGKILL ends it.
-                text += "      - run: trap 'touch term.\(index)' TERM; touch ready.\(index); while :; do sleep 0.05; done\n"
-            }
-            let file = try scratch.write("w.yaml", text)
+            // Each task survives SIGTERM (the trap notes it), so only SIGKILL ends it.
+            let file = try scratch.write("w.yaml", WorkflowText.stage("stubborn", runs: (1...4).map {
+                "trap 'touch term.\($0)' TERM; touch ready.\($0); while :; do sleep 0.05; done"
+            }))
             let run = try Launched(["run", file, "--kill-grace", "30s"], in: scratch)
             #expect(await eventually { scratch.count(prefix: "ready.") == 4 })
             run.signal(SIGINT)
@@ -141,15 +139,11 @@ extension Reliability {
         @Test("6: timeout on a task that ignores TERM and INT: dead at 1 s + grace (±0.5 s), timed out")
         func timeoutOfAStubbornTask() async throws {
             let scratch = try TemporaryFolder()
-            let file = try scratch.write("w.yaml", """
-                stages:
-                  - name: s
-                    tasks:
-                      - name: stubborn
-                        timeout: 1s
-                        run: trap '' TERM INT; sleep 100 & sleep 100
-
-                """)
+            let file = try scratch.write("w.yaml", WorkflowText.stage("s", tasks: """
+                - name: stubborn
+                  timeout: 1s
+                  run: trap '' TERM INT; sleep 100 & sleep 100
+                """))
             let run = try Launched(["run", file, "--kill-grace", Self.grace, "--format", "json"], in: scratch)
             let ending = try #require(await run.wait())
             #expect(ending.status == 1, "\(ending)")
@@ -224,12 +218,9 @@ extension Reliability {
         @Test("8: tasks start with an empty signal mask and no ignored signals")
         func cleanSignalState() async throws {
             let scratch = try TemporaryFolder()
-            var text = "stages:\n  - name: s\n    tasks:\n"
-            for _ in 1...8 {
-                // exec: the task's own process reports (a shell's mask changes while it waits for a child).
-                text += "      - run: exec grep -E '^Sig(Blk|Ign)' /proc/self/status\n"
-            }
-            let file = try scratch.write("w.yaml", text)
+            // exec: the task's own process reports (a shell's mask changes while it waits for a child).
+            let command = "exec grep -E '^Sig(Blk|Ign)' /proc/self/status"
+            let file = try scratch.write("w.yaml", WorkflowText.stage("s", runs: Array(repeating: command, count: 8)))
             let run = try Launched(["run", file], in: scratch)
             let ending = try #require(await run.wait())
             #expect(ending.status == 0, "\(ending)")
@@ -350,19 +341,15 @@ extension Reliability {
         @Test("12: 20 MB on stdout and stderr at once, and one 20 MB line: no deadlock, RSS ≤ 50 MB")
         func largeStreams() async throws {
             let scratch = try TemporaryFolder()
-            let file = try scratch.write("w.yaml", """
-                stages:
-                  - name: s
-                    tasks:
-                      - name: both
-                        run: |
-                          (head -c 20000000 /dev/zero | tr '\\0' e | fold -w 199 >&2) &
-                          head -c 20000000 /dev/zero | tr '\\0' o | fold -w 199
-                          wait
-                      - name: one-line
-                        run: head -c 20000000 /dev/zero | tr '\\0' x
-
-                """)
+            let file = try scratch.write("w.yaml", WorkflowText.stage("s", tasks: """
+                - name: both
+                  run: |
+                    (head -c 20000000 /dev/zero | tr '\\0' e | fold -w 199 >&2) &
+                    head -c 20000000 /dev/zero | tr '\\0' o | fold -w 199
+                    wait
+                - name: one-line
+                  run: head -c 20000000 /dev/zero | tr '\\0' x
+                """))
             let run = try Launched(["run", file, "--report", scratch.file("report.json")], in: scratch, stdout: .devNull)
             let ending = try #require(await run.wait(atMost: .seconds(30)))
             #expect(ending.status == 0, "\(ending)\n\(run.stderr.prefix(500))")
@@ -509,9 +496,7 @@ extension Reliability {
         @Test("17: SIGINT 0–50 ms after start, 20 times: never an orphan")
         func spawnRace() async throws {
             let scratch = try TemporaryFolder()
-            var text = "stages:\n  - name: s\n    tasks:\n"
-            for _ in 1...4 { text += "      - run: \(Self.sleepers)\n" }
-            let file = try scratch.write("w.yaml", text)
+            let file = try scratch.write("w.yaml", WorkflowText.stage("s", runs: Array(repeating: Self.sleepers, count: 4)))
             for round in 1...20 {
                 let run = try Launched(["run", file, "--kill-grace", Self.grace], in: scratch, stdout: .devNull)
                 try await Task.sleep(for: .microseconds(Int.random(in: 0...50_000)))

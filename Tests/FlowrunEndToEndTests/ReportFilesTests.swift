@@ -1,4 +1,5 @@
 import Foundation
+import FlowrunTestSupport
 import Testing
 
 /// `flowrun run --junit/--trace/--report` on a real failing run, read back by independent readers.
@@ -173,6 +174,16 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = try ReportCLI.run(["seed.yaml", "--output", "quiet", "--junit", "missing/junit.xml"], in: directory)
         #expect(output.status == 0)
-        #expect(output.stderr.contains("flowrun: cannot write JUnit report missing/junit.xml:"))
+        #expect(output.stderr.contains("flowrun: error: cannot write JUnit report missing/junit.xml: No such file or directory\n"),
+                "\(output.stderr)")
+    }
+
+    @Test(.enabled(if: ReportCLI.binary != nil, "needs the built flowrun"))
+    func unwritableJobSummaryIsAnErrorMessage() async throws {
+        let output = try await CLI("run", "seed.yaml", "--output", "quiet").file("seed.yaml", try ReportCLI.fastSeed())
+            .environment("GITHUB_ACTIONS", "true").environment("GITHUB_STEP_SUMMARY", "missing/summary.md")
+            .expect(status: 0)
+        #expect(output.stderr.contains("flowrun: error: cannot append the job summary to missing/summary.md: No such file or directory\n"),
+                "\(output.stderr)")
     }
 }

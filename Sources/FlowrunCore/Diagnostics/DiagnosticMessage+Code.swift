@@ -111,6 +111,8 @@ extension DiagnosticMessage {
         case .unknownVariableOverride: "unknownVariableOverride"
         case .environmentVariableUnset: "environmentVariableUnset"
         case .unusedVariable: "unusedVariable"
+        case .reportFileUnwritable: "reportFileUnwritable"
+        case .jobSummaryUnwritable: "jobSummaryUnwritable"
         case .unknownTarget: "unknownTarget"
         case .emptyPattern: "emptyPattern"
         case .stateFileCorrupt: "stateFileCorrupt"

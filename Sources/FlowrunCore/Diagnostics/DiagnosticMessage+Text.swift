@@ -145,6 +145,8 @@ extension DiagnosticMessage {
         case .unknownVariableOverride(let name, let suggestion): suffix("--var \(name): the workflow declares no variable `\(name)` in `vars`", suggestion)
         case .unusedVariable(let name): "variable `\(name)` is never used"
         case .environmentVariableUnset(let name): "environment variable `\(name)` is not set; `env.\(name)` expands to the empty string"
+        case .reportFileUnwritable(let kind, let path, let reason): "cannot write \(kind.noun) \(path): \(reason)"
+        case .jobSummaryUnwritable(let path, let reason): "cannot append the job summary to \(path): \(reason)"
         case .emptyPattern(let key): "an empty pattern in `\(key)` matches nothing; remove it"
         case .unknownTarget(let name, let suggestion):
             suffix("unknown target `\(name)`: a target is STAGE, STAGE/TASK or STAGE/MATRIXTASK (see `flowrun list`)", suggestion)
@@ -182,6 +184,19 @@ private func byteCount(_ bytes: Int) -> String {
 private func hex(_ value: UInt32) -> String {
     let digits = String(value, radix: 16, uppercase: true)
     return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+}
+
+extension ReportFileKind {
+    /// How the kind is named in a message ("cannot write JUnit report …").
+    var noun: String {
+        switch self {
+        case .json: "report"
+        case .junit: "JUnit report"
+        case .trace: "trace"
+        case .html: "HTML report"
+        case .summary: "summary"
+        }
+    }
 }
 
 extension ValueKind {

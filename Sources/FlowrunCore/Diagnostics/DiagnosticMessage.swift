@@ -127,6 +127,10 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case environmentVariableUnset(String)
     case unusedVariable(String)
 
+    // Report files a run writes (`--json-file`, `--junit`, `--trace`, `--html`, `--summary`, the job summary).
+    case reportFileUnwritable(kind: ReportFileKind, path: String, reason: String)
+    case jobSummaryUnwritable(path: String, reason: String)
+
     // Targets and the state folder (issue 11).
     case unknownTarget(String, suggestion: String?)
     case emptyPattern(key: String)

@@ -1,9 +1,11 @@
 /// The run as an SVG Gantt chart, for the HTML report.
 ///
-/// Rows, top to bottom: per stage a band row (the stage's span) and one row
-/// per task; the stage's rows share a shaded band. Each attempt is its own
-/// bar, colored by its state (`class="bar s-STATE"`, styled by the page),
-/// and the wait between attempts a thin line. Every bar and label has a
+/// Rows, top to bottom: per stage a band row (the stage's span), one row
+/// per task (each matrix instance is a task), and below a task of `steps`
+/// one row per step of its last attempt; the stage's rows share a shaded
+/// band. Each attempt is its own bar, colored by its state (`class="bar
+/// s-STATE"`, styled by the page), and the wait between attempts a thin
+/// line; a step's bar is thinner (`class="bar step s-STATE"`). Every bar and label has a
 /// `<title>` with exact offsets, which browsers show on hover. A time axis
 /// with gridlines runs along the top. Plain SVG: no script, no external
 /// reference, readable with styles off.
@@ -77,11 +79,38 @@ public enum GanttChart {
                     out += "<text class=\"dur\" x=\"\(x(last.finished))\" dx=\"4\" y=\"\(textY)\">\(DurationFormat.human(task.duration))</text>"
                 }
                 out += "</g>\n"
+            case .step(let task, let step):
+                out += stepRow(task, step, y: y, textY: textY, x: x, w: w, run: run, mask: mask)
             }
             row += 1
         }
         out += "</svg>\n"
         return out
+    }
+
+    /// A step's row: its name indented under the task's, and a thin bar
+    /// over the step's span in the task's last attempt; a skipped step, its state.
+    private static func stepRow(
+        _ task: TaskResult, _ step: StepResult, y: Int, textY: Int,
+        x: (Duration) -> String, w: (Duration, Duration) -> String, run: RunResult, mask: SecretMask
+    ) -> String {
+        let name = mask.apply(step.name)
+        var out = "<g class=\"step-row\"><text class=\"step-label\" x=\"30\" y=\"\(textY)\">"
+            + "<title>\(HTMLText.content(mask.apply(task.qualifiedName) + " › step " + name))</title>"
+            + "\(HTMLText.content(clipped(name, 30)))</text>"
+        if let started = step.started, let finished = step.finished {
+            var title = mask.apply(task.qualifiedName) + " › step " + name
+            if task.attempts > 1 { title += " (attempt \(task.attempts))" }
+            title += "\n" + mask.apply(RunReport.describe(step.state))
+            if step.state.isFailure, step.continueOnError { title += " (continue-on-error)" }
+            title += "\n" + interval(started, finished, run: run)
+            out += "<rect class=\"bar step \(cssState(step))\" x=\"\(x(started))\" y=\"\(y + 5)\" "
+                + "width=\"\(w(started, finished))\" height=\"\(rowHeight - 10)\"><title>\(HTMLText.content(title))</title></rect>"
+            out += "<text class=\"dur\" x=\"\(x(finished))\" dx=\"4\" y=\"\(textY)\">\(DurationFormat.human(step.duration))</text>"
+        } else {
+            out += "<text class=\"dur\" x=\"\(labelWidth + 4)\" y=\"\(textY)\">\(HTMLText.content(step.state.name))</text>"
+        }
+        return out + "</g>\n"
     }
 
     /// The CSS class of a bar: `s-` and the state's name; a failure under continue-on-error is `s-tolerated`.
@@ -90,10 +119,16 @@ public enum GanttChart {
         return "s-" + state.name
     }
 
+    /// A step's CSS class: a failure that `continue-on-error` let pass is `s-tolerated`.
+    static func cssState(_ step: StepResult) -> String {
+        step.state.isFailure && step.continueOnError ? "s-tolerated" : "s-" + step.state.name
+    }
+
     private enum Row {
-        /// A stage's band row, and how many task rows follow it.
+        /// A stage's band row, and how many task and step rows follow it.
         case stage(StageResult, Int)
         case task(TaskResult)
+        case step(TaskResult, StepResult)
     }
 
     private static func layout(_ run: RunResult) -> [Row] {
@@ -102,8 +137,11 @@ public enum GanttChart {
         var rows: [Row] = []
         for stage in run.stages {
             let tasks = byStage[stage.index] ?? []
-            rows.append(.stage(stage, tasks.count))
-            rows += tasks.map { .task($0) }
+            rows.append(.stage(stage, tasks.reduce(0) { $0 + 1 + $1.steps.count }))
+            for task in tasks {
+                rows.append(.task(task))
+                rows += task.steps.map { .step(task, $0) }
+            }
         }
         return rows
     }

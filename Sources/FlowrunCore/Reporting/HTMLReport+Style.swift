@@ -33,6 +33,7 @@ extension HTMLReport {
         .gantt .axis line { stroke: var(--line); stroke-width: 1; } .gantt .axis text { fill: var(--dim); text-anchor: middle; }
         .gantt .stage-label { font-weight: 600; } .gantt .dur { fill: var(--dim); font-size: 10px; }
         .gantt .stage-bar { fill: var(--dim); opacity: 0.55; }
+        .gantt .step-label { fill: var(--dim); } .bar.step { opacity: 0.85; }
         .gantt .retry-wait { stroke: var(--dim); stroke-width: 1.5; stroke-dasharray: 3 2; }
         .bar { rx: 2; } .bar:hover { opacity: 0.8; }
         .s-succeeded { fill: var(--ok); background: var(--ok); } .s-failed { fill: var(--bad); background: var(--bad); }
@@ -51,6 +52,7 @@ extension HTMLReport {
         th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { color: var(--dim); font-weight: 600; font-size: 12px; } .num { text-align: right; white-space: nowrap; }
         td.name { font-weight: 600; } td.result { max-width: 420px; overflow-wrap: anywhere; }
+        td.name.step { font-weight: normal; padding-left: 22px; } td.name.step::before { content: "↳ "; color: var(--dim); }
         tr:target { outline: 2px solid var(--warn); }
         .out-link { font-weight: normal; font-size: 11px; color: var(--dim); margin-left: 6px; }
         details { margin: 4px 0; } summary { cursor: pointer; }

@@ -2,8 +2,9 @@
 ///
 /// Sections: a header (workflow, status, exit code, wall time, critical
 /// path, parallelism, resources, the first failure), the SVG timeline
-/// (`GanttChart`), a table per stage, and each task's kept output (the last
-/// 64 KiB per stream, from `TaskOutputLog`) in a `<details>`.
+/// (`GanttChart`), a table per stage (a task's steps in rows below it), and
+/// each task's kept output (the last 64 KiB per stream, from
+/// `TaskOutputLog`) in a `<details>`.
 ///
 /// Self-contained: styles are inline, the chart is inline SVG, there is no
 /// script, and a Content-Security-Policy forbids loading anything; every
@@ -114,7 +115,10 @@ public enum HTMLReport {
         out += "<table>\n<thead><tr><th>Task</th><th>State</th><th class=\"num\">Duration</th><th class=\"num\">Queued</th>"
             + "<th class=\"num\">Attempts</th><th>Exit</th><th class=\"num\">CPU</th><th class=\"num\">Peak RSS</th>"
             + "<th>Result</th></tr></thead>\n<tbody>\n"
-        for task in tasks { out += row(task, hasOutput: outputs.map { has($0, task.id) } ?? false, mask: mask) }
+        for task in tasks {
+            out += row(task, hasOutput: outputs.map { has($0, task.id) } ?? false, mask: mask)
+            out += task.steps.map { stepRow($0, mask: mask) }.joined()
+        }
         return out + "</tbody>\n</table>\n</section>\n"
     }
 
@@ -141,6 +145,21 @@ public enum HTMLReport {
         out += "<td class=\"num\">\(usage.map { DurationFormat.human($0.cpu) } ?? "")</td>"
         out += "<td class=\"num\">\(usage.map { ResourceFormat.bytes($0.maxRSS) } ?? "")</td>"
         out += "<td class=\"result\">\(task.result.map { result(mask.apply($0)) } ?? "")</td>"
+        return out + "</tr>\n"
+    }
+
+    /// A step of the task above (its last attempt's): name, state, duration and exit; the task's row has the rest.
+    private static func stepRow(_ step: StepResult, mask: SecretMask) -> String {
+        let state = GanttChart.cssState(step)
+        var detail = HTMLText.content(mask.apply(RunReport.describe(step.state)))
+        if step.continueOnError && step.state.isFailure { detail += " <span class=\"dim\">(continue-on-error)</span>" }
+        var out = "<tr class=\"step \(state)\">"
+        out += "<td class=\"name step\">\(HTMLText.content(mask.apply(step.name)))</td>"
+        out += "<td><span class=\"pill \(state)\"></span>\(detail)</td>"
+        out += "<td class=\"num\">\(step.started != nil ? DurationFormat.human(step.duration) : "")</td>"
+        out += "<td class=\"num\"></td><td class=\"num\"></td>"
+        out += "<td>\(exitText(step.state))</td>"
+        out += "<td class=\"num\"></td><td class=\"num\"></td><td class=\"result\"></td>"
         return out + "</tr>\n"
     }
 

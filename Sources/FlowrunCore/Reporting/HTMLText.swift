@@ -32,23 +32,18 @@ public enum HTMLText {
     }
 
     private static func escaped(_ value: String, attribute: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
+        MarkupEscaping.escaped(value, attribute: attribute) { scalar in
             switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\n" where attribute: out += "&#10;"
-            case "\t" where attribute: out += "&#9;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
             case _ where isInvisible(scalar):
-                let escape = "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-                out += attribute ? escape : "<span class=\"esc\">" + escape + "</span>"
-            default: out.unicodeScalars.append(scalar)
+                attribute ? escape(scalar) : "<span class=\"esc\">" + escape(scalar) + "</span>"
+            default: nil
             }
         }
-        return out
+    }
+
+    private static func escape(_ scalar: Unicode.Scalar) -> String {
+        "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
     }
 }

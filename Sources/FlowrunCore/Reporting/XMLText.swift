@@ -30,21 +30,12 @@ public enum XMLText {
     }
 
     private static func escaped(_ value: String, attribute: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
+        MarkupEscaping.escaped(value, attribute: attribute) { scalar in
             switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where attribute: out += "&quot;"
-            case "\r": out += "&#13;"
-            case "\n" where attribute: out += "&#10;"
-            case "\t" where attribute: out += "&#9;"
-            case _ where !isLegal(scalar): out.unicodeScalars.append(replacement)
-            default: out.unicodeScalars.append(scalar)
+            case "\r": "&#13;"
+            case _ where !isLegal(scalar): String(replacement)
+            default: nil
             }
         }
-        return out
     }
 }

@@ -110,6 +110,11 @@ public struct RunSession: Sendable {
             + "interrupt again to kill them now\n"
     }
 
+    /// A report file that could not be written, said through the one renderer; the run's status stands.
+    private func report(_ message: DiagnosticMessage) {
+        stderr.write(DiagnosticRenderer().commandLine(Diagnostic(.error, message, at: nil)))
+    }
+
     private func writeReportFiles(_ result: RunResult, status: ExitStatus, jsonReport: String, outputs: TaskOutputLog?) {
         let mask = SecretMask(plan.secretValues)
         for file in settings.reportFiles {
@@ -121,13 +126,13 @@ public struct RunSession: Sendable {
             case .summary: MarkdownSummary.render(result, exitStatus: status, mask: mask)
             }
             if let problem = ReportFile.write(text, to: file.path) {
-                stderr.write("flowrun: cannot write \(file.kind.noun) \(file.path): \(problem)\n")
+                report(.reportFileUnwritable(kind: file.kind, path: file.path, reason: problem))
             }
         }
         // GitHub shows every step's summary file on the run's page; it is appended to, never replaced.
         if let path = settings.githubActions?.stepSummary {
             if let problem = ReportFile.append(MarkdownSummary.render(result, exitStatus: status, mask: mask) + "\n", to: path) {
-                stderr.write("flowrun: cannot append the job summary to \(path): \(problem)\n")
+                report(.jobSummaryUnwritable(path: path, reason: problem))
             }
         }
     }

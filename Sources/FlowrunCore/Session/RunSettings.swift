@@ -91,15 +91,4 @@ public enum ReportFileKind: String, Sendable, CaseIterable {
     case html
     /// `--summary`: the Markdown summary (what GitHub's job summary gets).
     case summary
-
-    /// How the kind is named in a message ("cannot write JUnit report …").
-    public var noun: String {
-        switch self {
-        case .json: "report"
-        case .junit: "JUnit report"
-        case .trace: "trace"
-        case .html: "HTML report"
-        case .summary: "summary"
-        }
-    }
 }
