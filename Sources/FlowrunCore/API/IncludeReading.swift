@@ -34,10 +34,10 @@ struct IncludeReading {
     /// Checks the loaded file and what it includes. Returns the text as its
     /// locations count lines, and the tree when the file itself is valid.
     mutating func file(
-        _ source: SourceText, format: InputFormat, canonical: String, chain: [Inclusion], environment: Set<String>?
+        _ source: SourceText, format: InputFormat, canonical: String, environment: Set<String>?
     ) -> (SourceText, IncludeTree?) {
         let name = source.path.split(separator: "/").last.map(String.init) ?? source.path
-        return file(source, format: format, path: chain + [Inclusion(canonical: canonical, name: name, site: nil)],
+        return file(source, format: format, path: [Inclusion(canonical: canonical, name: name, site: nil)],
                     environment: environment)
     }
 

@@ -68,8 +68,7 @@ public struct WorkflowLoader: Sendable {
     private func load(_ source: SourceText, format: InputFormat, files: WorkflowSources) -> Outcome {
         var reading = IncludeReading(loader: self, files: files)
         let (source, tree) = reading.file(
-            source, format: format, canonical: WorkflowSources.canonical(source.path) ?? source.path,
-            chain: [], environment: environment)
+            source, format: format, canonical: WorkflowSources.canonical(source.path) ?? source.path, environment: environment)
         var diagnostics = reading.diagnostics
         var workflow: Workflow?
         if let tree, !diagnostics.contains(where: { $0.severity == .error }) {

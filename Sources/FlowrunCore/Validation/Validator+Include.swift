@@ -49,6 +49,24 @@ extension Validator.Pass {
 }
 
 extension Validator {
+    /// A stage an include entry inserts, as the including file's references see it.
+    public struct IncludedStage: Sendable {
+        /// How many of the file's own stages come before it.
+        public var position: Int
+        /// Its name with the prefix: `lint.check`.
+        public var name: String
+        public var taskNames: Set<String>
+        /// Whether a task of it has a matrix (whose instance names the expander checks).
+        public var hasMatrix: Bool
+
+        public init(position: Int, name: String, taskNames: Set<String>, hasMatrix: Bool) {
+            self.position = position
+            self.name = name
+            self.taskNames = taskNames
+            self.hasMatrix = hasMatrix
+        }
+    }
+
     /// The `include:` entries of a workflow's `stages:`, read before the
     /// file is validated (the loader reads the included files first, so that
     /// the file's references to their stages can be checked); problems are

@@ -11,24 +11,6 @@ public struct Validator: Sendable {
     /// first), so that its templates and conditions may refer to them.
     public var includedStages: [IncludedStage] = []
 
-    /// A stage an include entry inserts, as the including file's references see it.
-    public struct IncludedStage: Sendable {
-        /// How many of the file's own stages come before it.
-        public var position: Int
-        /// Its name with the prefix: `lint.check`.
-        public var name: String
-        public var taskNames: Set<String>
-        /// Whether a task of it has a matrix (whose instance names the expander checks).
-        public var hasMatrix: Bool
-
-        public init(position: Int, name: String, taskNames: Set<String>, hasMatrix: Bool) {
-            self.position = position
-            self.name = name
-            self.taskNames = taskNames
-            self.hasMatrix = hasMatrix
-        }
-    }
-
     public init(environment: Set<String>? = nil, includedStages: [IncludedStage] = []) {
         self.environment = environment
         self.includedStages = includedStages
@@ -43,15 +25,6 @@ public struct Validator: Sendable {
     public func validate(
         _ root: Node, directory: String, defaultName: String, source: SourceText? = nil
     ) -> (Workflow?, [Diagnostic]) {
-        let checked = validateWithIncludes(root, directory: directory, defaultName: defaultName, source: source)
-        return (checked.workflow, checked.diagnostics)
-    }
-
-    /// As `validate`, and the file's `include:` entries even when it has
-    /// errors, so that the loader checks the included files too.
-    public func validateWithIncludes(
-        _ root: Node, directory: String, defaultName: String, source: SourceText? = nil
-    ) -> (workflow: Workflow?, includes: [Workflow.Include], diagnostics: [Diagnostic]) {
         var pass = Pass()
         pass.source = source
         pass.processEnvironment = environment
@@ -60,7 +33,7 @@ public struct Validator: Sendable {
         }
         let workflow = pass.workflow(root, directory: directory, defaultName: defaultName)
         let hasError = pass.diagnostics.contains { $0.severity == .error }
-        return (hasError ? nil : workflow, workflow?.includes ?? [], pass.diagnostics)
+        return (hasError ? nil : workflow, pass.diagnostics)
     }
 }
 
