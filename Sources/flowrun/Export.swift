@@ -25,7 +25,8 @@ extension Flowrun {
             func run() async throws {
                 let outcome = WorkflowInput.load(workflow, format: input.formatIn)
                 guard let loaded = outcome.workflow else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
-                let plan = try WorkflowInput.plan(loaded, path: workflow, options: try PlanningOptions.parse([]), killGrace: FlowrunCore.Plan.defaultKillGrace)
+                let plan = try WorkflowInput.plan(loaded, path: workflow, options: try PlanningOptions.parse([]), killGrace: FlowrunCore.Plan.defaultKillGrace,
+                    leavesMatrixHoles: true)
                 switch ArgoExporter(image: image).export(plan, workflow: loaded) {
                 case .success(let manifest):
                     Console.out(manifest)

@@ -70,12 +70,14 @@ enum WorkflowInput {
 
     /// Plans a loaded workflow, printing planner warnings; exits 64 on an unknown `--var`.
     static func plan(
-        _ workflow: Workflow, path: String, options: PlanningOptions, killGrace: Duration, arguments: [String] = []
+        _ workflow: Workflow, path: String, options: PlanningOptions, killGrace: Duration, arguments: [String] = [],
+        leavesMatrixHoles: Bool = false
     ) throws -> Plan {
         var plannerOptions = Planner.Options(
             variables: options.variables.map { .init(name: $0.name, value: $0.value) }, jobs: options.jobs, killGrace: killGrace,
             environment: Console.environment(), currentDirectory: Console.currentDirectory(), executor: options.executor)
         plannerOptions.arguments = arguments
+        plannerOptions.leavesMatrixHoles = leavesMatrixHoles
         switch Planner().plan(workflow, sourcePath: displayPath(path), options: plannerOptions) {
         case .failure(let diagnostic):
             Console.err(DiagnosticRenderer(colored: false).commandLine(diagnostic))

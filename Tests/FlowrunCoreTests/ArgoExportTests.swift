@@ -11,8 +11,9 @@ import Testing
     static func export(_ file: URL) throws -> Result<String, ExportFailure> {
         let outcome = WorkflowLoader().load(path: file.path)
         let workflow = try #require(outcome.workflow, "\(outcome.diagnostics)")
-        let (plan, _) = try Planner().plan(
-            workflow, sourcePath: file.lastPathComponent, options: .init(currentDirectory: Checkout.root.path)).get()
+        var options = Planner.Options(currentDirectory: Checkout.root.path)
+        options.leavesMatrixHoles = true
+        let (plan, _) = try Planner().plan(workflow, sourcePath: file.lastPathComponent, options: options).get()
         return ArgoExporter().export(plan, workflow: workflow)
     }
 

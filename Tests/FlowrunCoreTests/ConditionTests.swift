@@ -54,6 +54,13 @@ import Testing
         #expect(try evaluate(text) == expected, "\(text)")
     }
 
+    /// `&&` binds tighter than `||`, and both group to the left.
+    @Test func operatorsGroupByPrecedenceThenToTheLeft() throws {
+        let (a, b, c, d) = (Condition.boolean(true), Condition.boolean(false), Condition.text("c"), Condition.text("d"))
+        #expect(try condition("\"true || false && 'c' || 'd'\"") == .or(.or(a, .and(b, c)), d))
+        #expect(try condition("\"true && false && 'c'\"") == .and(.and(a, b), c))
+    }
+
     @Test func stageFunctionsFollowTheRunsStatus() throws {
         func runs(_ condition: Condition?, failed: Bool, interrupted: Bool = false) -> Bool {
             ConditionEvaluator(status: .init(failed: failed, interrupted: interrupted)) { _ in nil }.stageRuns(condition)

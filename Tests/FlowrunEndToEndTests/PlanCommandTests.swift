@@ -98,6 +98,29 @@ import Testing
         #expect(lines.suffix(2) == ["  s0 --> s1", "  s1 --> s2"])
     }
 
+    /// GitHub's mermaid draws `\n` in a label as those two characters and drops
+    /// `<stdio.h>` as an unknown tag: lines are joined with `<br>`, markup is entity codes.
+    @Test func mermaidLabelsBreakLinesWithBrAndKeepMarkupAsText() async throws {
+        let workflow = """
+            stages:
+              - name: build
+                tasks:
+                  - name: source
+                    run: |
+                      cat > "a.c" <<'C'
+                      #include <stdio.h>
+                      C
+                  - {name: one, run: "echo 1 && echo 2"}
+            """
+        let result = try await Flowrun.run(["plan", "--format", "mermaid", "-"], in: Flowrun.fixtures, stdin: workflow)
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains(#"    t0_0["source<br>run:<br>  cat #gt; #quot;a.c#quot; #lt;#lt;'C'<br>  #35;include #lt;stdio.h#gt;<br>  C"]"#),
+                "\(result.stdout)")
+        #expect(lines.contains(#"    t0_1["one<br>run: echo 1 #amp;#amp; echo 2"]"#), "\(result.stdout)")
+        #expect(!result.stdout.contains("\\n"))
+    }
+
     @Test func varsOverrideAndUnknownVarIsAUsageError() async throws {
         let workflow = "vars:\n  target: debug\nstages:\n  - name: s\n    tasks:\n      - run: make ${{ vars.target }}\n"
         let ok = try await Flowrun.run(["plan", "--var", "target=rel ease", "-"], in: Flowrun.fixtures, stdin: workflow)

@@ -59,6 +59,19 @@ struct SlurmTests {
         #expect((stage["duration"] as? Double ?? 99) < 2.4)
     }
 
+    /// The text report names each Slurm task's job, step and node, as the JSON report does.
+    @Test func theTextReportNamesJobStepAndNode() async throws {
+        let result = try await Flowrun.run(
+            ["run", "-", "--executor", "slurm"], in: NSTemporaryDirectory(),
+            stdin: "stages: [{name: s, tasks: [{name: t, run: echo hi}]}]", timeout: 60)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(SlurmCluster.flowrunJobs().isEmpty)
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("  t ") }, "\(result.stdout)")
+        #expect(line.wholeMatch(of: /\ \ t  succeeded +\S+  1 attempt   slurm job \d+\.\d+ on (\S+)  result: hi/)?.1 == Substring(host),
+                "\(line)")
+    }
+
     /// The jobs are named for the run the report names; before, the runner made an id of its own.
     @Test func theJobsCarryTheRunIDOfTheReport() async throws {
         let result = try await Self.run("stages: [[\"echo $SLURM_JOB_NAME\"]]")

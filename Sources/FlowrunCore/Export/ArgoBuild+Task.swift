@@ -1,122 +1,117 @@
-/// One task as an Argo template: `script` for `run`, `suspend` for `sleep`.
+/// One task as an Argo template: `script` for `run` and `steps`, `suspend` for `sleep`.
 extension ArgoBuild {
-    /// A result a task template takes as an input parameter.
-    struct ResultInput {
-        var stage: String
-        var task: String
-    }
-
-    /// Collects a task's results as input parameters `r0`, `r1`, … (one per distinct result).
+    /// Collects what a task template takes as input parameters: values of
+    /// earlier stages `r0`, `r1`, … and matrix keys `m0`, `m1`, ….
     struct Inputs {
-        var results: [ResultInput] = []
+        var sources: [Source] = []
+        var matrixKeys: [String] = []
 
-        mutating func parameter(_ stage: String, _ task: String) -> String {
-            if let index = results.firstIndex(where: { $0.stage == stage && $0.task == task }) { return "r\(index)" }
-            results.append(ResultInput(stage: stage, task: task))
-            return "r\(results.count - 1)"
+        mutating func parameter(_ source: Source) -> Int {
+            if let index = sources.firstIndex(of: source) { return index }
+            sources.append(source)
+            return sources.count - 1
+        }
+
+        mutating func matrix(_ key: String) -> Int {
+            if let index = matrixKeys.firstIndex(of: key) { return index }
+            matrixKeys.append(key)
+            return matrixKeys.count - 1
         }
     }
 
     static let resultFile = "/tmp/flowrun-result"
+    static let outputsFolder = "/tmp/flowrun-outputs"
 
     mutating func taskTemplate(
         _ task: PlannedTask, name: String, at location: SourceLocation?
-    ) -> (ManifestValue, [(String, ResultInput)])? {
+    ) -> (ManifestValue, Inputs)? {
         var body: [(String, ManifestValue)] = [("name", .string(name))]
         var inputs = Inputs()
-        // `if` → `when` is not written yet: say so rather than drop the condition.
-        if task.condition != nil {
-            problems.append(.error(.exportUnsupported(feature: "an `if` condition", engine: "this version's Argo export"), at: location))
+        if task.interactive {
+            problems.append(.error(.exportUnsupported(feature: "an interactive task", engine: "Argo (a pod has no terminal)"), at: location))
             return nil
         }
-        // Steps, dynamic matrices, outputs and interactive tasks have no Argo form yet: say so, never drop them.
-        let matrixHole = Self.holes(task).contains { part in
-            switch part {
-            case .taskResults, .taskOutput, .matrix: true
-            default: false
-            }
-        }
-        let unsupported: String? = if case .steps = task.action { "`steps`" } else if task.fanOut != nil { "a dynamic `matrix`" }
-            else if !task.outputs.isEmpty { "`outputs`" } else if task.interactive { "an interactive task" }
-            else if matrixHole { "matrix results or task outputs" } else { nil }
-        if let unsupported {
-            problems.append(.error(.exportUnsupported(feature: unsupported, engine: "this version's Argo export"), at: location))
-            return nil
-        }
+        let shell: [String]
         switch task.action {
         case .sleep(let duration):
-            for case .taskResult(let stage, let other) in plan.stages.flatMap(\.tasks).flatMap(Self.holes)
-            where stage == task.stageName && other == task.name {
-                problems.append(.error(.exportUnsupported(feature: "the result of a sleep task", engine: "Argo (a suspend step has no outputs)"), at: location))
-                return nil
+            for stage in plan.stages {
+                for other in stage.tasks where references(other).contains(.result(stage: task.stageName, task: task.name)) {
+                    problems.append(.error(.exportUnsupported(feature: "the result of a sleep task", engine: "Argo (a suspend step has no outputs)"), at: location))
+                    return nil
+                }
             }
             body.append(("suspend", .map([("duration", .string(Self.goDuration(duration)))])))
-            return (.map(body), [])
-        case .steps:
-            return nil
-        case .run(let command, let shell):
-            guard shell.count >= 2, shell.last == "-c" else {
-                problems.append(.error(.exportUnsupported(feature: "a list shell whose last element is not -c", engine: "Argo scripts"), at: location))
-                return nil
-            }
-            var environment: [ManifestValue] = []
-            var usedSecrets: [String] = []
-            var source = render(command, inputs: &inputs, inScript: true, secrets: &usedSecrets)
-            if let result = task.result {
-                source = wrapped(source, shell: Array(shell.dropLast()), result: result, inputs: &inputs, secrets: &usedSecrets)
-            }
-            for entry in task.environment {
-                let (variable, value) = (entry.name, entry.value)
-                if secretEnvironment.contains(variable) {
-                    environment.append(secretReference(variable, key: variable))
-                } else if let secret = secretVariables.first(where: { value.parts == [.text($0.value)] }) {
-                    environment.append(secretReference(variable, key: secret.name))
-                } else {
-                    var ignored: [String] = []
-                    environment.append(.map([("name", .string(variable)), ("value", .string(render(value, inputs: &inputs, inScript: false, secrets: &ignored)))]))
-                }
-            }
-            for secret in usedSecrets {
-                environment.append(secretReference("FLOWRUN_SECRET_" + Self.envName(secret), key: secret))
-            }
-            for (index, _) in inputs.results.enumerated() {
-                environment.append(.map([("name", .string("FLOWRUN_RESULT_\(index)")), ("value", .string("{{inputs.parameters.r\(index)}}"))]))
-            }
-            var script: [(String, ManifestValue)] = [
-                ("image", .string(image)),
-                ("command", .list(shell.dropLast().map { .string($0) })),
-                ("source", .string(source)),
-            ]
-            if let directory = workingDirectory(task, inputs: &inputs) { script.append(("workingDir", .string(directory))) }
-            if !environment.isEmpty { script.append(("env", .list(environment))) }
-            if !inputs.results.isEmpty {
-                body.append(("inputs", .map([("parameters", .list(inputs.results.indices.map { .map([("name", .string("r\($0)"))]) }))])))
-            }
-            if task.result != nil {
-                body.append(("outputs", .map([("parameters", .list([.map([
-                    ("name", .string("result")), ("valueFrom", .map([("path", .string(Self.resultFile))])),
-                ])]))])))
-            }
-            if let timeout = task.timeout {
-                let seconds = timeout.components.seconds + (timeout.components.attoseconds > 0 ? 1 : 0)
-                body.append(("activeDeadlineSeconds", .string(String(max(1, seconds)))))
-            }
-            if task.retries > 0 {
-                var strategy: [(String, ManifestValue)] = [("limit", .string(String(task.retries)))]
-                if task.retryDelay > .zero {
-                    strategy.append(("backoff", .map([("duration", .string(Self.goDuration(task.retryDelay)))])))
-                }
-                body.append(("retryStrategy", .map(strategy)))
-            }
-            body.append(("script", .map(script)))
-            return (.map(body), inputs.results.enumerated().map { ("r\($0.offset)", $0.element) })
+            return (.map(body), inputs)
+        case .run(_, let taskShell): shell = taskShell
+        case .steps(let steps):
+            shell = steps.lazy.compactMap { if case .run(_, let stepShell) = $0.action { stepShell } else { nil } }.first ?? ["sh", "-e", "-c"]
         }
+        guard shell.count >= 2, shell.last == "-c" else {
+            problems.append(.error(.exportUnsupported(feature: "a list shell whose last element is not -c", engine: "Argo scripts"), at: location))
+            return nil
+        }
+        var environment: [ManifestValue] = []
+        var usedSecrets: [String] = []
+        guard let source = scriptSource(task, shell: Array(shell.dropLast()), inputs: &inputs, secrets: &usedSecrets, at: location) else { return nil }
+        for entry in task.environment {
+            let (variable, value) = (entry.name, entry.value)
+            if secretEnvironment.contains(variable) {
+                environment.append(secretReference(variable, key: variable))
+            } else if let secret = secretVariables.first(where: { value.parts == [.text($0.value)] }) {
+                environment.append(secretReference(variable, key: secret.name))
+            } else {
+                var ignored: [String] = []
+                guard let rendered = renderOutsideScript(value, inputs: &inputs, secrets: &ignored, at: location) else { return nil }
+                environment.append(.map([("name", .string(variable)), ("value", .string(rendered))]))
+            }
+        }
+        for secret in usedSecrets {
+            environment.append(secretReference("FLOWRUN_SECRET_" + Self.envName(secret), key: secret))
+        }
+        for index in inputs.sources.indices {
+            environment.append(.map([("name", .string("FLOWRUN_RESULT_\(index)")), ("value", .string("{{inputs.parameters.r\(index)}}"))]))
+        }
+        for index in inputs.matrixKeys.indices {
+            environment.append(.map([("name", .string("FLOWRUN_MATRIX_\(index)")), ("value", .string("{{inputs.parameters.m\(index)}}"))]))
+        }
+        var script: [(String, ManifestValue)] = [
+            ("image", .string(image)),
+            ("command", .list(shell.dropLast().map { .string($0) })),
+            ("source", .string(source)),
+        ]
+        guard let directory = workingDirectory(task.workingDirectory, inputs: &inputs, at: location) else { return nil }
+        if !directory.isEmpty { script.append(("workingDir", .string(directory))) }
+        if !environment.isEmpty { script.append(("env", .list(environment))) }
+        let parameters = inputs.sources.indices.map { "r\($0)" } + inputs.matrixKeys.indices.map { "m\($0)" }
+        if !parameters.isEmpty {
+            body.append(("inputs", .map([("parameters", .list(parameters.map { .map([("name", .string($0))]) }))])))
+        }
+        var outputs: [ManifestValue] = []
+        if fileResults[task.stageName]?.contains(task.name) == true {
+            outputs.append(.map([("name", .string("result")), ("valueFrom", .map([("path", .string(Self.resultFile))]))]))
+        }
+        for output in task.outputs {
+            outputs.append(.map([("name", .string(output)), ("valueFrom", .map([("path", .string(Self.outputsFolder + "/" + output))]))]))
+        }
+        if !outputs.isEmpty { body.append(("outputs", .map([("parameters", .list(outputs))]))) }
+        if let timeout = task.timeout {
+            body.append(("activeDeadlineSeconds", .string(String(Self.seconds(timeout)))))
+        }
+        if task.retries > 0 {
+            var strategy: [(String, ManifestValue)] = [("limit", .string(String(task.retries)))]
+            if task.retryDelay > .zero {
+                strategy.append(("backoff", .map([("duration", .string(Self.goDuration(task.retryDelay)))])))
+            }
+            body.append(("retryStrategy", .map(strategy)))
+        }
+        body.append(("script", .map(script)))
+        return (.map(body), inputs)
     }
 
-    /// `text` with its holes filled for Argo: in a script a result is
-    /// `"$FLOWRUN_RESULT_N"` (one shell word, as flowrun quotes it);
-    /// elsewhere `{{inputs.parameters.rN}}`. Secret values become variables.
-    func render(_ text: PlannedText, inputs: inout Inputs, inScript: Bool, secrets: inout [String]) -> String {
+    /// `text` with its holes filled for a script: a value of an earlier
+    /// stage is `"$FLOWRUN_RESULT_N"` and a matrix key `"$FLOWRUN_MATRIX_N"`
+    /// (one shell word, as flowrun quotes it); secret values become variables.
+    func render(_ text: PlannedText, inputs: inout Inputs, secrets: inout [String]) -> String {
         var out = ""
         for part in text.parts {
             switch part {
@@ -129,55 +124,53 @@ extension ArgoBuild {
                 }
                 out += literal
             case .taskResult(let stage, let task):
-                let parameter = inputs.parameter(stage, task)
-                out += inScript ? "\"$FLOWRUN_RESULT_\(parameter.dropFirst())\"" : "{{inputs.parameters.\(parameter)}}"
+                out += "\"$FLOWRUN_RESULT_\(inputs.parameter(.result(stage: stage, task: task)))\""
+            case .taskOutput(let stage, let task, let name):
+                out += "\"$FLOWRUN_RESULT_\(inputs.parameter(.output(stage: stage, task: task, name: name)))\""
+            case .taskResults(let stage, let task):
+                let sources = resultsSources(stage, task)
+                if sources.count == 1, case .results = sources[0] {
+                    out += "\"$FLOWRUN_RESULT_\(inputs.parameter(sources[0]))\""
+                } else {
+                    let words = sources.map { "\"$FLOWRUN_RESULT_\(inputs.parameter($0))\"" }.joined(separator: " ")
+                    out += words.isEmpty ? "''" : "\"$(printf '%s\\n' \(words))\""
+                }
             case .ownOutput(let which):
                 out += "${{ \(which.rawValue) }}"
-            case .taskResults, .taskOutput, .matrix:
-                // Refused before rendering (see above).
-                break
+            case .matrix(let key):
+                out += "\"$FLOWRUN_MATRIX_\(inputs.matrix(key))\""
             }
         }
         return out
     }
 
-    /// A script whose `result:` template is written to `resultFile`: the
-    /// task's script runs first (its stdout shown and kept), then the result
-    /// is rendered with `${{ stdout }}`, `${{ stderr }}` and `${{ exit-code }}` filled.
-    func wrapped(_ script: String, shell: [String], result: PlannedText, inputs: inout Inputs, secrets: inout [String]) -> String {
-        var rendered = ""
-        for part in result.parts {
+    /// `text` where Argo fills it in (an env value, a directory):
+    /// `{{inputs.parameters.rN}}`, or nil (reported) for a value that needs a script.
+    mutating func renderOutsideScript(_ text: PlannedText, inputs: inout Inputs, secrets: inout [String], at location: SourceLocation?) -> String? {
+        var out = ""
+        for part in text.parts {
             switch part {
-            case .text(let literal): rendered += ShellQuote.word(literal)
-            case .taskResult(let stage, let task): rendered += "\"$FLOWRUN_RESULT_\(inputs.parameter(stage, task).dropFirst())\""
-            case .ownOutput(.stdout): rendered += "\"$(cat /tmp/flowrun-stdout)\""
-            case .ownOutput(.stderr): rendered += "\"$(cat /tmp/flowrun-stderr)\""
-            case .ownOutput(.exitCode): rendered += "\"$flowrun_exit\""
-            case .taskResults, .taskOutput, .matrix: break
+            case .text(let literal): out += literal
+            case .taskResult(let stage, let task): out += "{{inputs.parameters.r\(inputs.parameter(.result(stage: stage, task: task)))}}"
+            case .taskOutput(let stage, let task, let name):
+                out += "{{inputs.parameters.r\(inputs.parameter(.output(stage: stage, task: task, name: name)))}}"
+            case .matrix(let key): out += "{{inputs.parameters.m\(inputs.matrix(key))}}"
+            case .ownOutput(let which): out += "${{ \(which.rawValue) }}"
+            case .taskResults:
+                problems.append(.error(.exportUnsupported(feature: "a matrix task's `results` outside `run`", engine: "Argo (only a script can split them into lines)"), at: location))
+                return nil
             }
         }
-        let delimiter = "FLOWRUN_SCRIPT_END"
-        return """
-            cat > /tmp/flowrun-script <<'\(delimiter)'
-            \(script)
-            \(delimiter)
-            set +e
-            \(shell.map(ShellQuote.word).joined(separator: " ")) /tmp/flowrun-script > /tmp/flowrun-stdout 2> /tmp/flowrun-stderr
-            flowrun_exit=$?
-            cat /tmp/flowrun-stdout
-            cat /tmp/flowrun-stderr >&2
-            printf '%s' \(rendered.isEmpty ? "''" : rendered) > \(Self.resultFile)
-            exit "$flowrun_exit"
-            """
+        return out
     }
 
-    /// The task's directory inside the container: the workflow's folder is
-    /// the image's working directory; anything else is under `/workdir`.
-    func workingDirectory(_ task: PlannedTask, inputs: inout Inputs) -> String? {
-        guard let base = baseDirectory else { return nil }
+    /// A directory inside the container: the workflow's folder is the
+    /// image's working directory (""); anything else is under `/workdir`.
+    mutating func workingDirectory(_ text: PlannedText, inputs: inout Inputs, at location: SourceLocation?) -> String? {
+        guard let base = baseDirectory else { return "" }
         var ignored: [String] = []
-        let path = render(task.workingDirectory, inputs: &inputs, inScript: false, secrets: &ignored)
-        if path == base { return nil }
+        guard let path = renderOutsideScript(text, inputs: &inputs, secrets: &ignored, at: location) else { return nil }
+        if path == base { return "" }
         if path.hasPrefix(base + "/") { return "/workdir/" + path.dropFirst(base.count + 1) }
         return path
     }
@@ -200,6 +193,11 @@ extension ArgoBuild {
 
     static func envName(_ name: String) -> String {
         String(name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
+    /// Whole seconds, rounded up, at least 1.
+    static func seconds(_ duration: Duration) -> Int64 {
+        max(1, duration.components.seconds + (duration.components.attoseconds > 0 ? 1 : 0))
     }
 
     /// A duration as Go writes it (`3s`, `1.5s`, `100ms`), which Argo reads.

@@ -9,6 +9,14 @@
 /// environment variable of the task that uses it (so it stays one shell word,
 /// as flowrun quotes it). Secret values never appear: a secret becomes a
 /// `secretKeyRef` into the Kubernetes Secret `NAME-secrets`.
+///
+/// `if` becomes `when` (`ArgoCondition`); the stages from the first
+/// `always()`/`failure()` one on form the `onExit` handler; a static
+/// matrix is one `withItems` step, a dynamic one a `withParam` step over
+/// a generator's JSON list; `steps` and `outputs` are done by the script
+/// (`ArgoBuild+Script`). The plan must be made with
+/// `Planner.Options.leavesMatrixHoles`, so that a matrix's template is
+/// written once; without it every instance is a step of its own.
 public struct ArgoExporter: Sendable {
     /// The container image of every script template.
     public var image: String

@@ -18,6 +18,9 @@ public struct Planner: Sendable {
         public var arguments: [String] = []
         /// `--executor`; wins over `FLOWRUN_EXECUTOR` (read from `environment`) and the file's `executor:`.
         public var executor: ExecutorSettings.Kind? = nil
+        /// Leaves `matrix.KEY` of static matrix instances as holes, as for a
+        /// dynamic matrix: for `export`, which writes a matrix's template once.
+        public var leavesMatrixHoles = false
 
         public init(
             variables: [VariableOverride] = [], jobs: Int? = nil, killGrace: Duration = Plan.defaultKillGrace,
@@ -81,7 +84,9 @@ public struct Planner: Sendable {
             }
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let id = TaskID(stage: stageIndex, task: taskIndex)
-                tasks.append(planTask(task, id: id, stage: stage, scope: scope, resolver: resolver, secrets: &secrets))
+                tasks.append(planTask(
+                    task, id: id, stage: stage, scope: scope, resolver: resolver, matrixHoles: options.leavesMatrixHoles,
+                    secrets: &secrets))
             }
             let cap = [stage.maxParallel, stage.origin?.maxParallel, workflowCap].compactMap { $0 }.min()
             var plannedStage = PlannedStage(
@@ -105,10 +110,10 @@ public struct Planner: Sendable {
 
     private func planTask(
         _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, scope stageScope: StageScope, resolver: Resolver,
-        secrets: inout SecretValues
+        matrixHoles: Bool, secrets: inout SecretValues
     ) -> PlannedTask {
         let directory = stageScope.directory
-        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil ? task.matrixValues : nil)
+        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil && !matrixHoles ? task.matrixValues : nil)
         // `env.NAME` sees each level as it stands: flowrun's own, the workflow's
         // (and each including one's), the stage's, the task's.
         var scope = EnvironmentScope()

@@ -44,7 +44,8 @@ extension PlanRenderer {
             var lines = masker.apply(display(command)).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if lines.count > 1, lines.last == "" { lines.removeLast() }
             var shown = lines.prefix(Self.labelLines).map { DisplayText.escaped($0, limit: Self.labelWidth) }
-            if lines.count > Self.labelLines { shown.append("… \(lines.count - Self.labelLines) more lines") }
+            let more = lines.count - Self.labelLines
+            if more > 0 { shown.append("… \(more) more line\(more == 1 ? "" : "s")") }
             if shown.count == 1 { return [task.name, "run: " + shown[0]] }
             return [task.name, "run:"] + shown.map { "  " + $0 }
         }
@@ -62,19 +63,40 @@ extension PlanRenderer {
         text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
     }
 
+    /// Mermaid: a subgraph per stage, a node per task. A node's label is the
+    /// task's name and then its action, line by line as in the DOT labels,
+    /// joined with `<br>`: the line break mermaid documents (a `\n` is drawn
+    /// as those two characters by the mermaid GitHub uses).
     func mermaid(_ plan: Plan, _ masker: SecretMask) -> String {
-        func label(_ s: String) -> String {
-            "\"" + masker.apply(s).replacing("\"", with: "#quot;").replacing("\n", with: " ") + "\""
+        func label(_ lines: [String]) -> String {
+            "\"" + lines.map(mermaidEscaped).joined(separator: "<br>") + "\""
         }
         var out = "flowchart LR\n"
         for stage in plan.stages {
-            out += "  subgraph s\(stage.index)[\(label("\(stage.index + 1). \(stage.name)"))]\n"
+            out += "  subgraph s\(stage.index)[\(label([DisplayText.escaped(masker.apply("\(stage.index + 1). \(stage.name)"))]))]\n"
             for task in stage.tasks {
-                out += "    t\(stage.index)_\(task.id.task)[\(label(task.name + ": " + action(task, masker)))]\n"
+                out += "    t\(stage.index)_\(task.id.task)[\(label(dotLines(task, masker)))]\n"
             }
             out += "  end\n"
         }
         for (a, b) in zip(plan.stages, plan.stages.dropFirst()) { out += "  s\(a.index) --> s\(b.index)\n" }
+        return out
+    }
+
+    /// Text in a quoted mermaid label: `"`, `#` and markup as mermaid's entity
+    /// codes, so that `#include <stdio.h>` is drawn as written, not read as a tag.
+    private func mermaidEscaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "\"": out += "#quot;"
+            case "#": out += "#35;"
+            case "<": out += "#lt;"
+            case ">": out += "#gt;"
+            case "&": out += "#amp;"
+            default: out.append(character)
+            }
+        }
         return out
     }
 }

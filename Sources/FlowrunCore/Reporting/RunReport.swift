@@ -40,6 +40,7 @@ public enum RunReport {
                     line += "  " + padded(DurationFormat.human(task.duration), 8, left: true)
                     line += "  " + (task.attempts == 1 ? "1 attempt " : "\(task.attempts) attempts")
                     if style.resources { line += "  " + ResourceFormat.column(task.resources) }
+                    if let placement = task.placement { line += "  " + placementColumn(placement) }
                 }
                 if task.continueOnError && task.state.isFailure { line += "  (continue-on-error)" }
                 if let result = task.result, !result.isEmpty { line += "  " + excerpt(result) }
@@ -87,6 +88,12 @@ public enum RunReport {
             out += "\n" + Timeline.render(run, width: width, colored: colored)
         }
         return out
+    }
+
+    /// Where a task ran off this machine: `slurm job 812.3 on node1` (Slurm's `JOB.STEP`).
+    static func placementColumn(_ placement: TaskPlacement) -> String {
+        "\(placement.executor.rawValue) job \(placement.jobID)" + (placement.stepID.map { ".\($0)" } ?? "")
+            + (placement.node.map { " on \($0)" } ?? "")
     }
 
     /// The task's state with why it did not run, if it says: `skipped (not selected)`, `up-to-date (resumed)`.

@@ -43,19 +43,22 @@ struct ConditionParser {
     }
 
     private mutating func or() throws(Diagnostic) -> Condition {
-        var left = try and()
-        while case .or = current.kind {
-            index += 1
-            left = .or(left, try and())
-        }
-        return left
+        try chain(.or, of: { parser throws(Diagnostic) in try parser.and() }, Condition.or)
     }
 
     private mutating func and() throws(Diagnostic) -> Condition {
-        var left = try equality()
-        while case .and = current.kind {
+        try chain(.and, of: { parser throws(Diagnostic) in try parser.equality() }, Condition.and)
+    }
+
+    /// `operand (op operand)*`, grouped to the left: `a || b || c` is `(a || b) || c`.
+    private mutating func chain(
+        _ op: ConditionLexer.Kind, of operand: (inout ConditionParser) throws(Diagnostic) -> Condition,
+        _ combine: (Condition, Condition) -> Condition
+    ) throws(Diagnostic) -> Condition {
+        var left = try operand(&self)
+        while current.kind == op {
             index += 1
-            left = .and(left, try equality())
+            left = combine(left, try operand(&self))
         }
         return left
     }

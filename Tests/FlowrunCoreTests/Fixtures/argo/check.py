@@ -5,7 +5,8 @@ usage: check.py SCHEMA MANIFEST...   prints one line per problem, exits 1 if any
 Two checks: Draft202012Validator against the Workflow definition, and,
 because that schema does not forbid unknown keys, that every key used is a
 property the schema defines at that point (maps such as annotations, whose
-schema gives additionalProperties, may hold any key).
+schema gives additionalProperties, may hold any key, and so may a free-form
+value such as a withItems item, whose schema defines no properties at all).
 """
 import json, sys
 
@@ -40,6 +41,8 @@ def unknown_keys(value, node, definitions, path, where, problems):
     if isinstance(value, dict):
         properties = node.get("properties")
         extra = node.get("additionalProperties")
+        if properties is None and (extra is None or extra is True):
+            return  # free-form: the schema names no keys here (e.g. an Item)
         for key, item in value.items():
             if properties is not None and key in properties:
                 unknown_keys(item, properties[key], definitions, path, f"{where}/{key}", problems)
