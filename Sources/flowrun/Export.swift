@@ -13,8 +13,7 @@ extension Flowrun {
             static let configuration = CommandConfiguration(
                 abstract: "Print an Argo Workflows manifest (YAML): stages as step groups, tasks as script templates.")
 
-            @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "workflow"),
-                      completion: .file(extensions: ["yaml", "yml", "json"]))
+            @Argument(help: .workflowFile, completion: .workflowFile)
             var workflow: String
 
             @Option(help: ArgumentHelp("Container image of every script template.", valueName: "image"))

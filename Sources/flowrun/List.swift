@@ -13,8 +13,7 @@ extension Flowrun {
         static let configuration = CommandConfiguration(
             abstract: "List the stages and tasks of a workflow, as the targets `flowrun run` takes.")
 
-        @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "workflow"),
-                  completion: .file(extensions: ["yaml", "yml", "json"]))
+        @Argument(help: .workflowFile, completion: .workflowFile)
         var workflow: String
 
         @Option(help: "Output: text, or json (one document on stdout).")

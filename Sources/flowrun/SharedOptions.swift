@@ -6,6 +6,16 @@ extension DiagnosticRenderer.Format: ExpressibleByArgument {}
 extension PlanRenderer.Format: ExpressibleByArgument {}
 extension ExecutorSettings.Kind: ExpressibleByArgument {}
 
+extension ArgumentHelp {
+    /// The `workflow` argument of each command that reads one workflow.
+    static var workflowFile: ArgumentHelp { ArgumentHelp("The workflow file; - reads standard input.", valueName: "workflow") }
+}
+
+extension CompletionKind {
+    /// What a shell offers for a `workflow` argument: YAML and JSON files.
+    static var workflowFile: CompletionKind { .file(extensions: ["yaml", "yml", "json"]) }
+}
+
 /// `--format-in`: how to read a workflow given on standard input.
 struct InputOptions: ParsableArguments {
     @Option(name: .customLong("format-in"), help: "Syntax of the workflow file: yaml or json (default: from the extension; yaml for -).")

@@ -41,9 +41,28 @@ func errors(_ outcome: WorkflowLoader.Outcome) -> [String] {
         ("null", .null),
         ("", .null),
         ("12345678901234567890123", .int(nil)),
+        // Typing decides from the first byte first: words that start like a typed value stay strings.
+        ("nulls", .string("nulls")),
+        ("NULL", .null),
+        ("Null", .null),
+        ("TRUE", .bool(true)),
+        ("trueish", .string("trueish")),
+        ("+.INF", .float(.infinity)),
+        ("-.Inf", .float(-.infinity)),
+        ("5m", .string("5m")),
+        ("task1", .string("task1")),
+        (".hidden", .string(".hidden")),
     ])
     func plainScalar(_ text: String, _ expected: Scalar.Resolved) {
         #expect(Scalar(text, style: .plain).resolved == expected)
+    }
+
+    @Test func sourceRangeIsKeptAndCleared() {
+        var scalar = Scalar("x", style: .plain, sourceRange: 3..<9)
+        #expect(scalar.sourceRange == 3..<9)
+        scalar.sourceRange = nil
+        #expect(scalar.sourceRange == nil)
+        #expect(Scalar("x", style: .plain).sourceRange == nil)
     }
 
     @Test func nanIsAFloat() {

@@ -105,7 +105,7 @@ extension ArgoBuild {
                 do {
                     step.append(("when", .string(try translator.when(condition))))
                 } catch {
-                    problems.append(.error(.exportUnsupported(feature: error.feature, engine: "an Argo `when`"), at: location))
+                    problems.append(.error(.exportUnsupported(feature: error.feature, engine: "an Argo `when`"), at: error.location ?? location))
                 }
             }
             if task.continueOnError { step.append(("continueOn", .map([("failed", .bool(true))]))) }

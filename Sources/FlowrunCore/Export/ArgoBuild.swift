@@ -152,7 +152,7 @@ struct ArgoBuild {
             if inExit, !condition.callsStatusFunction { return "\(translator.success) && \(when)" }
             return when == "true" ? nil : when
         } catch {
-            problems.append(.error(.exportUnsupported(feature: error.feature, engine: "an Argo `when`"), at: location(ofStage: index)))
+            problems.append(.error(.exportUnsupported(feature: error.feature, engine: "an Argo `when`"), at: error.location ?? location(ofStage: index)))
             return nil
         }
     }

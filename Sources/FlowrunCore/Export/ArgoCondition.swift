@@ -16,6 +16,8 @@ struct ArgoCondition {
     /// Why a condition cannot be written, for a located error.
     struct Unsupported: Error {
         var feature: String
+        /// The part of the expression at fault, when it has a location.
+        var location: SourceLocation? = nil
     }
 
     /// The Argo tag (without braces) a reference reads, or nil when the
@@ -78,7 +80,7 @@ struct ArgoCondition {
                 return "\(phase.tag) \(negated ? "!=" : "==") \(Self.quoted(phase.name))"
             }
             return "\(try operand(a)) \(negated ? "!=" : "==") \(try operand(b))"
-        case .call(let function, let arguments, _):
+        case .call(let function, let arguments, let at):
             switch function {
             case .always: return "true"
             case .success, .failure:
@@ -86,10 +88,10 @@ struct ArgoCondition {
                 guard inExitHandler else { return function == .success ? "true" : "false" }
                 return function == .success ? success : failure
             case .cancelled:
-                throw Unsupported(feature: "`cancelled()` (Argo's workflow.status does not tell a stopped workflow from a failed one)")
+                throw Unsupported(feature: "`cancelled()` (Argo's workflow.status does not tell a stopped workflow from a failed one)", location: at)
             case .contains, .startsWith, .endsWith:
                 guard arguments.count == 2, case .text(let needle) = arguments[1] else {
-                    throw Unsupported(feature: "`\(function.rawValue)` with a second argument known only at run time")
+                    throw Unsupported(feature: "`\(function.rawValue)` with a second argument known only at run time", location: at)
                 }
                 if needle.isEmpty, function == .contains { return "true" }
                 let pattern = Self.regexEscaped(needle)
@@ -114,10 +116,12 @@ struct ArgoCondition {
     private func value(_ condition: Condition) throws(Unsupported) -> String {
         switch condition {
         case .text(let text): return Self.quoted(text)
-        case .reference(let reference, _):
-            if case .taskState = reference { throw Unsupported(feature: "a task's `state` in a condition") }
-            if case .stageState = reference { throw Unsupported(feature: "a stage's `state` compared with anything but a state name") }
-            guard let tag = tag(reference) else { throw Unsupported(feature: "`\(reference)` in this condition") }
+        case .reference(let reference, let at):
+            if case .taskState = reference { throw Unsupported(feature: "a task's `state` in a condition", location: at) }
+            if case .stageState = reference {
+                throw Unsupported(feature: "a stage's `state` compared with anything but a state name", location: at)
+            }
+            guard let tag = tag(reference) else { throw Unsupported(feature: "`\(reference)` in this condition", location: at) }
             return "'{{\(tag)}}'"
         default: return "(\(try boolean(condition)))"
         }
@@ -125,10 +129,10 @@ struct ArgoCondition {
 
     /// `stages.S.state == 'NAME'` as Argo's node phase of the stage's step.
     private func statePhase(_ state: Condition, _ name: Condition) throws(Unsupported) -> (tag: String, name: String)? {
-        guard case .reference(.stageState(let stage), _) = state, case .text(let text) = name else { return nil }
+        guard case .reference(.stageState(let stage), let at) = state, case .text(let text) = name else { return nil }
         let phases = ["succeeded": "Succeeded", "failed": "Failed", "skipped": "Skipped"]
-        guard let phase = phases[text] else { throw Unsupported(feature: "the stage state `\(text)`") }
-        guard let tag = tag(.stageState(stage)) else { throw Unsupported(feature: "`stages.\(stage).state` in this condition") }
+        guard let phase = phases[text] else { throw Unsupported(feature: "the stage state `\(text)`", location: at) }
+        guard let tag = tag(.stageState(stage)) else { throw Unsupported(feature: "`stages.\(stage).state` in this condition", location: at) }
         return ("'{{\(tag)}}'", phase)
     }
 

@@ -62,11 +62,26 @@ public struct Scalar: Sendable {
 
     public var text: String
     public var style: Style
+    /// The byte range as two 32-bit offsets (-1 for none): a scalar is one
+    /// of the most numerous values in memory, and a file is at most
+    /// `ReaderLimits.maxFileBytes` long, far below 2 GiB.
+    private var rangeStart: Int32 = -1
+    private var rangeEnd: Int32 = -1
+
     /// Byte offsets in the source from where the node starts (a quote, `|`, or
     /// the first character) to where it ends; nil for an alias to a scalar or
     /// a scalar made in code. Lets templates be located exactly even when
     /// escapes or line folding make `text` differ from what was written.
-    public var sourceRange: Range<Int>?
+    public var sourceRange: Range<Int>? {
+        get { rangeStart < 0 ? nil : Int(rangeStart)..<Int(rangeEnd) }
+        set {
+            if let newValue, let start = Int32(exactly: newValue.lowerBound), let end = Int32(exactly: newValue.upperBound) {
+                (rangeStart, rangeEnd) = (start, end)
+            } else {
+                (rangeStart, rangeEnd) = (-1, -1)
+            }
+        }
+    }
 
     public init(_ text: String, style: Style, sourceRange: Range<Int>? = nil) {
         self.text = text
@@ -90,14 +105,23 @@ public struct Scalar: Sendable {
     /// stay strings, `010` is decimal 10, `1:30` is a string.
     public var resolved: Resolved {
         guard isPlain else { return .string(text) }
-        switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE": return .bool(true)
-        case "false", "False", "FALSE": return .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
-        case ".nan", ".NaN", ".NAN": return .float(.nan)
-        default: break
+        // Most plain scalars are words: decide from the first byte before any
+        // comparison, which is what a validation of a large file spends on.
+        guard let first = text.utf8.first else { return .null }
+        guard Scalar.mayBeTyped(first) else { return .string(text) }
+        if text.utf8.count <= 5 {
+            switch text {
+            case "~", "null", "Null", "NULL": return .null
+            case "true", "True", "TRUE": return .bool(true)
+            case "false", "False", "FALSE": return .bool(false)
+            case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
+            case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
+            case ".nan", ".NaN", ".NAN": return .float(.nan)
+            default: break
+            }
+        }
+        guard Scalar.isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") else {
+            return .string(text)
         }
         let utf8 = Array(text.utf8)
         if Scalar.isDecimalInteger(utf8) { return .int(Int(text)) }
@@ -112,6 +136,19 @@ public struct Scalar: Sendable {
         }
         if Scalar.isFloat(utf8), let value = Double(text) { return .float(value) }
         return .string(text)
+    }
+
+    /// Whether a plain scalar starting with `b` can be anything but a string:
+    /// `~`, `null`, `true`, `false` (in their three spellings), `.inf`, `.nan`, or a number.
+    private static func mayBeTyped(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+             UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+             UInt8(ascii: "f"), UInt8(ascii: "F"):
+            true
+        default:
+            false
+        }
     }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

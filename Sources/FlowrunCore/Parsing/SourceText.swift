@@ -83,6 +83,12 @@ public struct SourceText: Sendable {
 
         mutating func step(_ bytes: UnsafeBufferPointer<UInt8>) {
             let b = bytes[offset]
+            // Printable ASCII, nearly every byte of a workflow: one column on.
+            if b >= 0x20, b < 0x7F {
+                offset += 1
+                column += 1
+                return
+            }
             if unicodeBreaks, b == 0xC2 || b == 0xE2, let length = SourceText.unicodeBreak(bytes, at: offset) {
                 offset += length
                 line += 1

@@ -7,25 +7,28 @@ struct TreeBuilder {
         var diagnostic: Diagnostic
     }
 
-    /// An open collection. A struct changed in place on the stack, so that
-    /// appending to `items` or `entries` never copies them (a frame taken out
-    /// of an enum and put back copied the array on every append: quadratic).
+    /// An open collection. Its items or entries so far are the tail of
+    /// `openItems` or `openEntries` from `start` on: every open collection
+    /// appends to one shared buffer, and a closed one takes an array of
+    /// exactly its size (no growth by doubling per collection, no spare
+    /// capacity kept in the tree).
     private struct Frame {
         var isMapping: Bool
         var location: SourceLocation
         var anchor: String?
+        var start: Int
         /// Nodes inside this collection, itself included, aliases expanded.
         var size = 1
         var skipNextValue = false
-        var items: [Node] = []
-        var entries: [MappingEntry] = []
         var pendingKey: (key: String, location: SourceLocation)?
-        /// Index of `entries` by key, built once a mapping is large.
+        /// Index of the entries by key (offsets from `start`), built once a mapping is large.
         var index: [String: Int]?
     }
 
     let limits: ReaderLimits
     private var stack: [Frame] = []
+    private var openItems: [Node] = []
+    private var openEntries: [MappingEntry] = []
     private(set) var root: Node?
     private(set) var diagnostics: [Diagnostic] = []
     private var anchors: [String: (node: Node, size: Int)] = [:]
@@ -40,18 +43,25 @@ struct TreeBuilder {
 
     mutating func beginSequence(at location: SourceLocation, anchor: String?) throws(Fatal) {
         try checkDepth(location)
-        stack.append(Frame(isMapping: false, location: location, anchor: anchor))
+        stack.append(Frame(isMapping: false, location: location, anchor: anchor, start: openItems.count))
     }
 
     mutating func beginMapping(at location: SourceLocation, anchor: String?) throws(Fatal) {
         try checkDepth(location)
-        stack.append(Frame(isMapping: true, location: location, anchor: anchor))
+        stack.append(Frame(isMapping: true, location: location, anchor: anchor, start: openEntries.count))
     }
 
     /// Closes the innermost collection.
     mutating func end() throws(Fatal) {
         guard let frame = stack.popLast() else { return }
-        let value: Node.Value = frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items)
+        let value: Node.Value
+        if frame.isMapping {
+            value = .mapping(Array(openEntries[frame.start...]))
+            openEntries.removeSubrange(frame.start...)
+        } else {
+            value = .sequence(Array(openItems[frame.start...]))
+            openItems.removeSubrange(frame.start...)
+        }
         try complete(Node(value, at: frame.location), size: frame.size, anchor: frame.anchor)
     }
 
@@ -105,7 +115,7 @@ struct TreeBuilder {
         let top = stack.count - 1
         stack[top].size += size
         guard stack[top].isMapping else {
-            stack[top].items.append(node)
+            openItems.append(node)
             return
         }
         if let pendingKey = stack[top].pendingKey {
@@ -113,8 +123,8 @@ struct TreeBuilder {
             if stack[top].skipNextValue {
                 stack[top].skipNextValue = false
             } else {
-                stack[top].entries.append(MappingEntry(key: pendingKey.key, keyLocation: pendingKey.location, value: node))
-                if stack[top].index != nil { stack[top].index![pendingKey.key] = stack[top].entries.count - 1 }
+                openEntries.append(MappingEntry(key: pendingKey.key, keyLocation: pendingKey.location, value: node))
+                if stack[top].index != nil { stack[top].index![pendingKey.key] = openEntries.count - 1 - stack[top].start }
             }
             return
         }
@@ -124,7 +134,7 @@ struct TreeBuilder {
             stack[top].skipNextValue = true
         } else if let first = firstIndex(of: key, inFrame: top) {
             report(.error(.duplicateKey(key), at: node.location,
-                          notes: [.init(location: stack[top].entries[first].keyLocation, message: .firstDefinedHere)]))
+                          notes: [.init(location: openEntries[stack[top].start + first].keyLocation, message: .firstDefinedHere)]))
             stack[top].skipNextValue = true
         }
         stack[top].pendingKey = (key, node.location)
@@ -133,9 +143,10 @@ struct TreeBuilder {
     /// Finds a key among a mapping's earlier entries; small mappings scan, large ones keep an index.
     private mutating func firstIndex(of key: String, inFrame top: Int) -> Int? {
         if let index = stack[top].index { return index[key] }
-        if stack[top].entries.count < 16 { return stack[top].entries.firstIndex { $0.key == key } }
+        let entries = openEntries[stack[top].start...]
+        if entries.count < 16 { return entries.firstIndex { $0.key == key }.map { $0 - stack[top].start } }
         var built: [String: Int] = [:]
-        for (i, entry) in stack[top].entries.enumerated() where built[entry.key] == nil { built[entry.key] = i }
+        for (i, entry) in entries.enumerated() where built[entry.key] == nil { built[entry.key] = i }
         stack[top].index = built
         return built[key]
     }

@@ -176,14 +176,18 @@ private func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> St
 /// the cost over a whole file is linear. Asking for an earlier mark restarts.
 struct ByteOffsets {
     let bytes: [UInt8]
+    /// In an ASCII file a character is a byte: no walk at all.
+    private let isASCII: Bool
     private var character = 0
     private var byte = 0
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
+        self.isASCII = Self.isASCII(bytes)
     }
 
     mutating func byteOffset(ofCharacter index: Int) -> Int {
+        if isASCII { return min(max(index, 0), bytes.count) }
         if index < character { (character, byte) = (0, 0) }
         while character < index, byte < bytes.count {
             byte += 1
@@ -191,5 +195,22 @@ struct ByteOffsets {
             character += 1
         }
         return byte
+    }
+
+    /// Whether no byte has its high bit set, eight bytes at a time.
+    private static func isASCII(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var i = 0
+            var seen: UInt64 = 0
+            while i + 8 <= raw.count {
+                seen |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            while i < raw.count {
+                seen |= UInt64(raw[i])
+                i += 1
+            }
+            return seen & 0x8080_8080_8080_8080 == 0
+        }
     }
 }

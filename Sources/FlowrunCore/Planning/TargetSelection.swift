@@ -51,9 +51,12 @@ public enum TargetSelection {
     public static func apply(_ targets: [String], to plan: Plan) -> Result<Plan, Diagnostic> {
         select(targets, in: plan).map { selected in
             var plan = plan
+            // Written only where it changes: a run of every task keeps sharing the
+            // plan's arrays instead of copying them (100,000 tasks are ~40 MB).
             for s in plan.stages.indices {
                 for t in plan.stages[s].tasks.indices {
-                    plan.stages[s].tasks[t].selected = selected.contains(plan.stages[s].tasks[t].id)
+                    let isSelected = selected.contains(plan.stages[s].tasks[t].id)
+                    if plan.stages[s].tasks[t].selected != isSelected { plan.stages[s].tasks[t].selected = isSelected }
                 }
             }
             return plan

@@ -8,7 +8,9 @@ import Synchronization
 public final class TextReporter: RunEventSink {
     private struct State {
         var startedAt = WallTime(seconds: 0, nanoseconds: 0)
-        var grouped: [TaskID: [String]] = [:]
+        /// Each task's output so far in grouped mode: its lines as bytes, each
+        /// ending in a newline (stderr's after "! "), copied as read, no String per line.
+        var grouped: [TaskID: [UInt8]] = [:]
         /// Instances of dynamic matrices, named when their stage starts.
         var instanceNames: [TaskID: String] = [:]
     }
@@ -83,18 +85,18 @@ public final class TextReporter: RunEventSink {
                 note(state, at, "[\(name(state, id))] attempt \(attempt) \(RunReport.describe(taskState))"
                      + (willRetry ? ", retrying" : ""))
             case .taskFinished(let result):
-                var block = ""
-                if mode == .grouped, let lines = state.grouped.removeValue(forKey: result.id) {
-                    let body = lines.joined(separator: "\n") + "\n"
+                var block: [UInt8] = []
+                if mode == .grouped, var body = state.grouped.removeValue(forKey: result.id) {
+                    if body.isEmpty { body = [0x0A] }
                     if github != nil {
                         let title = "\(result.qualifiedName) (\(RunReport.describe(result.state)), \(DurationFormat.human(result.duration)))"
-                        block = GitHubCommands.group(title) + body + GitHubCommands.endGroup
+                        block = Array(GitHubCommands.group(title).utf8) + body + Array(GitHubCommands.endGroup.utf8)
                     } else {
-                        block = "== \(result.qualifiedName): \(RunReport.describe(result.state)) ==\n" + body
+                        block = Array("== \(result.qualifiedName): \(RunReport.describe(result.state)) ==\n".utf8) + body
                     }
                 }
-                if let annotation = github?.annotation(result) { block += annotation }
-                if !block.isEmpty { output.write(block) }
+                if let annotation = github?.annotation(result) { block += Array(annotation.utf8) }
+                if !block.isEmpty { output.write(bytes: block) }
                 if result.attempts > 0 {
                     note(state, result.finished ?? .zero, "[\(result.qualifiedName)] \(RunReport.describe(result.state))"
                          + " in \(DurationFormat.human(result.duration))")
@@ -136,12 +138,12 @@ public final class TextReporter: RunEventSink {
             }
             output.write(bytes: lines.prefixed(by: prefix))
         case .grouped:
-            let marked = switch stream {
-            case .stdout: Array(lines)
-            case .stderr: lines.map { "! " + $0 }
-            case .executor: lines.map { "~ " + $0 }
+            let mark: [UInt8] = switch stream {
+            case .stdout: []
+            case .stderr: Array("! ".utf8)
+            case .executor: Array("~ ".utf8)
             }
-            state.grouped[id, default: []].append(contentsOf: marked)
+            state.grouped[id, default: []].append(contentsOf: lines.prefixed(by: mark))
         }
     }
 

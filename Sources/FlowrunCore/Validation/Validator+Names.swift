@@ -55,7 +55,9 @@ extension Validator.Pass {
     /// Task names by position (nil where the name is invalid), duplicates reported.
     mutating func taskHeaderNames(_ nodes: [Node]) -> [String?] {
         var firstSeen: [String: SourceLocation] = [:]
+        firstSeen.reserveCapacity(nodes.count)
         var names: [String?] = []
+        names.reserveCapacity(nodes.count)
         for (index, node) in nodes.enumerated() {
             var name: String? = String(index + 1)
             var location = node.location

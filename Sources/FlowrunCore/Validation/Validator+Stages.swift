@@ -31,6 +31,7 @@ extension Validator.Pass {
         defer { environmentLevels.removeLast(environmentLevels.count - levels) }
         let environment = byKey["env"].map { environmentOf($0.value, scope: TemplateScope(key: "env", stageIndex: index)) } ?? []
         var tasks: [Workflow.Task] = []
+        tasks.reserveCapacity(taskNodes.count)
         for (taskIndex, taskNode) in taskNodes.enumerated() {
             let name = taskIndex < header.taskNames.count ? header.taskNames[taskIndex] : nil
             if let task = taskOf(taskNode, name: name ?? String(taskIndex + 1), stageIndex: index, defaults: defaults) {
@@ -66,12 +67,14 @@ extension Validator.Pass {
         case .mapping(let entries):
             checkKeys(entries, allowed: taskKeys)
             let byKey = KeyedEntries(entries)
-            let actions = entries.filter { $0.key == "run" || $0.key == "sleep" || $0.key == "steps" }
-            if actions.isEmpty {
+            let isAction = { (entry: MappingEntry) in entry.key == "run" || entry.key == "sleep" || entry.key == "steps" }
+            let actionCount = entries.reduce(0) { isAction($1) ? $0 + 1 : $0 }
+            if actionCount == 0 {
                 if !["run", "sleep", "steps"].contains(where: { isMisspelled($0, in: entries, allowed: taskKeys) }) {
                     error(.noAction, at: node.location)
                 }
-            } else if actions.count > 1 {
+            } else if actionCount > 1 {
+                let actions = entries.filter(isAction)
                 error(.multipleActions(actions.map(\.key)), at: actions[1].keyLocation)
             }
             let matrixEntry = byKey["matrix"]

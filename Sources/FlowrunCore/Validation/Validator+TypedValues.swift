@@ -122,7 +122,13 @@ struct KeyedEntries {
         self.entries = entries
     }
 
+    /// A task asks for some twenty keys and has a few: most lookups miss, so
+    /// a key of another length is passed over before any string comparison.
     subscript(key: String) -> MappingEntry? {
-        entries.first { $0.key == key }
+        let length = key.utf8.count
+        for i in entries.indices where entries[i].key.utf8.count == length && entries[i].key == key {
+            return entries[i]
+        }
+        return nil
     }
 }
