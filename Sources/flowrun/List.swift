@@ -36,7 +36,7 @@ extension Flowrun {
 
         @Argument(help: ArgumentHelp("A workflow file (its runs), or a run id (that run's report); none: every workflow's runs.",
                                      valueName: "workflow-or-run-id"),
-                  completion: .file(extensions: ["yaml", "yml", "json"]))
+                  completion: .workflowFile)
         var subject: String?
 
         @Option(help: "Output: text, or json (the list as one document; for a run id, the stored JSON report).")

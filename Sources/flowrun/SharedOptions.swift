@@ -12,7 +12,7 @@ extension ArgumentHelp {
 }
 
 extension CompletionKind {
-    /// What a shell offers for a `workflow` argument: YAML and JSON files.
+    /// What a shell offers for an argument naming workflow files: YAML and JSON files.
     static var workflowFile: CompletionKind { .file(extensions: ["yaml", "yml", "json"]) }
 }
 

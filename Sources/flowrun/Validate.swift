@@ -8,7 +8,7 @@ extension Flowrun {
             abstract: "Check workflow files; report every problem as FILE:LINE:COLUMN.")
 
         @Argument(help: ArgumentHelp("Workflow files (YAML or JSON); - reads standard input.", valueName: "file"),
-                  completion: .file(extensions: ["yaml", "yml", "json"]))
+                  completion: .workflowFile)
         var files: [String]
 
         @Option(help: "Output: text (stderr), json (one array on stdout) or github (annotations on stdout).")

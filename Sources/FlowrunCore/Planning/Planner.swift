@@ -62,6 +62,7 @@ public struct Planner: Sendable {
         }
         var resolver = Resolver(workflow: workflow, variables: values, environment: options.environment)
         resolver.arguments = options.arguments
+        resolver.leavesMatrixHoles = options.leavesMatrixHoles
         var secrets = SecretValues(names: Set(workflow.secrets))
         // dotenv values under the workflow's env; flowrun's own environment wins over them.
         let dotenv = workflow.dotenv.filter { options.environment[$0.key] == nil }.sorted { $0.key < $1.key }
@@ -85,8 +86,7 @@ public struct Planner: Sendable {
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let id = TaskID(stage: stageIndex, task: taskIndex)
                 tasks.append(planTask(
-                    task, id: id, stage: stage, scope: scope, resolver: resolver, matrixHoles: options.leavesMatrixHoles,
-                    secrets: &secrets))
+                    task, id: id, stage: stage, scope: scope, resolver: resolver, secrets: &secrets))
             }
             let cap = [stage.maxParallel, stage.origin?.maxParallel, workflowCap].compactMap { $0 }.min()
             var plannedStage = PlannedStage(
@@ -110,10 +110,10 @@ public struct Planner: Sendable {
 
     private func planTask(
         _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, scope stageScope: StageScope, resolver: Resolver,
-        matrixHoles: Bool, secrets: inout SecretValues
+        secrets: inout SecretValues
     ) -> PlannedTask {
         let directory = stageScope.directory
-        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil && !matrixHoles ? task.matrixValues : nil)
+        let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil ? task.matrixValues : nil)
         // `env.NAME` sees each level as it stands: flowrun's own, the workflow's
         // (and each including one's), the stage's, the task's.
         var scope = EnvironmentScope()
