@@ -13,8 +13,7 @@ extension Flowrun {
         static let configuration = CommandConfiguration(
             abstract: "List the stages and tasks of a workflow, as the targets `flowrun run` takes.")
 
-        @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "workflow"),
-                  completion: .file(extensions: ["yaml", "yml", "json"]))
+        @Argument(help: .workflowFile, completion: .workflowFile)
         var workflow: String
 
         @Option(help: "Output: text, or json (one document on stdout).")
@@ -37,7 +36,7 @@ extension Flowrun {
 
         @Argument(help: ArgumentHelp("A workflow file (its runs), or a run id (that run's report); none: every workflow's runs.",
                                      valueName: "workflow-or-run-id"),
-                  completion: .file(extensions: ["yaml", "yml", "json"]))
+                  completion: .workflowFile)
         var subject: String?
 
         @Option(help: "Output: text, or json (the list as one document; for a run id, the stored JSON report).")
@@ -67,8 +66,7 @@ extension Flowrun {
             var workflowName: String?
             var workflowPath = "workflow"
             if let subject {
-                let (_, loaded) = WorkflowInput.load(subject, format: input.formatIn)
-                guard let loaded else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
+                guard let loaded = WorkflowInput.load(subject, format: input.formatIn).workflow else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
                 workflowName = loaded.name
                 workflowPath = subject
             }

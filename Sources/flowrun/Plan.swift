@@ -7,8 +7,7 @@ extension Flowrun {
         static let configuration = CommandConfiguration(
             abstract: "Print the execution plan: stages in order, what runs concurrently, limits.")
 
-        @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "workflow"),
-                  completion: .file(extensions: ["yaml", "yml", "json"]))
+        @Argument(help: .workflowFile, completion: .workflowFile)
         var workflow: String
 
         @OptionGroup var targets: TargetOptions

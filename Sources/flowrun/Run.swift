@@ -7,8 +7,7 @@ extension Flowrun {
         static let configuration = CommandConfiguration(
             abstract: "Run a workflow: stages one after another, the tasks of a stage concurrently.")
 
-        @Argument(help: ArgumentHelp("The workflow file; - reads standard input.", valueName: "workflow"),
-                  completion: .file(extensions: ["yaml", "yml", "json"]))
+        @Argument(help: .workflowFile, completion: .workflowFile)
         var workflow: String
 
         @OptionGroup var targets: TargetOptions

@@ -4,7 +4,8 @@ import Testing
 
 /// The Argo export of `if`, status functions, matrices and outputs (issue 13):
 /// what the manifest says, and that its generated scripts do what flowrun does.
-@Suite struct ArgoExportMappingTests {
+/// Serialized: the generated scripts share /tmp/flowrun-* paths, as each pod has its own /tmp.
+@Suite(.serialized) struct ArgoExportMappingTests {
     static func export(_ yaml: String) throws -> Result<String, ExportFailure> {
         let outcome = WorkflowLoader().load(SourceText(path: "-", bytes: Array(yaml.utf8)), format: .yaml)
         let workflow = try #require(outcome.workflow, "\(outcome.diagnostics)")
@@ -204,5 +205,33 @@ import Testing
         let missing = try sh.run(["-e", "-c", source], environment: environment)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("output tag was not written"))
+    }
+
+    /// A task's steps, run by `sh` from its script: in order, a step's env, a
+    /// tolerated failure goes on, a failure stops the rest, the last step's stdout is the result.
+    @Test func stepsRunInOrderInOneScript() throws {
+        let manifest = try Self.manifest("""
+            stages:
+              - name: s
+                tasks:
+                  - name: t
+                    steps:
+                      - {name: one, run: echo "one $WHO", env: {WHO: "a b"}}
+                      - {name: soft, run: exit 3, continue-on-error: true}
+                      - {name: gate, run: '[ -z "$STOP" ]'}
+                      - {name: last, run: echo last}
+            """)
+        let source = try #require((Self.template(manifest, "s-t")?["script"] as? [String: Any])?["source"] as? String)
+        let sh = try #require(ExternalTool.all(named: "sh").first)
+        try? FileManager.default.removeItem(atPath: ArgoBuild.resultFile)
+        let ok = try sh.run(["-e", "-c", source])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout == "one a b\nlast\n")
+        #expect(try String(contentsOfFile: ArgoBuild.resultFile, encoding: .utf8) == "last")
+        var environment = ProcessInfo.processInfo.environment
+        environment["STOP"] = "1"
+        let stopped = try sh.run(["-e", "-c", source], environment: environment)
+        #expect(stopped.status == 1)
+        #expect(stopped.stdout == "one a b\n")
     }
 }

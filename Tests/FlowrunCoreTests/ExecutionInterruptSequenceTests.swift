@@ -39,8 +39,9 @@ struct ExecutionInterruptSequenceTests {
         Case("300 ms later, even in one read", [.int(1, at: 0), .int(2, at: 300)], [.stop(SIGINT), .killNow]),
         Case("299 ms later in the drain read", [.int(1, at: 0), .int(2, at: 299)], [.stop(SIGINT), .ignore]),
         Case("SIGTERM then SIGINT later: the SIGINT kills", [.term(1, at: 0), .int(4, at: 500)], [.stop(SIGTERM), .killNow]),
-        Case("a repeated SIGTERM or SIGHUP never kills",
-             [.term(1, at: 0), .term(5, at: 900), .hup(6, at: 1000)], [.stop(SIGTERM), .ignore, .ignore]),
+        Case("a repeated SIGTERM or SIGHUP never kills; it ends the clean-up stages",
+             [.term(1, at: 0), .term(5, at: 900), .hup(6, at: 1000)], [.stop(SIGTERM), .endCleanup, .endCleanup]),
+        Case("timeout -s TERM: two SIGTERMs together count as one", [.term(1, at: 0), .term(1, at: 0)], [.stop(SIGTERM), .ignore]),
         Case("a burst: together ignored, the later one kills",
              [.int(1, at: 0), .int(1, at: 0), .int(2, at: 2), .int(7, at: 800)], [.stop(SIGINT), .ignore, .ignore, .killNow]),
     ]

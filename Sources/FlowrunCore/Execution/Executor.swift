@@ -9,6 +9,8 @@
 /// Cancelling the task that calls `run` interrupts the run: running attempts
 /// are ended (the runner asks, then forces after the plan's grace), unstarted
 /// tasks are skipped, and `run` still returns (and emits) the partial result.
+/// The stages whose `if` holds under `cancelled()` (`always()`, `cancelled()`)
+/// then run as clean-up, until `cleanup.end()` (the second interrupt) ends them.
 public struct Executor: Sendable {
     public var runner: any TaskRunner
     /// Marker exported to every task as `FLOWRUN_RUN_ID`.
@@ -17,15 +19,18 @@ public struct Executor: Sendable {
     public var clock: any ExecutionClock
     /// Fingerprints and stored successes; nil runs every task.
     public var cache: (any TaskCache)?
+    /// Ends the clean-up stages of an interrupted run.
+    public var cleanup: CleanupScope
 
     public init(
         runner: any TaskRunner, runID: String = Executor.makeRunID(), clock: any ExecutionClock = SystemClock(),
-        cache: (any TaskCache)? = nil
+        cache: (any TaskCache)? = nil, cleanup: CleanupScope = CleanupScope()
     ) {
         self.runner = runner
         self.runID = runID
         self.clock = clock
         self.cache = cache
+        self.cleanup = cleanup
     }
 
     /// A fresh random run id.

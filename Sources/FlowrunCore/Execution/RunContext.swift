@@ -10,6 +10,7 @@ struct RunContext: Sendable {
     let mask: SecretMask
     let board = ResultsBoard()
     let cache: (any TaskCache)?
+    let cleanup: CleanupScope
 
     init(plan: Plan, executor: Executor, sink: any RunEventSink) {
         self.plan = plan
@@ -20,6 +21,7 @@ struct RunContext: Sendable {
         self.start = executor.clock.now
         self.mask = SecretMask(plan.secretValues)
         self.cache = executor.cache
+        self.cleanup = executor.cleanup
     }
 
     /// What `task` would do now, its run-time templates filled: the input of its fingerprint.

@@ -11,13 +11,26 @@ struct StageScheduler: Sendable {
         var stages: [StageResult] = []
         var tasks: [TaskResult] = []
         var failed = false
+        var interrupted = false
         for stage in run.plan.stages {
-            let evaluator = run.board.evaluator(.init(failed: failed, interrupted: Task.isCancelled))
+            interrupted = interrupted || Task.isCancelled
+            // After the first interrupt only clean-up stages run: a condition that calls `always()` or
+            // `cancelled()` and holds (as GitHub Actions), and none once the second interrupt ended the clean-up.
+            let holds = run.board.evaluator(.init(failed: failed, interrupted: interrupted)).stageRuns(stage.condition)
+                && (!interrupted || stage.condition?.callsCleanupFunction == true)
+            let ended = interrupted && run.cleanup.isEnded
             let unselected = !stage.tasks.contains(where: \.selected)
-            // Interrupted, nothing starts; else the stage's `if` (default `success()`) decides.
-            if Task.isCancelled || !evaluator.stageRuns(stage.condition) || unselected {
-                let runs = !Task.isCancelled && evaluator.stageRuns(stage.condition)
-                let reason: TaskReason? = runs ? .notSelected : stage.condition != nil && !Task.isCancelled ? .condition : nil
+            if !holds || ended || unselected {
+                let reason: TaskReason? = if ended {
+                    nil
+                } else if holds {
+                    .notSelected
+                } else if interrupted {
+                    // Skipped because the run stopped, unless its condition was asked.
+                    stage.condition?.callsCleanupFunction == true ? .condition : nil
+                } else {
+                    stage.condition != nil ? .condition : nil
+                }
                 let skipped = stage.tasks.map { skippedResult($0, reason: reason) }
                 run.board.postStage(stage.name, tasks: skipped)
                 for result in skipped { sink.receive(.taskFinished(result)) }
@@ -29,18 +42,25 @@ struct StageScheduler: Sendable {
             }
             let stageStart = run.now()
             sink.receive(.stageStarted(index: stage.index, name: stage.name, at: stageStart))
-            let stageTasks = await runStage(stage, started: stageStart)
-            let stageResult = StageResult(index: stage.index, name: stage.name, started: stageStart, finished: run.now())
+            let stageTasks = if interrupted {
+                await run.cleanup.run { await runStage(stage, started: stageStart) }
+            } else {
+                await runStage(stage, started: stageStart)
+            }
+            var stageResult = StageResult(index: stage.index, name: stage.name, started: stageStart, finished: run.now())
+            stageResult.cleanup = interrupted
             sink.receive(.stageFinished(stageResult))
             stages.append(stageResult)
             // The first stage's results are taken as they are, not copied (100,000 results are ~36 MB).
             if tasks.isEmpty { tasks = stageTasks } else { tasks += stageTasks }
             run.board.postStage(stage.name, tasks: stageTasks)
-            if !stageTasks.allSatisfy(\.countsAsSuccess) { failed = true }
+            // Tasks an interrupt ended are no failure of their own: they must not start `failure()` stages.
+            let stopped = Task.isCancelled || (interrupted && run.cleanup.isEnded)
+            if stageTasks.contains(where: { !$0.countsAsSuccess && (!stopped || $0.state.isFailure) }) { failed = true }
         }
         let result = RunResult(
             workflowName: run.plan.workflowName, runID: run.runID, startedAt: startedAt, wallTime: run.now(),
-            stages: stages, tasks: tasks, interrupted: Task.isCancelled)
+            stages: stages, tasks: tasks, interrupted: interrupted || Task.isCancelled)
         sink.receive(.runFinished(result))
         return result
     }
@@ -142,7 +162,7 @@ struct StageScheduler: Sendable {
                 running -= slots[index]
                 if stage.tasks[index].interactive { exclusive = false }
                 if result.state == .succeeded, let cache = run.cache, let fingerprint = fingerprints[index] {
-                    cache.recordSuccess(stage.tasks[index], fingerprint: fingerprint, result: result.result)
+                    cache.recordSuccess(stage.tasks[index], fingerprint: fingerprint, result: result.result, outputs: result.outputs)
                 }
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.
@@ -267,9 +287,14 @@ struct StageScheduler: Sendable {
         let decision = cache.check(task, inputs: run.fingerprintInput(task))
         fingerprint = decision.fingerprint
         guard let reuse = decision.reuse else { return nil }
-        if let value = reuse.result { run.board.post(value, stage: task.stageName, task: task.name) }
-        return TaskResult(
+        // Its stored outputs flow on as if it had just written them, in declared order.
+        let outputs = task.outputs.compactMap { name in reuse.outputs[name].map { TaskOutput(name: name, value: $0) } }
+        run.board.post(task, result: reuse.result ?? "", outputs: outputs)
+        var result = TaskResult(
             id: task.id, stageName: task.stageName, name: task.name, state: .upToDate, result: reuse.result,
             continueOnError: task.continueOnError, reason: reuse.reason)
+        result.outputs = outputs
+        result.matrixTask = task.matrixTask
+        return result
     }
 }

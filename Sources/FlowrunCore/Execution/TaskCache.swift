@@ -5,8 +5,9 @@ public protocol TaskCache: Sendable {
     /// The task's fingerprint from its inputs (every run-time template filled),
     /// and a stored success to use instead of running it, if there is one.
     func check(_ task: PlannedTask, inputs: FingerprintInput) -> TaskCacheDecision
-    /// Called once for each task that succeeded, with the fingerprint `check` gave it.
-    func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?)
+    /// Called once for each task that succeeded, with the fingerprint `check` gave it;
+    /// `result` and `outputs` are masked as the reports show them.
+    func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?, outputs: [TaskOutput])
 }
 
 /// What `TaskCache.check` found.
@@ -15,6 +16,7 @@ public struct TaskCacheDecision: Sendable {
     public struct Reuse: Sendable, Hashable {
         public var reason: TaskReason
         public var result: String?
+        /// By name; the executor restores them in the task's declared order.
         public var outputs: [String: String]
 
         public init(reason: TaskReason, result: String?, outputs: [String: String] = [:]) {

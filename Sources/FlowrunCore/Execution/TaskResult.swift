@@ -156,6 +156,8 @@ public struct StageResult: Sendable, Hashable {
     /// Offsets from the start of the run; nil when the stage was skipped.
     public var started: Duration?
     public var finished: Duration?
+    /// The stage ran after the run was interrupted, as clean-up (`always()`, `cancelled()`).
+    public var cleanup = false
 
     public init(index: Int, name: String, started: Duration? = nil, finished: Duration? = nil) {
         self.index = index
@@ -196,6 +198,13 @@ public struct RunResult: Sendable, Hashable {
         self.stages = stages
         self.tasks = tasks
         self.interrupted = interrupted
+    }
+
+    /// `, but the clean-up stages ran: stop` after an interrupt that ran some; else empty.
+    public var cleanupNote: String {
+        let names = stages.filter(\.cleanup).map(\.name)
+        guard !names.isEmpty else { return "" }
+        return ", but the clean-up stage\(names.count == 1 ? "" : "s") ran: " + names.joined(separator: ", ")
     }
 
     /// The workflow's result: every task's result in declaration order.

@@ -14,6 +14,8 @@ struct Resolver {
     let environment: [String: String]
     /// The words after `--` on `flowrun run`'s command line.
     var arguments: [String] = []
+    /// `Planner.Options.leavesMatrixHoles`: a static instance's `matrix.KEY` stays a hole too.
+    var leavesMatrixHoles = false
 
     init(workflow: Workflow, variables: [String: String], environment: [String: String]) {
         self.workflow = workflow
@@ -101,7 +103,7 @@ struct Resolver {
                     parts.append(.taskOutput(stage: stage, task: task, name: name))
                     continue
                 case .matrix(let key):
-                    guard let values = names.matrix else {
+                    guard let values = names.matrix, !leavesMatrixHoles else {
                         parts.append(.matrix(key))
                         continue
                     }

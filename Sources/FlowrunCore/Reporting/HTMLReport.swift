@@ -74,7 +74,8 @@ public enum HTMLReport {
         for (term, value) in facts { out += "<div><dt>\(term)</dt><dd>\(value)</dd></div>\n" }
         out += "</dl>\n"
         if run.interrupted {
-            out += "<p class=\"note\">Interrupted: running tasks were cancelled, the rest skipped.</p>\n"
+            out += "<p class=\"note\">Interrupted: running tasks were cancelled, the rest skipped"
+                + "\(HTMLText.content(run.cleanupNote)).</p>\n"
         }
         if let failure = run.firstFailure {
             let tolerated = failure.countsAsSuccess

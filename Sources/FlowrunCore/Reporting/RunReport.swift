@@ -65,7 +65,7 @@ public enum RunReport {
                 + ", peak rss \(total.map { ResourceFormat.bytes($0.maxRSS) } ?? "-")"
                 + ", peak concurrency \(run.peakConcurrency), queued \(DurationFormat.human(run.queuedTime))\n"
         }
-        if run.interrupted { out += "interrupted: running tasks were cancelled, the rest skipped\n" }
+        if run.interrupted { out += "interrupted: running tasks were cancelled, the rest skipped\(run.cleanupNote)\n" }
         if let failure = run.firstFailure {
             if failure.countsAsSuccess {
                 // Only continue-on-error failures: they are shown, but they are not why a run failed.

@@ -72,22 +72,24 @@ public struct RunSession: Sendable {
         let notices = sink(.stderr)
         let registry = ProcessGroupRegistry.shared
         let grace = plan.killGrace
-        let trap = InterruptTrap(registry: registry) { _ in
+        let cleanup = CleanupScope()
+        let trap = InterruptTrap(registry: registry, onInterrupt: { _ in
             // Counted before the cancel: the groups it ends are still registered.
             let running = registry.liveCount
             control.cancel()
             progress?.stopping()
             // Said at once, so that users do not press again in the silence (issue 9.8).
             notices.write(Self.stoppingNotice(tasks: running, grace: grace))
-        }
+        }, onRepeat: { _ in cleanup.end() })
         // Linux: orphans of tasks (setsid, double fork) are re-parented to flowrun, not init,
         // so they are ended at their task's end, and whatever is left at the run's end.
         let subreaper = ChildSubreaper.enable()
         let warnings = sink(.stderr)
         let warn: @Sendable (DiagnosticMessage) -> Void = { warnings.write("flowrun: warning: \($0.text)\n") }
         let state = settings.state.map { StateSession($0, plan: plan, runID: runID, warn: warn) }
-        let executor = Executor(runner: runner, runID: runID, cache: state?.cache)
-        let sink = FanOutEventSink(sinks.compactMap { $0 })
+        let executor = Executor(runner: runner, runID: runID, cache: state?.cache, cleanup: cleanup)
+        let cleanupNotices = CleanupNotices(output: notices) { trap.receivedSignal != nil }
+        let sink = FanOutEventSink(sinks.compactMap { $0 } + [cleanupNotices])
         let result = await control.run { await executor.run(plan, sink: sink) }
         ticker?.cancel()
         await subreaper?.endAll()

@@ -76,12 +76,14 @@ public final class StateTaskCache: TaskCache {
         return TaskCacheDecision(fingerprint: fingerprint, reuse: reuse)
     }
 
-    public func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?) {
-        succeeded.withLock { $0[task.qualifiedName] = LastRunTask(fingerprint: fingerprint, result: result) }
+    public func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?, outputs: [TaskOutput]) {
+        // Masked already (as the reports show them): no secret value reaches the state.
+        let values = Dictionary(outputs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+        succeeded.withLock { $0[task.qualifiedName] = LastRunTask(fingerprint: fingerprint, result: result, outputs: values) }
         guard !task.sources.isEmpty || !task.generates.isEmpty else { return }
         store.recordSuccess(TaskRecord(
             task: task.qualifiedName, fingerprint: fingerprint, runID: runID, finishedAt: WallTime.now().seconds,
-            result: result))
+            result: result, outputs: values))
     }
 
     /// Every task that succeeded or was up to date so far: what the next `--resume` reuses.

@@ -5,8 +5,9 @@ import Darwin
 #endif
 
 /// What each signal of a run means: the first stops the run (SIGTERM to the
-/// tasks, SIGKILL after the grace); a later SIGINT kills at once, but only
-/// once the first was acknowledged (issue 9.4).
+/// tasks, SIGKILL after the grace; then the clean-up stages run); a later
+/// SIGINT kills at once and ends the clean-up, a later SIGTERM or SIGHUP ends
+/// the clean-up with the grace, but only once the first was acknowledged (issue 9.4).
 ///
 /// coreutils `timeout -s INT` signals its child and then its own process
 /// group, so flowrun gets two SIGINTs microseconds apart; the second must not
@@ -22,9 +23,11 @@ struct InterruptSequence: Sendable {
     enum Action: Sendable, Equatable {
         /// The first signal: stop the run.
         case stop(Int32)
-        /// An acknowledged second SIGINT: kill every task now.
+        /// An acknowledged second SIGINT: kill every task now, and end the clean-up stages.
         case killNow
-        /// A signal that came with the first, or a repeated SIGTERM/SIGHUP.
+        /// An acknowledged second SIGTERM or SIGHUP: end the clean-up stages (their tasks get the grace).
+        case endCleanup
+        /// A signal that came with the first.
         case ignore
     }
 
@@ -45,8 +48,8 @@ struct InterruptSequence: Sendable {
             firstAt = time
             return .stop(number)
         }
-        guard number == SIGINT else { return .ignore }
         let afterAcknowledgement = batch >= firstBatch + 2 || time - firstAt >= Self.acknowledgementDelay
-        return afterAcknowledgement ? .killNow : .ignore
+        guard afterAcknowledgement else { return .ignore }
+        return number == SIGINT ? .killNow : .endCleanup
     }
 }

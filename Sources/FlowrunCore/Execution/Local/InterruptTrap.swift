@@ -11,9 +11,11 @@ import Synchronization
 ///
 /// The first of them calls `onInterrupt` (the CLI cancels the executor's task
 /// there: running groups get SIGTERM, then SIGKILL after the grace, and the
-/// partial report still comes out). A second SIGINT skips the grace: every
-/// live process group gets SIGKILL at once, once the first was acknowledged
-/// (`InterruptSequence`: two SIGINTs that come together count as one). SIGPIPE is ignored so that a
+/// partial report still comes out; clean-up stages run after it). A later
+/// signal calls `onRepeat` (the CLI ends the clean-up stages there); a second
+/// SIGINT also skips the grace: every live process group gets SIGKILL at
+/// once. Both only once the first was acknowledged (`InterruptSequence`: two
+/// SIGINTs that come together count as one). SIGPIPE is ignored so that a
 /// closed stdout shows up as a failed write (`FileDescriptorSink.isBroken`).
 ///
 /// A C handler only writes the signal's number to a pipe (see
@@ -35,7 +37,8 @@ public final class InterruptTrap: @unchecked Sendable {
     /// Installs the trap. Keep the value alive for as long as the run lasts.
     public init(
         registry: ProcessGroupRegistry = .shared,
-        onInterrupt: @escaping @Sendable (Int32) -> Void
+        onInterrupt: @escaping @Sendable (Int32) -> Void,
+        onRepeat: @escaping @Sendable (Int32) -> Void = { _ in }
     ) {
         signal(SIGPIPE, SIG_IGN)
         var fds: [CInt] = [-1, -1]
@@ -62,7 +65,7 @@ public final class InterruptTrap: @unchecked Sendable {
                 }
                 guard count > 0 else { break }
                 for byte in bytes[0..<count] {
-                    self.handle(Int32(byte), batch: batch, registry: registry, onInterrupt: onInterrupt)
+                    self.handle(Int32(byte), batch: batch, registry: registry, onInterrupt: onInterrupt, onRepeat: onRepeat)
                 }
             }
         }
@@ -73,12 +76,17 @@ public final class InterruptTrap: @unchecked Sendable {
     }
 
     private func handle(
-        _ number: Int32, batch: Int, registry: ProcessGroupRegistry, onInterrupt: @Sendable (Int32) -> Void
+        _ number: Int32, batch: Int, registry: ProcessGroupRegistry, onInterrupt: @Sendable (Int32) -> Void,
+        onRepeat: @Sendable (Int32) -> Void
     ) {
         let now = ContinuousClock.now - origin
         switch state.withLock({ $0.sequence.receive(number, batch: batch, at: now) }) {
         case .stop(let number): onInterrupt(number)
-        case .killNow: registry.killAll()
+        case .killNow:
+            // Clean-up ended first, so that its killed tasks count as cancelled, not failed.
+            onRepeat(number)
+            registry.killAll()
+        case .endCleanup: onRepeat(number)
         case .ignore: break
         }
     }

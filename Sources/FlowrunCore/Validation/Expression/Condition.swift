@@ -23,6 +23,17 @@ public indirect enum Condition: Sendable, Hashable {
         }
     }
 
+    /// Whether the tree calls `always()` or `cancelled()`: only such a stage runs after an interrupt.
+    public var callsCleanupFunction: Bool {
+        switch self {
+        case .boolean, .text, .reference: false
+        case .not(let c): c.callsCleanupFunction
+        case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _): a.callsCleanupFunction || b.callsCleanupFunction
+        case .call(let function, let arguments, _):
+            function == .always || function == .cancelled || arguments.contains { $0.callsCleanupFunction }
+        }
+    }
+
     /// The tree with each reference replaced by what `value` gives for it (nil keeps it).
     public func substituting(_ value: (ConditionReference) -> String?) -> Condition {
         switch self {
