@@ -6,7 +6,7 @@
 // JSON) so one corpus covers both readers; the rest is the file.
 //
 // Beyond "no crash, no leak, no timeout", each input must satisfy:
-// - every diagnostic points inside the file (line, and column within its line);
+// - every diagnostic in the file points inside it (line, and column within its line);
 // - a workflow comes back only without errors, and planning it succeeds;
 // - rendered diagnostics and plans (text, DOT, Mermaid, JSON) hold no raw
 //   control or bidi character, whatever the file contained;
@@ -34,7 +34,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let lineCount = source.location(ofByte: source.bytes.count).line
     let renderer = DiagnosticRenderer(colored: false)
     for diagnostic in outcome.diagnostics {
-        if let location = diagnostic.location {
+        // A diagnostic in a file the input includes (if one exists beside it) points into that file.
+        if let location = diagnostic.location, location.file == source.path {
             check(location.line >= 1 && location.line <= max(lineCount, 1) + 1,
                          "\(diagnostic.message.code): line \(location.line) of \(lineCount)")
             let width = source.line(location.line).map { $0.unicodeScalars.count } ?? 0

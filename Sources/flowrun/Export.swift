@@ -22,15 +22,15 @@ extension Flowrun {
             @OptionGroup var input: InputOptions
 
             func run() async throws {
-                let (outcome, loaded) = WorkflowInput.load(workflow, format: input.formatIn)
-                guard let loaded else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
+                let outcome = WorkflowInput.load(workflow, format: input.formatIn)
+                guard let loaded = outcome.workflow else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
                 let plan = try WorkflowInput.plan(loaded, path: workflow, options: try PlanningOptions.parse([]), killGrace: FlowrunCore.Plan.defaultKillGrace,
                     leavesMatrixHoles: true)
                 switch ArgoExporter(image: image).export(plan, workflow: loaded) {
                 case .success(let manifest):
                     Console.out(manifest)
                 case .failure(let failure):
-                    WorkflowInput.report(failure.diagnostics, path: workflow, source: outcome.source)
+                    WorkflowInput.report(failure.diagnostics, path: workflow, source: outcome.source, included: outcome.included)
                     throw ExitCode(ExitStatus.invalidWorkflow.rawValue)
                 }
             }

@@ -66,8 +66,7 @@ extension Flowrun {
             var workflowName: String?
             var workflowPath = "workflow"
             if let subject {
-                let (_, loaded) = WorkflowInput.load(subject, format: input.formatIn)
-                guard let loaded else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
+                guard let loaded = WorkflowInput.load(subject, format: input.formatIn).workflow else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
                 workflowName = loaded.name
                 workflowPath = subject
             }

@@ -52,12 +52,11 @@ struct VariableAssignment: ExpressibleByArgument {
 
 /// Loads a workflow and prints its diagnostics; the shared first step of run, plan and validate.
 enum WorkflowInput {
-    /// Loads `path`; prints diagnostics to stderr. Returns the workflow, or nil when it has errors.
-    static func load(_ path: String, format: InputFormat?, strict: Bool = false) -> (WorkflowLoader.Outcome, Workflow?) {
+    /// Loads `path`; prints diagnostics to stderr. The outcome's workflow is nil when it has errors.
+    static func load(_ path: String, format: InputFormat?) -> WorkflowLoader.Outcome {
         let outcome = WorkflowLoader(environment: Set(Console.environment().keys)).load(path: path, format: format)
         report(outcome.diagnostics, path: path, source: outcome.source, included: outcome.included)
-        let failing = outcome.hasErrors || (strict && !outcome.diagnostics.isEmpty)
-        return (outcome, failing ? nil : outcome.workflow)
+        return outcome
     }
 
     static func report(_ diagnostics: [Diagnostic], path: String, source: SourceText?, included: [SourceText] = []) {
@@ -75,8 +74,7 @@ enum WorkflowInput {
         _ path: String, input: InputOptions, planning: PlanningOptions, killGrace: Duration = Plan.defaultKillGrace,
         arguments: [String] = []
     ) throws -> Plan {
-        let (_, loaded) = load(path, format: input.formatIn)
-        guard let loaded else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
+        guard let loaded = load(path, format: input.formatIn).workflow else { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
         return try plan(loaded, path: path, options: planning, killGrace: killGrace, arguments: arguments)
     }
 

@@ -26,30 +26,30 @@ extension Flowrun {
         func run() throws {
             var failed = false
             var collected: [(path: String, diagnostics: [Diagnostic])] = []
+            var sources: [SourceText?] = []
             let renderer = DiagnosticRenderer(colored: Console.colors(2))
+            let loader = WorkflowLoader(environment: Set(Console.environment().keys), strict: strict)
             for path in files {
-                let outcome = WorkflowLoader(environment: Set(Console.environment().keys)).load(path: path, format: input.formatIn)
-                var diagnostics = outcome.diagnostics
-                if strict {
-                    diagnostics = diagnostics.map { var d = $0; d.severity = .error; return d }
-                }
+                let outcome = loader.load(path: path, format: input.formatIn)
+                let diagnostics = outcome.diagnostics
                 let shown = WorkflowInput.displayPath(path)
-                if diagnostics.contains(where: { $0.severity == .error }) { failed = true }
+                if outcome.hasErrors { failed = true }
                 switch format {
                 case .text:
                     for d in diagnostics { Console.err(renderer.text(d, path: shown, source: outcome.source, included: outcome.included)) }
-                    if let workflow = outcome.workflow, !diagnostics.contains(where: { $0.severity == .error }) {
+                    if let workflow = outcome.workflow {
                         let tasks = workflow.stages.reduce(0) { $0 + $1.tasks.count }
                         func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
                         Console.out("\(shown): ok (\(count(workflow.stages.count, "stage")), \(count(tasks, "task")))\n")
                     }
                 case .github:
-                    for d in diagnostics { Console.out(renderer.github(d, path: shown)) }
+                    for d in diagnostics { Console.out(renderer.github(d, path: shown, source: outcome.source)) }
                 case .json:
                     collected.append((shown, diagnostics))
+                    sources.append(outcome.source)
                 }
             }
-            if format == .json { Console.out(renderer.json(collected)) }
+            if format == .json { Console.out(renderer.json(collected, sources: sources)) }
             if failed { throw ExitCode(ExitStatus.invalidWorkflow.rawValue) }
         }
     }

@@ -139,9 +139,18 @@ import FlowrunCore
               - - {name: v, outputs: [tag, sha_1, long-name], run: echo}
                 - {name: ask, interactive: true, run: read -r x}
             """),
+        .valid("include", """
+            stages:
+              - [echo first]
+              - include: ci/lint.yaml
+              - {include: ci/lint.yaml, name: lint2, vars: {dir: src, level: 2}}
+            """),
     ]
 
     static let rejected: [Case] = [
+        .invalid("include-with-tasks", "/stages/0: oneOf", "stages: [{include: a.yaml, tasks: [echo]}]\n"),
+        .invalid("include-not-a-string", "/stages/0: oneOf", "stages: [{include: [a.yaml]}]\n"),
+        .invalid("include-bad-prefix", "/stages/0: oneOf", "stages: [{include: a.yaml, name: 'a b'}]\n"),
         .invalid("steps-and-run", "/stages/0/0: oneOf", "stages: [[{run: echo, steps: [echo]}]]\n"),
         .invalid("steps-empty", "/stages/0/0/steps: minItems", "stages: [[{steps: []}]]\n"),
         .invalid("step-retries", "/stages/0/0/steps/0: oneOf", "stages: [[{steps: [{run: make, retries: 2}]}]]\n"),

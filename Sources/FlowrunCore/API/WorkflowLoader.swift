@@ -9,68 +9,106 @@ public enum InputFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// Reads, parses and validates a workflow file: the front half of the pipeline.
+/// Reads, parses, validates and expands a workflow file and the files it
+/// includes: the front half of the pipeline.
 public struct WorkflowLoader: Sendable {
-    /// What loading produced: the source (for rendering snippets), the
-    /// workflow when valid, and every diagnostic in file order.
+    /// What loading produced, the one shape every command reads: the source
+    /// (for rendering snippets), the workflow when it may be used, and every
+    /// diagnostic in file order.
     public struct Outcome: Sendable {
         public var source: SourceText?
-        /// Other files read for it (dotenv files), for rendering their snippets.
+        /// Other files read for it (included files, dotenv files), for rendering their snippets.
         public var included: [SourceText] = []
+        /// The expanded workflow; nil when there are errors (with `strict`, any diagnostic).
         public var workflow: Workflow?
         public var diagnostics: [Diagnostic]
 
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
+    /// The deepest nesting of includes: the file loaded includes files of depth 1.
+    public static let maxIncludeDepth = 16
+
     public var limits: ReaderLimits
     /// The names in flowrun's own environment, to warn of `env.NAME` that
     /// nothing sets (as `plan` and `run` would); nil skips that check.
     public var environment: Set<String>?
+    /// Warnings count as errors (`validate --strict`): they are reported as errors and give no workflow.
+    public var strict: Bool
 
-    public init(limits: ReaderLimits = ReaderLimits(), environment: Set<String>? = nil) {
+    public init(limits: ReaderLimits = ReaderLimits(), environment: Set<String>? = nil, strict: Bool = false) {
         self.limits = limits
         self.environment = environment
+        self.strict = strict
     }
 
     /// Loads `path` (`-` for standard input) in `format`, or the format its extension implies.
     public func load(path: String, format: InputFormat? = nil) -> Outcome {
-        switch SourceReader(limits: limits).read(path: path) {
+        var files = WorkflowSources(limits: limits)
+        switch files.read(path: path) {
         case .failure(let diagnostic):
-            return Outcome(source: nil, workflow: nil, diagnostics: [diagnostic])
+            return finish(Outcome(source: nil, workflow: nil, diagnostics: [diagnostic]))
         case .success(let source):
-            // SourceReader has checked the encoding already.
-            return parse(source, format: format ?? InputFormat.implied(by: path))
+            // WorkflowSources has checked the encoding already.
+            return load(source, format: format ?? InputFormat.implied(by: path), files: files)
         }
     }
 
-    /// Parses and validates text already read.
+    /// Parses and validates text already read; files it includes are read relative to its path.
     public func load(_ source: SourceText, format: InputFormat) -> Outcome {
         if let problem = SourceReader.encodingProblem(source) {
-            return Outcome(source: source, workflow: nil, diagnostics: [problem])
+            return finish(Outcome(source: source, workflow: nil, diagnostics: [problem]))
         }
-        return parse(source, format: format)
+        var files = WorkflowSources(limits: limits)
+        _ = files.charge(source.bytes.count)
+        return load(source, format: format, files: files)
     }
 
-    /// Parses and validates text whose encoding is known to be valid UTF-8.
-    private func parse(_ source: SourceText, format: InputFormat) -> Outcome {
-        // libyaml's locations count NEL, U+2028 and U+2029 as line breaks; so must the snippets.
-        let source = format == .yaml ? source.counting(.yaml) : source
-        let (root, readDiagnostics) = switch format {
+    /// Loads text whose encoding is known to be valid UTF-8, then the files it includes.
+    private func load(_ source: SourceText, format: InputFormat, files: WorkflowSources) -> Outcome {
+        var reading = IncludeReading(loader: self, files: files)
+        let (source, tree) = reading.file(
+            source, format: format, canonical: WorkflowSources.canonical(source.path) ?? source.path, environment: environment)
+        var diagnostics = reading.diagnostics
+        var workflow: Workflow?
+        if let tree, !diagnostics.contains(where: { $0.severity == .error }) {
+            let (expanded, problems) = IncludeExpander().expand(tree)
+            workflow = expanded
+            diagnostics += problems
+        }
+        return finish(Outcome(source: source, included: reading.sources, workflow: workflow, diagnostics: diagnostics))
+    }
+
+    /// Applies `strict` and puts the diagnostics in file order; no workflow when there is an error.
+    private func finish(_ outcome: Outcome) -> Outcome {
+        var outcome = outcome
+        if strict { outcome.diagnostics = outcome.diagnostics.map { var d = $0; d.severity = .error; return d } }
+        outcome.diagnostics = sorted(outcome.diagnostics)
+        if outcome.hasErrors { outcome.workflow = nil }
+        return outcome
+    }
+
+    /// Parses one file's text into located nodes.
+    func parse(_ source: SourceText, format: InputFormat) -> (Node?, [Diagnostic]) {
+        switch format {
         case .yaml: YAMLReader(limits: limits).read(source)
         case .json: JSONReader(limits: limits).read(source)
         }
-        guard let root else {
-            return Outcome(source: source, workflow: nil, diagnostics: sorted(readDiagnostics))
-        }
+    }
+
+    /// Validates and matrix-expands one file's nodes, reading its dotenv files;
+    /// `includedStages` are the stages its include entries bring.
+    func check(
+        _ root: Node, source: SourceText, includedStages: [Validator.IncludedStage], environment: Set<String>?,
+        files: inout WorkflowSources, sources: inout [SourceText]
+    ) -> (workflow: Workflow?, diagnostics: [Diagnostic]) {
         let directory = Self.directory(of: source.path)
-        var (workflow, diagnostics) = Validator(environment: environment).validate(
+        var (workflow, diagnostics) = Validator(environment: environment, includedStages: includedStages).validate(
             root, directory: directory, defaultName: Self.defaultName(of: source.path), source: source)
-        var included: [SourceText] = []
         if var loaded = workflow, !loaded.dotenvFiles.isEmpty {
-            let dotenv = readDotenv(loaded.dotenvFiles, directory: directory)
+            let dotenv = readDotenv(loaded.dotenvFiles, directory: directory, files: &files)
             loaded.dotenv = dotenv.values
-            included = dotenv.sources
+            sources += dotenv.sources
             // A name a dotenv file sets is set: the validator could not know it.
             diagnostics.removeAll {
                 if case .environmentVariableUnset(let name) = $0.message { return dotenv.values[name] != nil }
@@ -84,24 +122,24 @@ public struct WorkflowLoader: Sendable {
         if let valid = workflow, !diagnostics.contains(where: { $0.severity == .error }) {
             (expanded, expansionDiagnostics) = MatrixExpander().expand(valid)
         }
-        let all = sorted(readDiagnostics + diagnostics + expansionDiagnostics)
-        let hasErrors = all.contains { $0.severity == .error }
-        return Outcome(source: source, included: included, workflow: hasErrors ? nil : expanded, diagnostics: all)
+        let all = diagnostics + expansionDiagnostics
+        return (all.contains { $0.severity == .error } ? nil : expanded, all)
     }
 
     /// Reads the dotenv files in order, a later file's value winning.
     private func readDotenv(
-        _ files: [Workflow.DotenvFile], directory: String
+        _ dotenvFiles: [Workflow.DotenvFile], directory: String, files: inout WorkflowSources
     ) -> (values: [String: String], sources: [SourceText], diagnostics: [Diagnostic]) {
         var values: [String: String] = [:]
         var sources: [SourceText] = []
         var diagnostics: [Diagnostic] = []
-        for file in files {
-            let path = file.path.hasPrefix("/") || directory == "." ? file.path : directory + "/" + file.path
-            switch SourceReader(limits: limits).read(path: path) {
+        for file in dotenvFiles {
+            switch files.read(path: WorkflowSources.resolve(file.path, from: directory)) {
             case .failure(let problem):
                 if case .fileNotFound = problem.message {
                     if file.required { diagnostics.append(.error(.dotenvFileMissing(file.path), at: file.location)) }
+                } else if case .fileTooLarge = problem.message, files.overBudget {
+                    diagnostics.append(.error(.includesTooLarge(limit: limits.maxFileBytes), at: file.location))
                 } else {
                     // Located at the `dotenv` entry that names the file, and at the spot in it if there is one.
                     diagnostics.append(Diagnostic(problem.severity, problem.message, at: problem.location ?? file.location))

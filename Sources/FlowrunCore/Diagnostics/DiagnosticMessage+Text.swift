@@ -109,6 +109,7 @@ extension DiagnosticMessage {
         case .undeclaredOutput(let name): "the task wrote output `\(name)`, which its `outputs` does not declare; it is ignored"
         case .firstDefinedHere: "first defined here"
         case .startsHere(let what): "\(what) starts here"
+        case .includedFromHere: "included from here"
         case .environmentCycle(let names):
             "`env` entries refer to each other in a circle: \(names.joined(separator: " → ")); an entry may use the others of its mapping, but not itself through them"
         case .templateInsideQuotes(let reference, let quote):
@@ -116,6 +117,18 @@ extension DiagnosticMessage {
         case .dotenvSyntax(let problem): "malformed dotenv line: \(problem.text)"
         case .dotenvFileMissing(let path):
             "dotenv file `\(path)` does not exist; create it, or list it as {path: \(path), required: false}"
+        case .includeFileMissing(let path): "included file `\(path)` does not exist (paths are relative to the including file's folder)"
+        case .includeFileUnreadable(let path, let reason): "cannot read included file `\(path)`: \(reason)"
+        case .includeCycle(let files):
+            "include cycle: \(files.joined(separator: " → ")); a file may not include itself, directly or through others"
+        case .includeTooDeep(let limit): "includes nest deeper than \(limit) files"
+        case .includesTooLarge(let limit):
+            "the workflow and the files it includes hold more than \(byteCount(limit)) together (every inclusion counts)"
+        case .unknownIncludedVariable(let name, let file, let declared, let suggestion):
+            suffix("`\(file)` declares no variable `\(name)`"
+                + (declared.isEmpty ? "; it declares no `vars`" : "; it declares \(declared.map { "`\($0)`" }.joined(separator: ", "))"), suggestion)
+        case .includePrefixInvalid(let name):
+            "the included workflow's name `\(name)` is not a valid stage name prefix; give the include a `name:`"
         case .conditionSyntax(let problem): "malformed condition: \(problem.text)"
         case .unknownConditionReference(let word, let suggestion):
             suffix("unknown name `\(word)` in a condition; expected vars.NAME, env.NAME, host.os, host.arch, stages.STAGE.state, stages.STAGE.tasks.TASK.result or .state, a 'string', true or false", suggestion)

@@ -98,6 +98,16 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case dotenvSyntax(DotenvProblem)
     case dotenvFileMissing(String)
 
+    // `include:` (other workflow files).
+    case includeFileMissing(String)
+    case includeFileUnreadable(String, reason: String)
+    /// The files of the cycle as their `include:` entries name them, the first again last.
+    case includeCycle([String])
+    case includeTooDeep(limit: Int)
+    case includesTooLarge(limit: Int)
+    case unknownIncludedVariable(String, file: String, declared: [String], suggestion: String?)
+    case includePrefixInvalid(String)
+
     // Conditions (`if:`).
     case conditionSyntax(ConditionProblem)
     case unknownConditionReference(String, suggestion: String?)
@@ -110,6 +120,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     // Notes: what a secondary location shows.
     case firstDefinedHere
     case startsHere(String)
+    case includedFromHere
 
     // Command line values that meet the workflow.
     case unknownVariableOverride(String, suggestion: String?)

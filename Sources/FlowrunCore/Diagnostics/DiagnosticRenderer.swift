@@ -135,8 +135,10 @@ public struct DiagnosticRenderer: Sendable {
                     "\"message\":\(JSONText.quoted(d.message.text))",
                 ]
                 if let l = d.location { fields.append("\"line\":\(l.line),\"column\":\(l.column)") }
-                let notes = d.notes.map {
-                    "{\"line\":\($0.location.line),\"column\":\($0.location.column),\"message\":\(JSONText.quoted($0.message.text))}"
+                // A note in another file (an `included from` note) names it; one in the same file needs not.
+                let notes = d.notes.map { note in
+                    let file = note.location.file == d.location?.file ? "" : "\"file\":\(JSONText.quoted(shown.shown(note.location))),"
+                    return "{\(file)\"line\":\(note.location.line),\"column\":\(note.location.column),\"message\":\(JSONText.quoted(note.message.text))}"
                 }
                 fields.append("\"notes\":[\(notes.joined(separator: ","))]")
                 items.append("{\(fields.joined(separator: ","))}")

@@ -49,6 +49,21 @@ public struct PlannedStage: Sendable {
     public var tasks: [PlannedTask]
     /// `if:` with plan-time values filled in; nil is `success()`.
     public var condition: Condition?
+    /// For a stage of an included file: which file, and the includes that led there.
+    public var origin: Origin?
+
+    /// The file a stage was written in, when another file included it.
+    public struct Origin: Sendable, Hashable {
+        /// The included file, as read (relative to the loaded file's folder as the user named it).
+        public var file: String
+        /// The `include:` values that led there, outermost first.
+        public var includedAt: [SourceLocation]
+
+        public init(file: String, includedAt: [SourceLocation]) {
+            self.file = file
+            self.includedAt = includedAt
+        }
+    }
 
     public init(
         index: Int, name: String, description: String? = nil, maxParallel: Int? = nil,

@@ -67,30 +67,33 @@ public struct Planner: Sendable {
         // dotenv values under the workflow's env; flowrun's own environment wins over them.
         let dotenv = workflow.dotenv.filter { options.environment[$0.key] == nil }.sorted { $0.key < $1.key }
         for name in workflow.secrets { if let value = values[name] { secrets.add(value) } }
-        let directory = absolute(workflow.directory, in: options.currentDirectory)
+        let directory = Self.absolute(workflow.directory, in: options.currentDirectory)
         let workflowCap = [workflow.maxParallel, options.jobs].compactMap { $0 }.min()
 
         var stages: [PlannedStage] = []
         for (stageIndex, stage) in workflow.stages.enumerated() {
+            // A stage of an included file: that file's folder, dotenv, env and caps.
+            let scope = StageScope(stage, workflow: workflow, topDirectory: directory, topDotenv: dotenv, options: options)
             var tasks: [PlannedTask] = []
             // A stage's `if` sees the workflow's and the stage's env.
             var stageScope = EnvironmentScope()
             if stage.condition != nil {
-                for (name, value) in dotenv { stageScope.set(name, PlannedText(literal: value)) }
-                for level in [workflow.environment, stage.environment] {
+                for (name, value) in scope.dotenv { stageScope.set(name, PlannedText(literal: value)) }
+                for level in scope.levels + [stage.environment] {
                     resolver.push(level, names: .init(stage: stage.name, task: ""), onto: &stageScope)
                 }
             }
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let id = TaskID(stage: stageIndex, task: taskIndex)
                 tasks.append(planTask(
-                    task, id: id, stage: stage, in: workflow, directory: directory, dotenv: dotenv, resolver: resolver, secrets: &secrets))
+                    task, id: id, stage: stage, scope: scope, resolver: resolver, secrets: &secrets))
             }
-            let cap = [stage.maxParallel, workflowCap].compactMap { $0 }.min()
+            let cap = [stage.maxParallel, stage.origin?.maxParallel, workflowCap].compactMap { $0 }.min()
             var plannedStage = PlannedStage(
                 index: stageIndex, name: stage.name, description: stage.description, maxParallel: cap,
                 failFast: stage.failFast, tasks: tasks)
             plannedStage.condition = stage.condition.map { resolver.resolve($0, environment: stageScope) }
+            plannedStage.origin = stage.origin.map { PlannedStage.Origin(file: $0.file, includedAt: $0.includedAt) }
             stages.append(plannedStage)
         }
         var plan = Plan(
@@ -106,14 +109,16 @@ public struct Planner: Sendable {
     }
 
     private func planTask(
-        _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, in workflow: Workflow, directory: String,
-        dotenv: [(key: String, value: String)], resolver: Resolver, secrets: inout SecretValues
+        _ task: Workflow.Task, id: TaskID, stage: Workflow.Stage, scope stageScope: StageScope, resolver: Resolver,
+        secrets: inout SecretValues
     ) -> PlannedTask {
+        let directory = stageScope.directory
         let names = Resolver.Names(stage: stage.name, task: task.name, matrix: task.matrix == nil ? task.matrixValues : nil)
-        // `env.NAME` sees each level as it stands: flowrun's own, the workflow's, the stage's, the task's.
+        // `env.NAME` sees each level as it stands: flowrun's own, the workflow's
+        // (and each including one's), the stage's, the task's.
         var scope = EnvironmentScope()
-        for (name, value) in dotenv { scope.set(name, PlannedText(literal: value)) }
-        for level in [workflow.environment, stage.environment, task.environment] {
+        for (name, value) in stageScope.dotenv { scope.set(name, PlannedText(literal: value)) }
+        for level in stageScope.levels + [stage.environment, task.environment] {
             resolver.push(level, names: names, onto: &scope)
         }
         let environment = scope.added
@@ -175,6 +180,27 @@ public struct Planner: Sendable {
         return plannedTask
     }
 
+    /// What a stage sees of the workflow level: the loaded file's, or for a
+    /// stage of an included file, that file's over those of the files including it.
+    private struct StageScope {
+        var directory: String
+        var dotenv: [(key: String, value: String)]
+        var levels: [[Workflow.EnvironmentEntry]]
+
+        init(
+            _ stage: Workflow.Stage, workflow: Workflow, topDirectory: String, topDotenv: [(key: String, value: String)],
+            options: Options
+        ) {
+            guard let origin = stage.origin else {
+                (directory, dotenv, levels) = (topDirectory, topDotenv, [workflow.environment])
+                return
+            }
+            directory = Planner.absolute(origin.directory, in: options.currentDirectory)
+            dotenv = origin.dotenv.filter { options.environment[$0.key] == nil }.sorted { $0.key < $1.key }
+            levels = [workflow.environment] + origin.environmentLevels
+        }
+    }
+
     /// A working directory made absolute against the workflow's folder:
     /// `.` and `./x` name the workflow's folder and `x` in it, not `folder/.`.
     private func planDirectory(_ resolved: PlannedText, in directory: String) -> PlannedText {
@@ -213,7 +239,7 @@ public struct Planner: Sendable {
         return .success(kind)
     }
 
-    private func absolute(_ path: String, in current: String) -> String {
+    private static func absolute(_ path: String, in current: String) -> String {
         if path.hasPrefix("/") { return path }
         let base = current.hasSuffix("/") ? String(current.dropLast()) : current
         return path == "." ? base : base + "/" + (path.hasPrefix("./") ? String(path.dropFirst(2)) : path)

@@ -14,7 +14,8 @@ extension PlanRenderer {
         var anchors: [String] = []
         for stage in plan.stages {
             out += "  subgraph cluster_\(stage.index) {\n"
-            out += "    label=\(dotQuoted(DisplayText.escaped("\(stage.index + 1). \(stage.name)")));\n"
+            let from = stage.origin.map { " (from \($0.file))" } ?? ""
+            out += "    label=\(dotQuoted(DisplayText.escaped("\(stage.index + 1). \(stage.name)\(from)")));\n"
             for task in stage.tasks {
                 out += "    \(dotNode(task.id)) [label=\(dotLabel(dotLines(task, masker)))];\n"
             }

@@ -43,7 +43,8 @@ extension PlanRenderer {
                 tasks.append("{\(fields.joined(separator: ","))}")
             }
             stages.append("""
-                {"name":\(str(stage.name)),"maxParallel":\(stage.maxParallel.map(String.init) ?? "null"),\
+                {"name":\(str(stage.name)),\(stage.origin.map { "\"from\":\(str($0.file))," } ?? "")\
+                "maxParallel":\(stage.maxParallel.map(String.init) ?? "null"),\
                 "failFast":\(stage.failFast),"tasks":[\(tasks.joined(separator: ","))]}
                 """)
         }

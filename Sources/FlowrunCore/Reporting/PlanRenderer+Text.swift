@@ -14,7 +14,9 @@ extension PlanRenderer {
         if let description = plan.description { out += "  \(DisplayText.escaped(masker.apply(description)))\n" }
         out += "\(count(plan.stages.count, "stage")) run one after another; \(count(tasks, "task")) in all\n"
         for stage in plan.stages {
-            out += "\nstage \(stage.index + 1)/\(plan.stages.count) \(stage.name): "
+            out += "\nstage \(stage.index + 1)/\(plan.stages.count) \(stage.name)"
+            if let origin = stage.origin { out += " (from \(DisplayText.escaped(origin.file, limit: 4096)))" }
+            out += ": "
             out += concurrency(stage)
             out += stage.failFast ? ", fail-fast" : ", runs all even if one fails"
             out += "\n"

@@ -9,6 +9,9 @@ extension WorkflowSchema {
           "$ref": "#/$defs/tasks"
         },
         {
+          "$ref": "#/$defs/include"
+        },
+        {
           "description": "A stage: tasks that run concurrently.",
           "type": "object",
           "additionalProperties": false,

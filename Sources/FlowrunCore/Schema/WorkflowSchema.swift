@@ -10,7 +10,7 @@ public enum WorkflowSchema {
     /// The schema document, pretty-printed JSON ending in a newline.
     ///
     /// The top level is written here; each `$defs` part has its own file
-    /// (`WorkflowSchema+Task.swift`, `+Step`, `+Stage`, `+Matrix`, `+Executor`, `+Values`).
+    /// (`WorkflowSchema+Task.swift`, `+Step`, `+Stage`, `+Include`, `+Matrix`, `+Executor`, `+Values`).
     public static let json: String = #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -156,6 +156,6 @@ public enum WorkflowSchema {
     /// The `$defs` entries in their order in the document; each part is one file.
     static let definitions: [String] = [
         globsDefinition, executorDefinitions, valueDefinitions,
-        stageDefinition, stepDefinition, matrixDefinitions, taskDefinitions,
+        stageDefinition, includeDefinition, stepDefinition, matrixDefinitions, taskDefinitions,
     ]
 }

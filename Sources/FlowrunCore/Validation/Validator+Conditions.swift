@@ -21,7 +21,7 @@ extension Validator.Pass {
         }
         let start = node.location
         let singleLine = !body.contains("\n") && scalar.style != .block
-        var parser = ConditionParser(stageNames: Set(stageIndexByName.keys)) { offset in
+        var parser = ConditionParser(stageNames: knownStageNames) { offset in
             singleLine ? start.moved(line: start.line, column: start.column + skip + offset) : start
         }
         switch parser.parse(String(String.UnicodeScalarView(body))) {
@@ -94,7 +94,11 @@ extension Validator.Pass {
             check(.taskResult(stage: stage, task: task), at: location, scope: TemplateScope(key: "if", stageIndex: current))
         case .stageState(let stage):
             guard let index = stageIndexByName[stage] else {
-                error(.unknownStage(stage, suggestion: Spelling.closest(to: stage, among: stageIndexByName.keys)), at: location)
+                if let included = includedStageByName[stage] {
+                    if included.position > current { error(.resultOfLaterStage(stage: stage), at: location) }
+                    return
+                }
+                error(.unknownStage(stage, suggestion: Spelling.closest(to: stage, among: knownStageNames)), at: location)
                 return
             }
             if index == current {

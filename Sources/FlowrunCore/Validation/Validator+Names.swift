@@ -10,7 +10,9 @@ extension Validator.Pass {
         var firstSeen: [String: SourceLocation] = [:]
         var headers: [StageHeader] = []
         for (index, node) in nodes.enumerated() {
-            var name = String(index + 1)
+            // Named by its place in the list as written, include entries counted.
+            let place = index < writtenPlaces.count ? writtenPlaces[index] : index
+            var name = String(place + 1)
             var nameLocation = node.location
             var taskNodes: [Node] = []
             switch node.value {
@@ -24,7 +26,7 @@ extension Validator.Pass {
                     }
                 } else {
                     // Only the list shorthand is named by position; a written-out stage names itself.
-                    error(.missingKey(key: "name", in: .stageAt(index + 1)), at: node.location)
+                    error(.missingKey(key: "name", in: .stageAt(place + 1)), at: node.location)
                 }
                 if let tasks = entries.first(where: { $0.key == "tasks" }), case .sequence(let items) = tasks.value.value {
                     taskNodes = items

@@ -58,7 +58,11 @@ extension Validator.Pass {
     /// (`MatrixExpander` checks those, and outputs, once instances are named).
     mutating func checkTaskReference(stage: String, task: String, at location: SourceLocation, scope: TemplateScope) {
         guard let index = stageIndexByName[stage] else {
-            error(.unknownStage(stage, suggestion: Spelling.closest(to: stage, among: stageIndexByName.keys)), at: location)
+            if let included = includedStageByName[stage] {
+                checkIncludedTaskReference(included, task: task, at: location, scope: scope)
+                return
+            }
+            error(.unknownStage(stage, suggestion: Spelling.closest(to: stage, among: knownStageNames)), at: location)
             return
         }
         guard let current = scope.stageIndex else {

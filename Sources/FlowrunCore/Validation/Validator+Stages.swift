@@ -19,7 +19,8 @@ extension Validator.Pass {
                 error(.missingKey(key: "tasks", in: .stage(header.name)), at: node.location)
             }
         case .scalar:
-            error(.wrongType(key: "stages[\(index)]", expected: .stage, found: .kind(node.kind)), at: node.location)
+            let place = index < writtenPlaces.count ? writtenPlaces[index] : index
+            error(.wrongType(key: "stages[\(place)]", expected: .stage, found: .kind(node.kind)), at: node.location)
             return nil
         }
         let byKey = KeyedEntries(entries)

@@ -7,9 +7,13 @@ public struct Validator: Sendable {
     /// flowrun's own environment, for warning about `env.NAME` that no level
     /// sets; nil skips that check (the environment is not known).
     public var environment: Set<String>?
+    /// The stages the file's `include:` entries bring (read by the loader
+    /// first), so that its templates and conditions may refer to them.
+    public var includedStages: [IncludedStage] = []
 
-    public init(environment: Set<String>? = nil) {
+    public init(environment: Set<String>? = nil, includedStages: [IncludedStage] = []) {
         self.environment = environment
+        self.includedStages = includedStages
     }
 
     /// Validates `root`. Returns a workflow only when no error was found.
@@ -24,6 +28,9 @@ public struct Validator: Sendable {
         var pass = Pass()
         pass.source = source
         pass.processEnvironment = environment
+        for stage in includedStages where pass.includedStageByName[stage.name] == nil {
+            pass.includedStageByName[stage.name] = stage
+        }
         let workflow = pass.workflow(root, directory: directory, defaultName: defaultName)
         let hasError = pass.diagnostics.contains { $0.severity == .error }
         return (hasError ? nil : workflow, pass.diagnostics)
@@ -56,6 +63,8 @@ extension Validator {
     struct Pass {
         var diagnostics: [Diagnostic] = []
         var stageIndexByName: [String: Int] = [:]
+        /// Stages of included files, by prefixed name (not in `stageIndexByName`).
+        var includedStageByName: [String: Validator.IncludedStage] = [:]
         var taskNamesByStage: [Set<String>] = []
         /// Stages with a matrix task: a reference to a name not among their tasks
         /// may name an instance, which `MatrixExpander` checks once names are known.
@@ -63,6 +72,8 @@ extension Validator {
         var variableNames: [String] = []
         var usedVariables: Set<String> = []
         var templateParser = TemplateParser(stageNames: [])
+        /// For a file with include entries: each own stage's place in `stages:` as written.
+        var writtenPlaces: [Int] = []
         var source: SourceText?
         /// flowrun's own environment; nil when unknown.
         var processEnvironment: Set<String>?
@@ -108,7 +119,7 @@ extension Validator.Pass {
         let maxParallel = byKey["max-parallel"].flatMap { integer($0.value, key: "max-parallel", range: 1...1_000_000) }
 
         // Names of stages and tasks first, so templates anywhere can refer to them.
-        let stageNodes: [Node]
+        var stageNodes: [Node]
         if let entry = byKey["stages"] {
             stageNodes = sequence(entry.value, key: "stages") ?? []
             if case .sequence(let items) = entry.value.value, items.isEmpty {
@@ -120,8 +131,22 @@ extension Validator.Pass {
         } else {
             stageNodes = []
         }
+        // Include entries are no stages of this file: `IncludeExpander` puts the included ones there.
+        var includes: [Workflow.Include] = []
+        if stageNodes.contains(where: Self.isInclude) {
+            var own: [Node] = []
+            for (place, node) in stageNodes.enumerated() {
+                if Self.isInclude(node) {
+                    if let include = includeOf(node, position: own.count) { includes.append(include) }
+                } else {
+                    own.append(node)
+                    writtenPlaces.append(place)
+                }
+            }
+            stageNodes = own
+        }
         let headers = stageHeaders(stageNodes)
-        templateParser = TemplateParser(stageNames: Set(stageIndexByName.keys))
+        templateParser = TemplateParser(stageNames: knownStageNames)
 
         let dotenvFiles = byKey["dotenv"].map { dotenvOf($0.value) } ?? []
         let variables = byKey["vars"].map { variablesOf($0.value) } ?? []
@@ -143,6 +168,7 @@ extension Validator.Pass {
             name: name, description: description, variables: variables, environment: environment,
             secrets: secrets, maxParallel: maxParallel, stages: stages, directory: directory)
         workflow.dotenvFiles = dotenvFiles
+        workflow.includes = includes
         if let entry = byKey["executor"] {
             workflow.executor = executorOf(entry.value)
             workflow.executorLocation = entry.keyLocation

@@ -16,6 +16,8 @@ public struct Workflow: Sendable {
     /// The variables the dotenv files set, read by `WorkflowLoader`; flowrun's
     /// own environment wins over them.
     public var dotenv: [String: String] = [:]
+    /// `- include:` entries of `stages:`; empty once `IncludeExpander` has inserted their stages.
+    public var includes: [Include] = []
 
     /// A `dotenv:` entry.
     public struct DotenvFile: Sendable {
@@ -56,6 +58,8 @@ public struct Workflow: Sendable {
         public var executor: ExecutorSettings.Kind? = nil
         /// `if:`; nil is `success()`.
         public var condition: Condition? = nil
+        /// For a stage of an included file: which file, and its settings; nil for the file's own.
+        public var origin: StageOrigin? = nil
     }
 
     /// A task with the workflow's `defaults` already applied.
