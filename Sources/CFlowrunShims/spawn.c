@@ -132,8 +132,9 @@ static pid_t spawn_posix(const flowrun_spawn_request *request, int *failed_errno
     posix_spawn_file_actions_adddup2(&actions, request->stdin_fd, 0);
     posix_spawn_file_actions_adddup2(&actions, request->stdout_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, request->stderr_fd, 2);
+    if (request->script_fd >= 0) posix_spawn_file_actions_adddup2(&actions, request->script_fd, 3);
 #ifdef __linux__
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    posix_spawn_file_actions_addclosefrom_np(&actions, request->script_fd >= 0 ? 4 : 3);
 #endif
     posix_spawn_file_actions_addchdir_np(&actions, request->cwd);
     pid_t pid = -1;
@@ -193,13 +194,18 @@ static int child_main(void *argument) {
     int in = fcntl(request->stdin_fd, F_DUPFD, 3);
     int out = fcntl(request->stdout_fd, F_DUPFD, 3);
     int err = fcntl(request->stderr_fd, F_DUPFD, 3);
-    if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+    // F_DUPFD clears close-on-exec: the script's copy is the only one kept
+    // above 2 (at 3), and the shell closes it before the script runs.
+    int script = request->script_fd >= 0 ? fcntl(request->script_fd, F_DUPFD, 3) : -1;
+    if (in < 0 || out < 0 || err < 0 || (request->script_fd >= 0 && script < 0)
+        || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || (script > 3 && dup2(script, 3) < 0)) {
         setup->failed_errno = errno;
         setup->failed_stage = 3;
         _exit(127);
     }
-    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
-        for (int fd = 3; fd < 65536; fd++) close(fd);
+    unsigned int first_closed = script >= 0 ? 4U : 3U;
+    if (syscall(SYS_close_range, first_closed, ~0U, 0U) != 0) {
+        for (int fd = (int)first_closed; fd < 65536; fd++) close(fd);
     }
     if (chdir(request->cwd) != 0) {
         setup->failed_errno = errno;

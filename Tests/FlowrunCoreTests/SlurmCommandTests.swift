@@ -18,11 +18,11 @@ import Testing
         #expect(command.arguments.contains("--exclusive"))
         // A step's partition is its allocation's.
         #expect(!command.arguments.contains("--partition=p"))
-        #expect(Array(command.arguments.suffix(3)) == ["sh", "-e", "/dev/fd/3"])
+        #expect(Array(command.arguments.suffix(5)) == ["sh", "-e", "-c", ". /dev/fd/3", "sh"])
         #expect(!command.arguments.contains { $0.contains("TOPSECRET") })
         #expect(!command.arguments.contains { $0.hasPrefix("--chdir") })
         #expect(command.environment.map(\.name) == ["A", "FLOWRUN_SLURM_SCRIPT", "FLOWRUN_SLURM_DIR"])
-        #expect(command.environment[1].value == "echo TOPSECRET")
+        #expect(command.environment[1].value == ScriptFileForm.posixPrologue + "echo TOPSECRET")
         #expect(command.environment[2].value == "/work/x")
     }
 

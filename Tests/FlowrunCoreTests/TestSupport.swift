@@ -112,7 +112,8 @@ final class FakeRunner: ProcessRunning {
     func run(
         _ request: ProcessRequest, onLines: @escaping @Sendable (OutputStreamKind, OutputLines) -> Void
     ) async -> ProcessOutcome {
-        let command = request.arguments.last ?? ""
+        // A command holding a secret comes on fd 3 (`ScriptFileForm`), not as the last argument.
+        let command = request.script.map { ScriptFileForm.command(fromScript: $0) } ?? request.arguments.last ?? ""
         let task = request.environment.first { $0.name == "FLOWRUN_TASK" }?.value ?? "?"
         let attempt = state.withLock { state -> Int in
             state.running += 1

@@ -33,6 +33,22 @@ struct SlurmTests {
         try #require(try report(result)["tasks"] as? [[String: Any]])
     }
 
+    /// On the node as locally (issue 16.1): the script comes on fd 3, `$0`
+    /// stays the shell's name, and the task's children see only 0-2.
+    @Test(arguments: ["sh", "bash"])
+    func theNodesShellKeepsItsNameAndClosesTheScriptDescriptor(shell: String) async throws {
+        let result = try await Self.run("""
+            stages:
+              - name: s
+                tasks:
+                  - name: t
+                    shell: \(shell)
+                    run: echo "$0"; sh -c 'ls /proc/$$/fd' | tr '\\n' ' '
+            """)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.tasks(result).first?["result"] as? String == "\(shell)\n0 1 2 ", "\(result.stdout)")
+    }
+
     @Test func theSeedShapeRunsAsStepsWithResultsInOrder() async throws {
         let result = try await Self.run("""
             name: seed-on-slurm

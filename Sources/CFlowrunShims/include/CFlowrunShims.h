@@ -27,6 +27,7 @@ int flowrun_forward_signals(const int *signals, int count, int write_fd);
 /// Returns how many were reset (0 elsewhere than Linux x86_64/arm64).
 int flowrun_default_reserved_signals(void);
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /// What `flowrun_spawn` starts. Every pointer must stay valid for the call only.
@@ -38,10 +39,14 @@ typedef struct {
     char *const *envp;
     /// Working directory of the child.
     const char *cwd;
-    /// Descriptors that become the child's 0, 1 and 2. Every other descriptor is closed.
+    /// Descriptors that become the child's 0, 1 and 2. Every other descriptor
+    /// is closed, except `script_fd`.
     int stdin_fd;
     int stdout_fd;
     int stderr_fd;
+    /// A descriptor that becomes the child's fd 3 (the task's script, see
+    /// `flowrun_script_descriptor`), or -1 for none.
+    int script_fd;
     /// 0: clone(CLONE_VM|CLONE_VFORK) (Linux), 1: posix_spawn with POSIX_SPAWN_SETSID.
     int method;
 } flowrun_spawn_request;
@@ -56,6 +61,14 @@ typedef struct {
 /// what failed: 1 chdir, 2 exec, 3 the spawn itself. `*pidfd` receives a
 /// pidfd for the child (close-on-exec), or -1 where the kernel has none.
 pid_t flowrun_spawn(const flowrun_spawn_request *request, int *pidfd, int *failed_errno, int *failed_stage);
+
+/// A descriptor holding the `length` bytes of `bytes`, at offset 0,
+/// close-on-exec, with no name on any file system once this returns: on
+/// Linux a sealed `memfd_create` file (no write, grow, shrink or new seal);
+/// elsewhere, or where memfd is missing or `temp_file` is nonzero, a 0600
+/// `mkstemp` file in `directory` that is unlinked before any byte is written.
+/// Returns the descriptor, or -1 with errno set.
+int flowrun_script_descriptor(const char *bytes, size_t length, const char *directory, int temp_file);
 
 /// Installs a SIGCHLD handler that writes one byte to `write_fd` (non-blocking),
 /// so an event loop learns that some child (an adopted orphan, say) exited.

@@ -89,6 +89,7 @@ extension DiagnosticMessage {
         case .undeclaredOutput: "undeclaredOutput"
         case .environmentCycle: "environmentCycle"
         case .templateInsideQuotes: "templateInsideQuotes"
+        case .secretOnCommandLine: "secretOnCommandLine"
         case .dotenvSyntax: "dotenvSyntax"
         case .dotenvFileMissing: "dotenvFileMissing"
         case .includeFileMissing: "includeFileMissing"

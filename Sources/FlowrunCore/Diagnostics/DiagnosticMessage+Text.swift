@@ -114,6 +114,8 @@ extension DiagnosticMessage {
             "`env` entries refer to each other in a circle: \(names.joined(separator: " → ")); an entry may use the others of its mapping, but not itself through them"
         case .templateInsideQuotes(let reference, let quote):
             "`${{ \(reference) }}` is inside \(quote == "\"" ? "double" : "single") quotes; flowrun quotes each value as one shell word already, so the quotes would show: write it outside the quotes (\(quote)text\(quote)${{ \(reference) }}), or pass it through `env` and write \"$NAME\""
+        case .secretOnCommandLine(let name, let shell):
+            "secret `\(name)` is templated into `run`, and the shell [\(shell.joined(separator: ", "))] takes the command as its last argument, where any local user can read it (`ps`); pass it through `env` and write \"$NAME\", or use sh or bash (a list ending in -c), which read the command from a file descriptor"
         case .dotenvSyntax(let problem): "malformed dotenv line: \(problem.text)"
         case .dotenvFileMissing(let path):
             "dotenv file `\(path)` does not exist; create it, or list it as {path: \(path), required: false}"

@@ -69,6 +69,7 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case resultOutsideStage(key: String)
     case environmentCycle([String])
     case templateInsideQuotes(String, quote: Character)
+    case secretOnCommandLine(String, shell: [String])
 
     // Steps, matrix, outputs, arguments.
     case stepNoAction

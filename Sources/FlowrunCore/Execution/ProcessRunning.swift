@@ -31,6 +31,9 @@ public struct ProcessRequest: Sendable {
     /// `DirectExec`): the shell's argument vector to run instead if the
     /// program is not found, and whose reports of a signal to imitate.
     public var shellFallback: [String]?
+    /// The bytes the child reads on fd 3 (its script, see `ScriptFileForm`),
+    /// or nil for no descriptor beyond 0–2.
+    public var script: [UInt8]?
     /// Inherit flowrun's stdin, stdout and stderr and run in the terminal's
     /// foreground process group (given back to flowrun afterwards); no pipes, nothing captured.
     public var inheritsTerminal = false

@@ -161,6 +161,7 @@ extension Validator.Pass {
             }
         }
         let secrets = byKey["secrets"].map { secretsOf($0.value, variables: variables, environment: environment, stages: stages) } ?? []
+        warnSecretsOnCommandLines(stages, secrets: secrets)
         for variable in variables where !usedVariables.contains(variable.name) {
             diagnostics.append(.warning(.unusedVariable(variable.name), at: variable.location))
         }

@@ -9,7 +9,8 @@ import CFlowrunShims
 /// never forks flowrun's address space: on Linux a `clone(CLONE_VM|CLONE_VFORK)`
 /// child sets itself up and execs; elsewhere `posix_spawn` with
 /// `POSIX_SPAWN_SETSID`. The child gets a new session (pgid == sid == pid, no
-/// controlling terminal), stdin `/dev/null`, only fds 0–2, an empty signal
+/// controlling terminal), stdin `/dev/null`, only fds 0–2 (and the script on
+/// 3 when the request has one), an empty signal
 /// mask, every disposition at default (32 and 33 too), the working directory
 /// and flowrun's environment with the request's variables on top.
 enum LocalSpawn {
@@ -58,7 +59,7 @@ enum LocalSpawn {
 
     static func spawn(
         path: String, arguments: [String], environment: [(name: String, value: String)],
-        workingDirectory: String, stdout: CInt, stderr: CInt
+        workingDirectory: String, stdout: CInt, stderr: CInt, script: CInt = -1
     ) -> Result<Started, Failure> {
         var overridden = Set<String>()
         var entries: [String] = []
@@ -83,6 +84,7 @@ enum LocalSpawn {
                         request.stdin_fd = devNull
                         request.stdout_fd = stdout
                         request.stderr_fd = stderr
+                        request.script_fd = script
                         request.method = method
                         return flowrun_spawn(&request, &pidfd, &failedErrno, &failedStage)
                     }
@@ -93,6 +95,17 @@ enum LocalSpawn {
                 case 2: return .failure(.exec(errno: failedErrno))
                 default: return .failure(.spawn(errno: failedErrno))
                 }
+            }
+        }
+    }
+
+    /// A close-on-exec descriptor holding `bytes` at offset 0 and named
+    /// nowhere (`flowrun_script_descriptor`), for a child's fd 3; -1 with errno set.
+    static func scriptDescriptor(_ bytes: [UInt8]) -> CInt {
+        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        return bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                flowrun_script_descriptor(chars.baseAddress, chars.count, directory, ScriptFileForm.mode == .tempFile ? 1 : 0)
             }
         }
     }

@@ -35,15 +35,19 @@ public struct LocalTaskRunner: TaskRunner {
         await processes.run(request(for: attempt), onLines: onLines)
     }
 
-    /// The process for `attempt`: `shell + [command]`, with the task's
-    /// variables and then the `FLOWRUN_*` ones, which identify its processes.
+    /// The process for `attempt`: `shell + [command]`, or the shell reading
+    /// the command on fd 3 (`ScriptFileForm`) when it holds a secret or is
+    /// long, with the task's variables and then the `FLOWRUN_*` ones, which
+    /// identify its processes.
     func request(for attempt: TaskAttempt) -> ProcessRequest {
         let identity = [
             ("FLOWRUN_WORKFLOW", attempt.workflowName), ("FLOWRUN_STAGE", attempt.stageName),
             ("FLOWRUN_TASK", attempt.taskName), ("FLOWRUN_RUN_ID", attempt.runID),
         ]
-        let shellArguments = attempt.shell + [attempt.command]
-        let direct = directExec && !attempt.interactive
+        let fileForm = ScriptFileForm.isUsed(for: attempt.command, mask: attempt.mask)
+            ? ScriptFileForm.arguments(shell: attempt.shell, command: attempt.command) : nil
+        let shellArguments = fileForm?.arguments ?? attempt.shell + [attempt.command]
+        let direct = directExec && !attempt.interactive && fileForm == nil
             ? DirectExec.arguments(
                 command: attempt.command, shell: attempt.shell, shellIsExplicit: attempt.shellIsExplicit, mask: attempt.mask)
             : nil
@@ -56,6 +60,7 @@ public struct LocalTaskRunner: TaskRunner {
             stderrCaptureLimit: attempt.keepsStderr ? resultCaptureLimit : 0,
             mask: attempt.mask)
         if direct != nil { request.shellFallback = shellArguments }
+        request.script = fileForm?.script
         request.inheritsTerminal = attempt.interactive
         return request
     }

@@ -147,9 +147,15 @@ public struct ProcessRunner: ProcessRunning {
         }
         var environment = request.environment
         if direct { environment.append(("PWD", shellPWD(request))) }
+        var script: CInt = -1
+        if !direct, let bytes = request.script {
+            script = LocalSpawn.scriptDescriptor(bytes)
+            guard script >= 0 else { return (nil, "cannot hand the script to '\(program)': \(errnoText())") }
+        }
+        defer { if script >= 0 { _ = close(script) } }
         switch LocalSpawn.spawn(
             path: path, arguments: arguments, environment: environment,
-            workingDirectory: request.workingDirectory, stdout: stdout, stderr: stderr) {
+            workingDirectory: request.workingDirectory, stdout: stdout, stderr: stderr, script: script) {
         case .success(let started): return (started, nil)
         case .failure(let failure): return (nil, describe(failure, program: program, directory: request.workingDirectory))
         }

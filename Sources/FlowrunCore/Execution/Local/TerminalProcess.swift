@@ -35,6 +35,12 @@ enum TerminalProcess {
             return ProcessOutcome(termination: .failedToStart(reason: "this C library cannot start a process in a working directory (no posix_spawn_file_actions_addchdir_np)"))
         }
         _ = addChdir(&actions, request.workingDirectory)
+        let script = request.script.map(LocalSpawn.scriptDescriptor) ?? -1
+        if request.script != nil, script < 0 {
+            return ProcessOutcome(termination: .failedToStart(reason: "cannot hand the script to '\(executable)': \(String(cString: strerror(errno)))"))
+        }
+        defer { if script >= 0 { _ = close(script) } }
+        if script >= 0 { posix_spawn_file_actions_adddup2(&actions, script, 3) }
 
         let environment = mergedEnvironment(request.environment)
         var pid: pid_t = 0

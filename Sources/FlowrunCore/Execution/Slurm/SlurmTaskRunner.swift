@@ -86,6 +86,9 @@ public struct SlurmTaskRunner: TaskRunner {
             jobID: jobID, jobName: name)
         request.arguments = command.arguments
         request.environment = command.environment
+        // The script travels in the environment; srun gets no fd 3 (`ScriptFileForm` is for the local shell).
+        request.script = nil
+        request.shellFallback = nil
         // srun itself runs from `/`; the step enters the task's directory.
         request.workingDirectory = "/"
         let placement = PlacementBox()

@@ -56,7 +56,8 @@ public struct SrunCommand: Sendable, Equatable {
         """
 
     /// - Parameters:
-    ///   - shell: the task's shell, e.g. `["sh", "-c"]`; a last `-c` is replaced by `/dev/fd/3`.
+    ///   - shell: the task's shell, e.g. `["sh", "-c"]`: sh and bash take `ScriptFileForm`'s
+    ///     arguments; for another program, a last `-c` is replaced by `/dev/fd/3`.
     ///   - jobID: the run's allocation for a job step (`allocation: run`), or nil for a job of its own.
     ///   - jobName: `flowrun-RUNID-…`, what a clean-up finds the job or step by.
     public init(
@@ -78,13 +79,18 @@ public struct SrunCommand: Sendable, Equatable {
         if let gpus = resources.gpus { arguments.append("--gpus=\(gpus)") }
         if let time = resources.time { arguments.append("--time=\(TaskResources.slurmMinutes(time))") }
         arguments += settings.srunArguments
-        let readsFile = shell.count >= 2 && shell.last == "-c"
-        let taskShell = readsFile ? shell.dropLast() + ["/dev/fd/3"] : shell
+        // sh and bash read fd 3 as they do locally (`ScriptFileForm`: `$0`
+        // stays the shell's name, fd 3 is closed before the script runs);
+        // another program ending in `-c` gets the file as its script argument.
+        let form = ScriptFileForm.arguments(shell: shell, command: script)
+        let readsFile = form != nil || (shell.count >= 2 && shell.last == "-c")
+        let taskShell = form?.arguments ?? (readsFile ? shell.dropLast() + ["/dev/fd/3"] : shell)
         arguments += ["--", "/bin/sh", "-c", readsFile ? Self.stepProgram : Self.argumentProgram, "flowrun-step"]
         arguments += taskShell
         self.arguments = arguments
         self.environment = environment + [
-            (Self.scriptVariable, script), (Self.directoryVariable, workingDirectory),
+            (Self.scriptVariable, form.map { String(decoding: $0.script, as: UTF8.self) } ?? script),
+            (Self.directoryVariable, workingDirectory),
         ]
     }
 
