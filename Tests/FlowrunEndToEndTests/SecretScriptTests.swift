@@ -82,7 +82,7 @@ struct SecretScriptTests {
         let ready = scratch.file("ready")
         let temporary = scratch.file("tmp")
         for folder in [ready, temporary] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        var text = Self.workflow(ready: ready, sleep: how == "run" ? "0.5" : "30")
+        var text = Self.workflow(ready: ready, sleep: how == "run" ? "2" : "30")
         if how == "timeout" { text = text.replacingOccurrences(of: "secrets: [token, API_KEY]\n", with: "secrets: [token, API_KEY]\ndefaults: {timeout: 2s}\n") }
         let file = try scratch.write("w.yaml", text)
         let run = try Launched(
