@@ -24,6 +24,14 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("argo-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: file) }
         try text.write(to: file, atomically: true, encoding: .utf8)
+        // Every manifest these tests make is valid against Argo's schema and uses only its keys.
+        if (try? python.run(["-c", "import jsonschema"]))?.status == 0 {
+            let checked = try python.run([
+                ArgoExportTests.folder.appendingPathComponent("check.py").path,
+                ArgoExportTests.folder.appendingPathComponent("workflow-schema.json").path, file.path,
+            ])
+            #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        }
         let output = try python.run(["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", file.path])
         return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     }
@@ -233,5 +241,22 @@ import Testing
         let stopped = try sh.run(["-e", "-c", source], environment: environment)
         #expect(stopped.status == 1)
         #expect(stopped.stdout == "one a b\n")
+    }
+
+    /// `resources:` are the container's requests and limits, not dropped.
+    @Test func resourcesBecomeContainerRequestsAndLimits() throws {
+        let manifest = try Self.manifest("""
+            defaults:
+              resources: {memory: 512M}
+            stages:
+              - name: s
+                tasks:
+                  - {name: t, resources: {cpus: 4, gpus: 1, time: 90s}, run: make}
+            """)
+        let template = try #require(Self.template(manifest, "s-t"))
+        let resources = try #require((template["script"] as? [String: Any])?["resources"] as? [String: [String: String]])
+        #expect(resources["requests"] == ["cpu": "4", "memory": "512Mi"])
+        #expect(resources["limits"] == ["memory": "512Mi", "nvidia.com/gpu": "1"])
+        #expect(template["activeDeadlineSeconds"] as? String == "90")
     }
 }

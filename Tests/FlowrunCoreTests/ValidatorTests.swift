@@ -5,6 +5,7 @@ import Testing
     @Test(arguments: [
         ("250ms", 0.25), ("1m30s", 90), ("2h", 7200),
         ("1h30m", 5400), ("1.5m", 90), ("10s", 10), ("1h1m1s1ms", 3661.001), ("0s", 0),
+        ("5m", 300), ("007s", 7), ("1ms", 0.001), ("123456789ms", 123456.789),
     ])
     func valid(_ text: String, _ seconds: Double) throws {
         let parsed = try #require(DurationParser.seconds(text))
@@ -12,7 +13,7 @@ import Testing
     }
 
     /// A string needs units: a bare number is written as a YAML number.
-    @Test(arguments: ["3", "3.5", "0", "", "1x", "ms", "1m30", "5 s", "-1s", "1.s", "s", "1..5s", "1e3s", "3 ", "½s", "1d", "m1"])
+    @Test(arguments: ["3", "3.5", "0", "", "1x", "ms", "1m30", "5 s", "-1s", "1.s", "s", "1..5s", "1e3s", "3 ", "½s", "1d", "m1", "5mx", "5sm", "10hh", "5M"])
     func invalid(_ text: String) {
         #expect(DurationParser.seconds(text) == nil)
     }

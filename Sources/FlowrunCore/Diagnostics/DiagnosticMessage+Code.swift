@@ -122,6 +122,7 @@ extension DiagnosticMessage {
         case .stateFolderUnwritable: "stateFolderUnwritable"
         case .stateLockWaiting: "stateLockWaiting"
         case .fingerprintingTook: "fingerprintingTook"
+        case .runNotKept: "runNotKept"
         case .unknownExecutor: "unknownExecutor"
         case .unknownExecutorSetting: "unknownExecutorSetting"
         case .invalidMemory: "invalidMemory"

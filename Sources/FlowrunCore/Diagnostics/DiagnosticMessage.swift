@@ -140,6 +140,8 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case stateFormatUnsupported(path: String, found: String, expected: Int)
     case stateFolderUnwritable(path: String, reason: String)
     case stateLockWaiting(path: String)
+    /// `flowrun log RUNID`: the state folder holds no such run.
+    case runNotKept(runID: String, directory: String)
     case fingerprintingTook(milliseconds: Int, files: Int, hashed: Int, bytes: Int64)
 
     // Executors and resources (issue 13).

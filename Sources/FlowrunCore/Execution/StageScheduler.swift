@@ -51,7 +51,8 @@ struct StageScheduler: Sendable {
             stageResult.cleanup = interrupted
             sink.receive(.stageFinished(stageResult))
             stages.append(stageResult)
-            tasks += stageTasks
+            // The first stage's results are taken as they are, not copied (100,000 results are ~36 MB).
+            if tasks.isEmpty { tasks = stageTasks } else { tasks += stageTasks }
             run.board.postStage(stage.name, tasks: stageTasks)
             // Tasks an interrupt ended are no failure of their own: they must not start `failure()` stages.
             let stopped = Task.isCancelled || (interrupted && run.cleanup.isEnded)

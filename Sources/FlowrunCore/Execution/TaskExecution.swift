@@ -212,7 +212,8 @@ struct TaskExecution: Sendable {
             }
             let finished = run.now()
             var state: TaskState
-            if let outcome = value ?? nil {
+            let stepOutcome = value ?? nil
+            if let outcome = stepOutcome {
                 state = Self.state(of: outcome, cancelled: Task.isCancelled || timing == .timedOut)
                 if timing == .timedOut, state != .succeeded { state = .timedOut }
                 lastOutcome = outcome
@@ -223,13 +224,16 @@ struct TaskExecution: Sendable {
                 lastOutcome = nil
             }
             results.append(StepResult(name: step.name, state: state, started: started, finished: finished,
-                                      continueOnError: step.continueOnError))
+                                      continueOnError: step.continueOnError, resources: stepOutcome?.resources))
             if state != .succeeded, !(step.continueOnError && state.isFailure) {
                 failure = AttemptOutcome(state: state, result: nil, stderrTail: stderrTail, escapedDescendant: escaped)
             }
         }
+        // The attempt's resources are its steps' together: CPU and blocks add up, the peak is the largest.
+        let resources = ResourceUsage.combined(results.map(\.resources))
         if var failure {
             failure.steps = results
+            failure.resources = resources
             return failure
         }
         var outcome = classify(lastOutcome ?? ProcessOutcome(termination: .exited(0)), task: task, cancelled: false)
@@ -243,7 +247,7 @@ struct TaskExecution: Sendable {
         outcome.escapedDescendant = escaped
         // The attempt spans every step, not only the last step's process.
         outcome.running = nil
-        outcome.resources = nil
+        outcome.resources = resources
         outcome.steps = results
         return outcome
     }

@@ -82,6 +82,7 @@ extension ArgoBuild {
         guard let directory = workingDirectory(task.workingDirectory, inputs: &inputs, at: location) else { return nil }
         if !directory.isEmpty { script.append(("workingDir", .string(directory))) }
         if !environment.isEmpty { script.append(("env", .list(environment))) }
+        if let resources = Self.containerResources(task.resources) { script.append(("resources", resources)) }
         let parameters = inputs.sources.indices.map { "r\($0)" } + inputs.matrixKeys.indices.map { "m\($0)" }
         if !parameters.isEmpty {
             body.append(("inputs", .map([("parameters", .list(parameters.map { .map([("name", .string($0))]) }))])))
@@ -94,7 +95,8 @@ extension ArgoBuild {
             outputs.append(.map([("name", .string(output)), ("valueFrom", .map([("path", .string(Self.outputsFolder + "/" + output))]))]))
         }
         if !outputs.isEmpty { body.append(("outputs", .map([("parameters", .list(outputs))]))) }
-        if let timeout = task.timeout {
+        // `resources.time` is Slurm's backstop to `timeout`; with no `timeout` it is the deadline.
+        if let timeout = task.timeout ?? task.resources.time {
             body.append(("activeDeadlineSeconds", .string(String(Self.seconds(timeout)))))
         }
         if task.retries > 0 {
@@ -106,6 +108,21 @@ extension ArgoBuild {
         }
         body.append(("script", .map(script)))
         return (.map(body), inputs)
+    }
+
+    /// `resources:` as the container's: CPUs and memory requested (memory also
+    /// the limit, as Slurm's `--mem` is), GPUs as an `nvidia.com/gpu` limit.
+    static func containerResources(_ resources: TaskResources) -> ManifestValue? {
+        var requests: [(String, ManifestValue)] = []
+        var limits: [(String, ManifestValue)] = []
+        if let cpus = resources.cpus { requests.append(("cpu", .string(String(cpus)))) }
+        if let megabytes = resources.memoryMegabytes {
+            requests.append(("memory", .string("\(megabytes)Mi")))
+            limits.append(("memory", .string("\(megabytes)Mi")))
+        }
+        if let gpus = resources.gpus { limits.append(("nvidia.com/gpu", .string(String(gpus)))) }
+        let parts = [("requests", requests), ("limits", limits)].filter { !$0.1.isEmpty }.map { ($0.0, ManifestValue.map($0.1)) }
+        return parts.isEmpty ? nil : .map(parts)
     }
 
     /// `text` with its holes filled for a script: a value of an earlier

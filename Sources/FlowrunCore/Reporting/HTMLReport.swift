@@ -160,7 +160,9 @@ public enum HTMLReport {
         out += "<td class=\"num\">\(step.started != nil ? DurationFormat.human(step.duration) : "")</td>"
         out += "<td class=\"num\"></td><td class=\"num\"></td>"
         out += "<td>\(exitText(step.state))</td>"
-        out += "<td class=\"num\"></td><td class=\"num\"></td><td class=\"result\"></td>"
+        out += "<td class=\"num\">\(step.resources.map { DurationFormat.human($0.cpu) } ?? "")</td>"
+        out += "<td class=\"num\">\(step.resources.map { ResourceFormat.bytes($0.maxRSS) } ?? "")</td>"
+        out += "<td class=\"result\"></td>"
         return out + "</tr>\n"
     }
 

@@ -96,7 +96,8 @@ public enum JSONReport {
         "{\"name\": \(JSONText.quoted(step.name)), \"state\": \(JSONText.quoted(step.state.name)), "
             + "\"detail\": \(JSONText.quoted(RunReport.describe(step.state))), "
             + "\"started\": \(number(step.started)), \"finished\": \(number(step.finished)), "
-            + "\"duration\": \(DurationFormat.seconds(step.duration)), \"continueOnError\": \(step.continueOnError)}"
+            + "\"duration\": \(DurationFormat.seconds(step.duration)), \"continueOnError\": \(step.continueOnError), "
+            + "\"resources\": \(resources(step.resources))}"
     }
 
     /// `, "executor": {...}` for a task that ran on a cluster; nothing for a local one

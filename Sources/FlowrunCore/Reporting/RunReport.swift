@@ -50,6 +50,7 @@ public enum RunReport {
                 for step in task.steps {
                     var stepLine = "    - " + padded(step.name, max(0, nameWidth - 4)) + "  " + describe(step.state)
                     if step.started != nil { stepLine += "  " + DurationFormat.human(step.duration) }
+                    if style.resources, step.started != nil { stepLine += "  " + ResourceFormat.column(step.resources) }
                     if step.continueOnError && step.state.isFailure { stepLine += "  (continue-on-error)" }
                     out += stepLine + "\n"
                 }

@@ -6,6 +6,7 @@ public enum TargetList {
         if let description = plan.description { out += "  \(DisplayText.escaped(masker.apply(description)))\n" }
         for stage in plan.stages {
             out += "\n" + DisplayText.escaped(stage.name)
+            if let origin = stage.origin { out += " (from \(DisplayText.escaped(origin.file, limit: 4096)))" }
             if let description = stage.description { out += "  \(DisplayText.escaped(masker.apply(description)))" }
             out += "\n"
             var matrixTask: String?

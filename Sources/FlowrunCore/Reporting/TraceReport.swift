@@ -56,7 +56,9 @@ public enum TraceReport {
             // The last attempt's steps, nested in its slice on the same track.
             for step in task.steps {
                 guard let started = step.started, let finished = step.finished else { continue }
-                let args = "{\"task\":\(JSONText.quoted(task.qualifiedName)),\"state\":\(JSONText.quoted(step.state.name))}"
+                var args = "{\"task\":\(JSONText.quoted(task.qualifiedName)),\"state\":\(JSONText.quoted(step.state.name))"
+                if let usage = step.resources { args += ",\"resources\":" + JSONReport.resources(usage) }
+                args += "}"
                 events.append(slice(name: "\(task.qualifiedName) \(step.name)", category: "step", tid: tid,
                                     from: started, to: finished, args: args))
             }

@@ -7,6 +7,7 @@ public enum DurationParser {
     /// Returns the duration in seconds, or nil when `text` is not a duration.
     /// A string needs units: a bare number is written as a YAML number, not a string.
     public static func seconds(_ text: String) -> Double? {
+        if let simple = wholeNumberWithUnit(text) { return simple }
         var total = 0.0
         var number = ""
         var sawUnit = false
@@ -51,4 +52,38 @@ public enum DurationParser {
     }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    /// The common form, digits and one unit (`5m`, `30s`, `250ms`), read from
+    /// the bytes without allocating; nil for anything else (the general path
+    /// decides). Same value as the general path: the digits are an exact integer.
+    private static func wholeNumberWithUnit(_ text: String) -> Double? {
+        let utf8 = text.utf8
+        guard utf8.count >= 2, utf8.count <= 11 else { return nil }
+        var number = 0
+        var digits = 0
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let digit = utf8[index]
+            guard isDigit(digit) else { break }
+            number = number * 10 + Int(digit - 0x30)
+            digits += 1
+            index = utf8.index(after: index)
+        }
+        guard digits > 0, index != utf8.endIndex else { return nil }
+        let unit = utf8[index...]
+        let factor: Double
+        if unit.elementsEqual("ms".utf8) {
+            factor = 0.001
+        } else if unit.count == 1 {
+            switch unit.first {
+            case UInt8(ascii: "s"): factor = 1
+            case UInt8(ascii: "m"): factor = 60
+            case UInt8(ascii: "h"): factor = 3600
+            default: return nil
+            }
+        } else {
+            return nil
+        }
+        return Double(number) * factor
+    }
 }

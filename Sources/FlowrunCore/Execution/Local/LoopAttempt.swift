@@ -46,6 +46,8 @@ final class LoopAttempt: @unchecked Sendable {
     var collectors: [OutputCollector]
     var phase = Phase.running
     var deadline: ContinuousClock.Instant?
+    /// Exited with its pipes still open, waiting a moment before the subreaper looks.
+    var inGrace = false
     var status: CInt = 0
     var resources: ResourceUsage?
     var reaped: ContinuousClock.Instant?

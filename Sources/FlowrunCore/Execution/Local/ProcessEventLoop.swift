@@ -32,6 +32,11 @@ final class ProcessEventLoop: @unchecked Sendable {
 
     private static let readSize = 1 << 20
     private static let wakeToken: UInt64 = 0
+    /// How long an exited task's pipes may stay open before the subreaper
+    /// looks for who holds them. A sibling task's child holds copies between
+    /// its clone and its exec, for microseconds; a sweep of `/proc` for that
+    /// cost more than anything else flowrun did per quick task.
+    private static let pipeGrace = Duration.milliseconds(2)
 
     private let inbox = Mutex<[Command]>([])
     private let wakeRead: CInt
@@ -39,6 +44,10 @@ final class ProcessEventLoop: @unchecked Sendable {
     private var poller = LoopPoller()
     private var ready: [UInt64] = []
     private var attempts: [UInt64: LoopAttempt] = [:]
+    /// Attempts whose shell has exited (waiting for their group or pipes): the
+    /// only ones with deadlines, so that a wake-up with 1,000 tasks running
+    /// does not look at all of them.
+    private var settling: Set<UInt64> = []
     /// Attempts without a pidfd, checked with `waitid` on a short tick.
     private var unwatched: Set<UInt64> = []
     private var timers: [(at: ContinuousClock.Instant, action: @Sendable () -> Void)] = []
@@ -131,8 +140,8 @@ final class ProcessEventLoop: @unchecked Sendable {
 
     private func timeout() -> CInt {
         var nearest: ContinuousClock.Instant? = timers.map(\.at).min()
-        for attempt in attempts.values {
-            if let deadline = attempt.deadline, nearest.map({ deadline < $0 }) ?? true { nearest = deadline }
+        for id in settling {
+            if let deadline = attempts[id]?.deadline, nearest.map({ deadline < $0 }) ?? true { nearest = deadline }
         }
         if !unwatched.isEmpty || orphanCheckPending {
             let tick = ContinuousClock.now + .milliseconds(5)
@@ -220,10 +229,16 @@ final class ProcessEventLoop: @unchecked Sendable {
         guard attempt.phase == .running else { return }
         if attempt.pidfd >= 0 { poller.remove(attempt.pidfd) }
         unwatched.remove(id)
+        settling.insert(id)
         drain(attempt, id: id)
         if let deadline = attempt.group.killDeadline, attempt.pipesOpen, deadline > .now {
             attempt.phase = .awaitingGroup
             attempt.deadline = deadline
+        } else if attempt.pipesOpen, attempt.subreaper != nil {
+            // Most often the pipes close within the grace; then no sweep at all.
+            attempt.phase = .awaitingGroup
+            attempt.inGrace = true
+            attempt.deadline = .now + Self.pipeGrace
         } else {
             finishExit(attempt, id: id)
         }
@@ -263,6 +278,7 @@ final class ProcessEventLoop: @unchecked Sendable {
     private func complete(_ attempt: LoopAttempt, id: UInt64) {
         attempts[id] = nil
         unwatched.remove(id)
+        settling.remove(id)
         if let sweep = attempt.sweep, sweep.remaining > 0 {
             _ = attempt.subreaper?.sweep(.none)
         }
@@ -272,8 +288,10 @@ final class ProcessEventLoop: @unchecked Sendable {
     }
 
     private func advanceDeadlines() {
+        guard !settling.isEmpty else { return }
         let now = ContinuousClock.now
-        for (id, attempt) in attempts {
+        for id in settling {
+            guard let attempt = attempts[id] else { continue }
             if attempt.phase == .awaitingGroup, let killed = attempt.group.killDeadline, killed < (attempt.deadline ?? killed) {
                 attempt.deadline = killed  // a second Ctrl-C moved the kill forward
             }
@@ -323,6 +341,8 @@ final class ProcessEventLoop: @unchecked Sendable {
             // A task shell whose exit is about to be (or, while its group is
             // ending, is kept) seen; it may hide an orphan behind it.
             if leader.phase == .awaitingGroup {
+                // In its pipe grace it is reaped within milliseconds: look again then.
+                if leader.inGrace && leader.group.killDeadline == nil { return }
                 _ = subreaper.sweep(.none)
                 orphanCheckPending = false
             }
