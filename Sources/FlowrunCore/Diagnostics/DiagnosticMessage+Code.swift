@@ -104,6 +104,7 @@ extension DiagnosticMessage {
         case .unknownFunction: "unknownFunction"
         case .functionArity: "functionArity"
         case .statusFunctionOutsideStage: "statusFunctionOutsideStage"
+        case .cancelledOnStep: "cancelledOnStep"
         case .conditionTypeMismatch: "conditionTypeMismatch"
         case .argumentNotText: "argumentNotText"
         case .firstDefinedHere: "firstDefinedHere"

@@ -115,6 +115,8 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case unknownFunction(String, suggestion: String?)
     case functionArity(String, expected: Int, found: Int)
     case statusFunctionOutsideStage(String)
+    /// `cancelled()` in a step's `if` (steps have success(), failure(), always()).
+    case cancelledOnStep
     case conditionTypeMismatch(operator: String, left: ConditionValueType, right: ConditionValueType)
     case argumentNotText(function: String, position: Int)
 

@@ -7,6 +7,8 @@ public struct StepResult: Sendable, Hashable {
     public var finished: Duration?
     /// The step failed but `continue-on-error` let the task go on.
     public var continueOnError: Bool
+    /// Why a skipped step did not run: `.condition` when its `if` was false; nil after an earlier failure.
+    public var reason: TaskReason?
     /// What the step's process cost (`wait4`'s rusage); nil for a skipped or
     /// sleeping step, or a runner that cannot measure.
     public var resources: ResourceUsage?

@@ -152,7 +152,7 @@ public enum HTMLReport {
     /// A step of the task above (its last attempt's): name, state, duration and exit; the task's row has the rest.
     private static func stepRow(_ step: StepResult, mask: SecretMask) -> String {
         let state = GanttChart.cssState(step)
-        var detail = HTMLText.content(mask.apply(RunReport.describe(step.state)))
+        var detail = HTMLText.content(mask.apply(RunReport.describe(step)))
         if step.continueOnError && step.state.isFailure { detail += " <span class=\"dim\">(continue-on-error)</span>" }
         var out = "<tr class=\"step \(state)\">"
         out += "<td class=\"name step\">\(HTMLText.content(mask.apply(step.name)))</td>"

@@ -94,7 +94,7 @@ public enum JSONReport {
 
     private static func step(_ step: StepResult) -> String {
         "{\"name\": \(JSONText.quoted(step.name)), \"state\": \(JSONText.quoted(step.state.name)), "
-            + "\"detail\": \(JSONText.quoted(RunReport.describe(step.state))), "
+            + "\"detail\": \(JSONText.quoted(RunReport.describe(step))), \"reason\": \(JSONText.quoted(step.reason?.rawValue)), "
             + "\"started\": \(number(step.started)), \"finished\": \(number(step.finished)), "
             + "\"duration\": \(DurationFormat.seconds(step.duration)), \"continueOnError\": \(step.continueOnError), "
             + "\"resources\": \(resources(step.resources))}"
