@@ -32,7 +32,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let junit = folder.appendingPathComponent("junit.xml").path
         let html = folder.appendingPathComponent("report.html").path
-        let text = try await Flowrun.run(["run", "-", "--output", "quiet", "--junit", junit, "--html", html],
+        let trace = folder.appendingPathComponent("trace.json").path
+        let text = try await Flowrun.run(["run", "-", "--output", "quiet", "--junit", junit, "--html", html, "--trace", trace],
                                          in: Flowrun.fixtures, stdin: Self.workflow)
         #expect(text.status == 1, "t-linux fails at `fails`: \(text.stdout)\n\(text.stderr)")
         let linux = text.stdout.components(separatedBy: "t-linux")[1].components(separatedBy: "t-mac")[0]
@@ -60,6 +61,10 @@ import Testing
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(xml.contains("name=\"step.3.fails\" value=\"skipped (condition)\""), "\(xml)")
         #expect(try String(contentsOfFile: html, encoding: .utf8).contains("skipped (condition)"))
+        let events = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: trace)))
+            as? [String: Any])?["traceEvents"] as? [[String: Any]])
+        let skipped = events.first { $0["name"] as? String == "test/t-mac fails" }
+        #expect((skipped?["args"] as? [String: Any])?["reason"] as? String == "condition", "\(String(describing: skipped))")
 
         let plan = try await Flowrun.run(["plan", "-"], in: Flowrun.fixtures, stdin: Self.workflow)
         #expect(plan.stdout.contains("on-failure  run: echo on-failure  [if: failure()]"), "\(plan.stdout)")
