@@ -193,4 +193,25 @@ import Testing
         guard case .run(let command, _) = plan.stages[2].tasks[0].action else { Issue.record("not a run"); return }
         #expect(command.parts.contains(.taskResult(stage: "lint.check", task: "show")))
     }
+
+    /// Every reference of the included file is renamed, a step's `if` too.
+    @Test func aStepConditionIsRenamed() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("lib/steps.yaml", """
+            stages:
+              - name: first
+                tasks: [{name: t, run: echo}]
+              - name: second
+                tasks:
+                  - name: s
+                    steps:
+                      - {if: "stages.first.state == 'succeeded'", run: echo ok}
+            """)
+        let path = try folder.write("w.yaml", "stages:\n  - {include: lib/steps.yaml, name: p}\n")
+        let outcome = WorkflowLoader().load(path: path)
+        let workflow = try #require(outcome.workflow, "\(outcome.diagnostics.map(\.message.text))")
+        guard case .steps(let steps) = workflow.stages[1].tasks[0].action else { Issue.record("no steps"); return }
+        let condition = steps[0].condition.map { "\($0)" } ?? ""
+        #expect(condition.contains("stages.p.first.state"), "\(condition)")
+    }
 }
