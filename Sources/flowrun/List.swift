@@ -50,7 +50,7 @@ extension Flowrun {
         @OptionGroup var input: InputOptions
 
         func run() throws {
-            let warn: @Sendable (DiagnosticMessage) -> Void = { Console.err("flowrun: warning: \($0.text)\n") }
+            let warn: @Sendable (DiagnosticMessage) -> Void = { Console.err(DiagnosticRenderer().commandLine(.warning, $0)) }
             let current = Console.currentDirectory()
             let environment = Console.environment()
             if let subject, FileStatus.of(subject) == nil, RunSummary.isValidID(subject) {
@@ -58,7 +58,7 @@ extension Flowrun {
                     option: stateDir, environment: environment, workflow: "workflow", currentDirectory: current)!
                 let history = RunHistory(directory: directory, onWarning: warn)
                 guard let report = history.report(subject, ext: format == .json ? "json" : "txt") else {
-                    Console.err("flowrun: error: no run \(subject) is kept in \(directory)\n")
+                    Console.err(DiagnosticRenderer().commandLine(.error, .runNotKept(runID: subject, directory: directory)))
                     throw ExitCode(ExitStatus.usage.rawValue)
                 }
                 return Console.out(report)

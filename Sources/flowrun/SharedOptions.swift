@@ -140,7 +140,7 @@ struct StateOptions: ParsableArguments {
         guard let settings = settings(workflow: workflow), !settings.force else { return plan }
         let store = StateDirectory(
             path: settings.directory, workflow: plan.workflowName, source: settings.source,
-            options: .init(writable: false, onWarning: { Console.err("flowrun: warning: \($0.text)\n") }))
+            options: .init(writable: false, onWarning: { Console.err(DiagnosticRenderer().commandLine(.warning, $0)) }))
         let cache = StateTaskCache(store: store, runID: "", options: .init(resume: settings.resume))
         var plan = plan
         plan.stateMarks = StatePreview.marks(plan, cache: cache, expected: store.lastRun())
@@ -159,7 +159,7 @@ struct TargetOptions: ParsableArguments {
         switch TargetSelection.apply(targets, to: plan) {
         case .success(let selected): return selected
         case .failure(let diagnostic):
-            Console.err("flowrun: error: \(diagnostic.message.text)\n")
+            Console.err(DiagnosticRenderer().commandLine(diagnostic))
             throw ExitCode(ExitStatus.usage.rawValue)
         }
     }

@@ -116,6 +116,7 @@ import FlowrunCore
                       - make
                       - {name: test, run: make test, timeout: 5m, env: {V: "1"}, working-directory: src, continue-on-error: true}
                       - {sleep: 1s}
+                      - {name: report, if: failure(), run: ./report}
             """),
         .valid("matrix-static-and-dynamic", """
             stages:
@@ -153,6 +154,7 @@ import FlowrunCore
         .invalid("include-bad-prefix", "/stages/0: oneOf", "stages: [{include: a.yaml, name: 'a b'}]\n"),
         .invalid("steps-and-run", "/stages/0/0: oneOf", "stages: [[{run: echo, steps: [echo]}]]\n"),
         .invalid("steps-empty", "/stages/0/0/steps: minItems", "stages: [[{steps: []}]]\n"),
+        .invalid("step-if-list", "/stages/0/0/steps/0/if: type", "stages: [[{steps: [{run: make, if: [a]}]}]]\n"),
         .invalid("step-retries", "/stages/0/0/steps/0: oneOf", "stages: [[{steps: [{run: make, retries: 2}]}]]\n"),
         .invalid("matrix-axis-plain-string", "/stages/0/0/matrix/os: oneOf", "stages: [[{matrix: {os: linux}, run: echo}]]\n"),
         .invalid("matrix-axis-empty", "/stages/0/0/matrix/os: oneOf", "stages: [[{matrix: {os: []}, run: echo}]]\n"),

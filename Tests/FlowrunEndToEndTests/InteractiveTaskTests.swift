@@ -60,4 +60,23 @@ struct InteractiveTaskTests {
         let order = try String(contentsOfFile: dir + "/order", encoding: .utf8)
         #expect(order == "before\nconfirm\nafter\n")
     }
+
+    /// An interactive task gets fds 0-2 only, like every task: not a descriptor
+    /// flowrun itself inherited without close-on-exec (here 7, opened by the
+    /// shell that starts flowrun). Without a terminal, so stdin is /dev/null.
+    @Test func anInteractiveTaskSeesNoDescriptorFlowrunInherited() async throws {
+        let output = try await CLI.program("/bin/sh", ["-c", "exec 7</dev/null; exec \"$0\" run w.yaml --output quiet", try FlowrunBinary.require()])
+            .file("w.yaml", """
+                stages:
+                  - name: s
+                    tasks:
+                      - name: t
+                        interactive: true
+                        run: 'for fd in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$fd ] && echo "open $fd"; done; echo checked'
+                """)
+            .run()
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("checked"), "\(output.stdout)")
+        #expect(!output.stdout.contains("open "), "\(output.stdout)")
+    }
 }

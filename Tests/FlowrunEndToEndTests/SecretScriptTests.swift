@@ -92,7 +92,8 @@ struct SecretScriptTests {
             ["cmd", "bash"].allSatisfy { FileManager.default.fileExists(atPath: ready + "/" + $0) }
         }
         #expect(started, "\(run.stderr)")
-        #expect(try Self.scriptFiles(in: temporary).isEmpty, "nothing named while the tasks run")
+        // Neither the script files nor the tasks' output files have a name there.
+        #expect(try Self.files(in: temporary).isEmpty, "nothing named while the tasks run")
         // The sh task's shell reads its script from such a file, already deleted.
         let shells = run.descendants.filter { $0.commandLine.contains(". /dev/fd/3") }
         let targets = shells.flatMap { shell in
@@ -110,11 +111,12 @@ struct SecretScriptTests {
             let ending = try #require(await run.wait(atMost: .seconds(30)))
             #expect(ending.status == (how == "run" ? 0 : 1), "\(ending)\n\(run.stderr)")
         }
-        #expect(try Self.scriptFiles(in: temporary).isEmpty)
+        #expect(try Self.files(in: temporary).isEmpty)
     }
 
-    /// The script files of `flowrun_script_descriptor` (`TMPDIR` also holds each task's output file).
-    static func scriptFiles(in folder: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("flowrun-script-") }
+    /// What `TMPDIR` holds by name: the script files of `flowrun_script_descriptor`
+    /// and each attempt's `FLOWRUN_OUTPUT` file are unlinked while still in use.
+    static func files(in folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder)
     }
 }

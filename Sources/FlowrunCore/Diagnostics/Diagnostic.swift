@@ -7,6 +7,8 @@ public struct Diagnostic: Error, Sendable, Hashable {
     public enum Severity: String, Sendable, Hashable {
         case error
         case warning
+        /// Information, not a problem: how long fingerprinting took.
+        case note
     }
 
     /// A secondary location that explains the main one, e.g. "first defined here".

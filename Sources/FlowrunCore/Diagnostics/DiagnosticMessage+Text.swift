@@ -133,13 +133,15 @@ extension DiagnosticMessage {
             "the included workflow's name `\(name)` is not a valid stage name prefix; give the include a `name:`"
         case .conditionSyntax(let problem): "malformed condition: \(problem.text)"
         case .unknownConditionReference(let word, let suggestion):
-            suffix("unknown name `\(word)` in a condition; expected vars.NAME, env.NAME, host.os, host.arch, stages.STAGE.state, stages.STAGE.tasks.TASK.result or .state, a 'string', true or false", suggestion)
+            suffix("unknown name `\(word)` in a condition; expected vars.NAME, env.NAME, matrix.KEY, host.os, host.arch, stages.STAGE.state, stages.STAGE.tasks.TASK.result, .outputs.NAME or .state, a 'string', true or false", suggestion)
         case .unknownFunction(let name, let suggestion):
             suffix("unknown function `\(name)()`; conditions know contains, startsWith, endsWith, success, failure, always and cancelled", suggestion)
         case .functionArity(let name, let expected, let found):
             "`\(name)()` takes \(expected == 0 ? "no arguments" : "\(expected) arguments"), found \(found)"
         case .statusFunctionOutsideStage(let name):
             "`\(name)()` can only be used in a stage's `if`: it asks how the earlier stages went"
+        case .cancelledOnStep:
+            "`cancelled()` can only be used in a stage's `if`; a step's `if` may use success(), failure() and always(), which ask how the earlier steps of its task went"
         case .conditionTypeMismatch(let op, let left, let right):
             "`\(op)` compares \(left.rawValue) with \(right.rawValue); compare text with text (quote it: 'true') or booleans with booleans"
         case .argumentNotText(let function, let position):
@@ -160,6 +162,7 @@ extension DiagnosticMessage {
             "state file \(path) has format \(found), this flowrun reads format \(expected); ignored"
         case .stateFolderUnwritable(let path, let reason): "cannot write the state folder \(path): \(reason); running without state"
         case .stateLockWaiting(let path): "waiting for another flowrun holding \(path)"
+        case .runNotKept(let runID, let directory): "no run \(runID) is kept in \(directory)"
         case .fingerprintingTook(let milliseconds, let files, let hashed, let bytes):
             "fingerprinting took \(DurationFormat.human(.milliseconds(milliseconds))) (\(files) files, \(hashed) read, \(bytes < 1 << 20 ? "\(bytes) bytes" : "\(bytes >> 20) MiB"))"
         case .unknownExecutor(let name, let suggestion): suffix("unknown executor `\(name)`; flowrun has local and slurm", suggestion)

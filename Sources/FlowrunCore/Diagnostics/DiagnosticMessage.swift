@@ -115,6 +115,8 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case unknownFunction(String, suggestion: String?)
     case functionArity(String, expected: Int, found: Int)
     case statusFunctionOutsideStage(String)
+    /// `cancelled()` in a step's `if` (steps have success(), failure(), always()).
+    case cancelledOnStep
     case conditionTypeMismatch(operator: String, left: ConditionValueType, right: ConditionValueType)
     case argumentNotText(function: String, position: Int)
 
@@ -140,6 +142,8 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case stateFormatUnsupported(path: String, found: String, expected: Int)
     case stateFolderUnwritable(path: String, reason: String)
     case stateLockWaiting(path: String)
+    /// `flowrun log RUNID`: the state folder holds no such run.
+    case runNotKept(runID: String, directory: String)
     case fingerprintingTook(milliseconds: Int, files: Int, hashed: Int, bytes: Int64)
 
     // Executors and resources (issue 13).

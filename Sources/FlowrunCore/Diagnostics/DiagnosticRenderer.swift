@@ -111,6 +111,11 @@ public struct DiagnosticRenderer: Sendable {
         "flowrun: \(diagnostic.severity.rawValue): \(DisplayText.escaped(diagnostic.message.text, limit: 4096))\n"
     }
 
+    /// A message with no place in a file, as `flowrun: SEVERITY: MESSAGE`.
+    public func commandLine(_ severity: Diagnostic.Severity, _ message: DiagnosticMessage) -> String {
+        commandLine(Diagnostic(severity, message, at: nil))
+    }
+
     /// GitHub Actions workflow command: `::error file=F,line=L,col=C::MESSAGE`.
     public func github(_ diagnostic: Diagnostic, path: String, source: SourceText? = nil) -> String {
         let file = Files(path: path, source: source, included: []).shown(diagnostic.location)

@@ -6,29 +6,47 @@ import Darwin
 
 extension OutputFile {
     /// Creates a new empty file for one attempt's outputs (mode 0600, in
-    /// `TMPDIR` or `/tmp`) and returns its path; nil when none can be made.
+    /// `TMPDIR` or `/tmp`) and returns the path the task writes to; nil when
+    /// none can be made.
+    ///
+    /// On Linux the file is unlinked at once and flowrun keeps it open: the
+    /// path is `/proc/PID/fd/N` of that descriptor, which the task (same user)
+    /// opens like any file. The file then has no name on disk, so nothing is
+    /// left behind even when flowrun is killed with SIGKILL. Where `/proc` is
+    /// not there, the file keeps its name in `TMPDIR` until it is read.
     static func create() -> String? {
-        var folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        if folder.isEmpty { folder = "/tmp" }
-        if folder.hasSuffix("/") { folder.removeLast() }
-        var template = Array("\(folder)/flowrun-output-XXXXXX".utf8CString)
+        var template = Array("\(temporaryFolder())/flowrun-output-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return nil }
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        #if os(Linux)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        let held = "/proc/\(getpid())/fd/\(fd)"
+        if access(held, W_OK) == 0 {
+            unlink(path)
+            return held
+        }
+        #endif
         close(fd)
-        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return path
     }
 
     /// Reads at most `sizeLimit + 1` bytes of the file at `path` (one more
     /// than allowed, so that an oversized file is told apart), then removes it.
     static func consume(_ path: String) -> Result<[TaskOutput], DiagnosticMessage> {
-        defer { unlink(path) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return .failure(.outputFileUnreadable(reason: String(cString: strerror(errno)))) }
+        let fd: Int32
+        if let held = heldDescriptor(path) {
+            fd = held
+        } else {
+            defer { unlink(path) }
+            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { return .failure(.outputFileUnreadable(reason: String(cString: strerror(errno)))) }
+        }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while bytes.count <= sizeLimit {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(bytes.count)) }
             if n < 0, errno == EINTR { continue }
             guard n >= 0 else { return .failure(.outputFileUnreadable(reason: String(cString: strerror(errno)))) }
             if n == 0 { break }
@@ -39,6 +57,20 @@ extension OutputFile {
 
     /// Removes the file of an attempt whose outputs are not read (it failed or was cancelled).
     static func discard(_ path: String) {
-        unlink(path)
+        if let held = heldDescriptor(path) { close(held) } else { unlink(path) }
+    }
+
+    /// The descriptor behind a path made by `create()` as `/proc/PID/fd/N` of this process.
+    private static func heldDescriptor(_ path: String) -> Int32? {
+        let prefix = "/proc/\(getpid())/fd/"
+        guard path.hasPrefix(prefix) else { return nil }
+        return Int32(path.dropFirst(prefix.count))
+    }
+
+    private static func temporaryFolder() -> String {
+        var folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        if folder.isEmpty { folder = "/tmp" }
+        if folder.hasSuffix("/") { folder.removeLast() }
+        return folder
     }
 }

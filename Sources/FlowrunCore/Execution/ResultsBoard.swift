@@ -36,14 +36,15 @@ final class ResultsBoard: Sendable {
 
     /// What a condition sees of the run so far.
     func evaluator(_ status: ConditionEvaluator.Status) -> ConditionEvaluator {
-        let results = entries.withLock { $0.results }
+        let (results, outputs) = entries.withLock { ($0.results, $0.outputs) }
         let states = states.withLock { $0 }
         return ConditionEvaluator(status: status) { reference in
             switch reference {
             case .taskResult(let stage, let task): results[stage]?[task]
+            case .taskOutput(let stage, let task, let name): outputs[stage]?[task]?.first { $0.name == name }?.value
             case .taskState(let stage, let task): states["\(stage)\u{0}\(task)"]
             case .stageState(let stage): states[stage]
-            case .variable, .environment, .hostOS, .hostArch: nil
+            case .variable, .environment, .hostOS, .hostArch, .matrix: nil
             }
         }
     }

@@ -186,14 +186,24 @@ struct TaskExecution: Sendable {
         var stderrTail: [String] = []
         var escaped = false
         for (index, step) in steps.enumerated() {
-            if failure != nil || Task.isCancelled {
+            // As in GitHub Actions: no `if` is `success()`; `failure()` and `always()` steps run after a failed one.
+            // An interrupt ends the attempt: nothing starts after it.
+            let runsAfterFailure = step.condition?.callsStatusFunction == true
+            if Task.isCancelled || (failure != nil && !runsAfterFailure) {
                 results.append(StepResult(name: step.name, state: failure == nil ? .cancelled : .skipped, continueOnError: step.continueOnError))
                 if failure == nil { failure = AttemptOutcome(state: .cancelled, result: nil, stderrTail: stderrTail) }
                 continue
             }
-            // Hook for `if:` on steps: a false condition records the step as `.skipped` here and goes on.
+            if let condition = step.condition,
+               !run.board.evaluator(.init(failed: failure != nil, interrupted: false)).stageRuns(condition) {
+                var skipped = StepResult(name: step.name, state: .skipped, continueOnError: step.continueOnError)
+                skipped.reason = .condition
+                results.append(skipped)
+                continue
+            }
             let started = run.now()
-            let isLast = index == steps.count - 1
+            // The task's default result is the last step's stdout that ran: keep it from every step that may be that one.
+            let isLast = steps[(index + 1)...].allSatisfy { $0.condition != nil }
             let (value, timing) = await raced(timeout: step.timeout) { () -> ProcessOutcome? in
                 switch step.action {
                 case .run(let command, let shell):
@@ -212,7 +222,8 @@ struct TaskExecution: Sendable {
             }
             let finished = run.now()
             var state: TaskState
-            if let outcome = value ?? nil {
+            let stepOutcome = value ?? nil
+            if let outcome = stepOutcome {
                 state = Self.state(of: outcome, cancelled: Task.isCancelled || timing == .timedOut)
                 if timing == .timedOut, state != .succeeded { state = .timedOut }
                 lastOutcome = outcome
@@ -223,13 +234,17 @@ struct TaskExecution: Sendable {
                 lastOutcome = nil
             }
             results.append(StepResult(name: step.name, state: state, started: started, finished: finished,
-                                      continueOnError: step.continueOnError))
-            if state != .succeeded, !(step.continueOnError && state.isFailure) {
+                                      continueOnError: step.continueOnError, resources: stepOutcome?.resources))
+            // The first failure is the attempt's; a failing `always()` step after it does not replace it.
+            if failure == nil, state != .succeeded, !(step.continueOnError && state.isFailure) {
                 failure = AttemptOutcome(state: state, result: nil, stderrTail: stderrTail, escapedDescendant: escaped)
             }
         }
+        // The attempt's resources are its steps' together: CPU and blocks add up, the peak is the largest.
+        let resources = ResourceUsage.combined(results.map(\.resources))
         if var failure {
             failure.steps = results
+            failure.resources = resources
             return failure
         }
         var outcome = classify(lastOutcome ?? ProcessOutcome(termination: .exited(0)), task: task, cancelled: false)
@@ -243,7 +258,7 @@ struct TaskExecution: Sendable {
         outcome.escapedDescendant = escaped
         // The attempt spans every step, not only the last step's process.
         outcome.running = nil
-        outcome.resources = nil
+        outcome.resources = resources
         outcome.steps = results
         return outcome
     }

@@ -45,6 +45,7 @@ struct IncludeRenaming {
                 if case .run(let command) = step.action { s.action = .run(template(command)) }
                 s.environment = environment(step.environment)
                 s.workingDirectory = step.workingDirectory.map(template)
+                s.condition = step.condition.map(condition)
                 return s
             })
         }
@@ -96,9 +97,10 @@ struct IncludeRenaming {
         switch reference {
         case .variable(let n): .variable(name(n))
         case .taskResult(let stage, let task): .taskResult(stage: name(stage), task: task)
+        case .taskOutput(let stage, let task, let output): .taskOutput(stage: name(stage), task: task, name: output)
         case .taskState(let stage, let task): .taskState(stage: name(stage), task: task)
         case .stageState(let stage): .stageState(name(stage))
-        case .environment, .hostOS, .hostArch: reference
+        case .environment, .hostOS, .hostArch, .matrix: reference
         }
     }
 }

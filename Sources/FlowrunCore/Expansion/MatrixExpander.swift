@@ -57,7 +57,8 @@ public struct MatrixExpander: Sendable {
             return tasks
         }
         for stage in workflow.stages {
-            for template in stage.environment.map(\.value) + stage.tasks.flatMap(Self.templates(of:)) {
+            let own = stage.environment.map(\.value) + [stage.condition].compactMap { $0 }.map(Self.template(of:))
+            for template in own + stage.tasks.flatMap(Self.templates(of:)) {
                 for part in template.parts {
                     guard case .reference(let expression, let location) = part else { continue }
                     let target: String
@@ -135,7 +136,31 @@ public struct MatrixExpander: Sendable {
         for axis in task.matrix?.axes ?? [] {
             if case .dynamic(let template) = axis.values { templates.append(template) }
         }
-        return templates
+        var conditions = [task.condition].compactMap { $0 }
+        if case .steps(let steps) = task.action { conditions += steps.compactMap(\.condition) }
+        return templates + conditions.map(Self.template(of:))
+    }
+
+    /// A condition's task references as a template's, so that they are checked alike.
+    static func template(of condition: Condition) -> Template {
+        var parts: [Template.Part] = []
+        func walk(_ condition: Condition) {
+            switch condition {
+            case .boolean, .text: break
+            case .reference(.taskResult(let stage, let task), let at), .reference(.taskState(let stage, let task), let at):
+                parts.append(.reference(.taskResult(stage: stage, task: task), at))
+            case .reference(.taskOutput(let stage, let task, let name), let at):
+                parts.append(.reference(.taskOutput(stage: stage, task: task, name: name), at))
+            case .reference: break
+            case .not(let inner): walk(inner)
+            case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _):
+                walk(a)
+                walk(b)
+            case .call(_, let arguments, _): arguments.forEach(walk)
+            }
+        }
+        walk(condition)
+        return Template(parts: parts)
     }
 
     static func message(_ problem: MatrixExpansion.Problem) -> DiagnosticMessage {

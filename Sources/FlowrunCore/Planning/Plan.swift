@@ -49,6 +49,8 @@ public struct PlannedStage: Sendable {
     public var tasks: [PlannedTask]
     /// `if:` with plan-time values filled in; nil is `success()`.
     public var condition: Condition?
+    /// `if:` as written (`Condition.text` of the unresolved tree), for `list` and `plan`.
+    public var conditionText: String?
     /// For a stage of an included file: which file, and the includes that led there.
     public var origin: Origin?
 
@@ -159,6 +161,8 @@ public struct PlannedTask: Sendable {
     public var executor: ExecutorSettings.Kind?
     /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
     public var condition: Condition?
+    /// `if:` as written (`Condition.text` of the unresolved tree), for `list` and `plan`.
+    public var conditionText: String?
     /// Where the task is declared in the workflow file, for annotations that point at it.
     public var location: SourceLocation? = nil
 

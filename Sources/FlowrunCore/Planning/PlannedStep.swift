@@ -8,6 +8,10 @@ public struct PlannedStep: Sendable {
     public var workingDirectory: PlannedText
     public var timeout: Duration?
     public var continueOnError: Bool
+    /// `if:` with plan-time values filled in; nil is `success()` (no earlier step failed).
+    public var condition: Condition?
+    /// `if:` as written, for `plan` (`Condition.text` of the unresolved tree).
+    public var conditionText: String?
 
     public init(
         name: String, action: PlannedTask.Action, environment: [PlannedTask.EnvironmentVariable] = [],

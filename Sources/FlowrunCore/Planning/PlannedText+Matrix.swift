@@ -32,6 +32,7 @@ extension PlannedTask {
         task.environment = environment.map { .init(name: $0.name, value: $0.value.binding(values)) }
         task.workingDirectory = workingDirectory.binding(values)
         task.result = result?.binding(values)
+        task.condition = condition?.binding(values)
         return task
     }
 }
@@ -47,8 +48,19 @@ extension PlannedTask.Action {
                 step.action = step.action.binding(values)
                 step.environment = step.environment.map { .init(name: $0.name, value: $0.value.binding(values)) }
                 step.workingDirectory = step.workingDirectory.binding(values)
+                step.condition = step.condition?.binding(values)
                 return step
             })
+        }
+    }
+}
+
+extension Condition {
+    /// The condition with every `matrix.KEY` replaced by the instance's value.
+    func binding(_ values: [Workflow.MatrixValue]) -> Condition {
+        substituting { reference in
+            guard case .matrix(let key) = reference else { return nil }
+            return values.first { $0.name == key }?.value ?? ""
         }
     }
 }

@@ -94,6 +94,7 @@ public struct Planner: Sendable {
                 index: stageIndex, name: stage.name, description: stage.description, maxParallel: cap,
                 failFast: stage.failFast, tasks: tasks)
             plannedStage.condition = stage.condition.map { resolver.resolve($0, environment: stageScope) }
+            plannedStage.conditionText = stage.condition?.text
             plannedStage.origin = stage.origin.map { PlannedStage.Origin(file: $0.file, includedAt: $0.includedAt) }
             stages.append(plannedStage)
         }
@@ -150,6 +151,10 @@ public struct Planner: Sendable {
                         planDirectory(resolver.resolve($0, names: names, quoting: false, environment: stepScope), in: directory)
                     } ?? workingDirectory,
                     timeout: step.timeout, continueOnError: step.continueOnError))
+                planned[planned.count - 1].condition = step.condition.map {
+                    resolver.resolve($0, environment: stepScope, matrix: names.matrix)
+                }
+                planned[planned.count - 1].conditionText = step.condition?.text
             }
             action = .steps(planned)
         }
@@ -160,7 +165,8 @@ public struct Planner: Sendable {
             continueOnError: task.continueOnError,
             result: task.result.map { resolver.resolve($0, names: names, quoting: false, environment: scope) },
             sources: task.sources, generates: task.generates)
-        plannedTask.condition = task.condition.map { resolver.resolve($0, environment: scope) }
+        plannedTask.condition = task.condition.map { resolver.resolve($0, environment: scope, matrix: names.matrix) }
+        plannedTask.conditionText = task.condition?.text
         plannedTask.shellIsExplicit = task.shellIsExplicit
         plannedTask.resources = task.resources
         plannedTask.executor = task.executor ?? stage.executor

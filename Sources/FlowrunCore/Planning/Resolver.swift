@@ -121,14 +121,16 @@ struct Resolver {
 
     /// A condition with its plan-time values filled in: vars, env (as it stands at
     /// that level; run-time results in it count as empty) and the host.
-    func resolve(_ condition: Condition, environment scope: EnvironmentScope) -> Condition {
+    /// `matrix`: a static instance's values; nil leaves `matrix.KEY` for a dynamic matrix's expansion.
+    func resolve(_ condition: Condition, environment scope: EnvironmentScope, matrix: [Workflow.MatrixValue]? = []) -> Condition {
         condition.substituting { reference in
             switch reference {
+            case .matrix(let key): matrix.map { values in values.first { $0.name == key }?.value ?? "" }
             case .variable(let name): variables[name] ?? ""
             case .environment(let name): lookUp(name, in: scope).render { _ in "" }
             case .hostOS: Host.os
             case .hostArch: Host.arch
-            case .taskResult, .taskState, .stageState: nil
+            case .taskResult, .taskOutput, .taskState, .stageState: nil
             }
         }
     }

@@ -106,7 +106,8 @@ public enum TargetSelection {
         func walk(_ condition: Condition) {
             switch condition {
             case .boolean, .text: break
-            case .reference(.taskResult(let stage, let name), _), .reference(.taskState(let stage, let name), _):
+            case .reference(.taskResult(let stage, let name), _), .reference(.taskState(let stage, let name), _),
+                 .reference(.taskOutput(let stage, let name, _), _):
                 found.append((stage, name))
             case .reference(.stageState(let stage), _): found.append((stage, "*"))
             case .reference: break
@@ -117,7 +118,9 @@ public enum TargetSelection {
             case .call(_, let arguments, _): arguments.forEach(walk)
             }
         }
-        for condition in [task.condition, stageCondition].compactMap({ $0 }) { walk(condition) }
+        var conditions = [task.condition, stageCondition].compactMap { $0 }
+        if case .steps(let steps) = task.action { conditions += steps.compactMap(\.condition) }
+        for condition in conditions { walk(condition) }
         return found
     }
 }

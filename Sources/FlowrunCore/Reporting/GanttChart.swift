@@ -104,6 +104,7 @@ public enum GanttChart {
             title += "\n" + mask.apply(RunReport.describe(step.state))
             if step.state.isFailure, step.continueOnError { title += " (continue-on-error)" }
             title += "\n" + interval(started, finished, run: run)
+            if let usage = step.resources { title += "\n" + ResourceFormat.column(usage) }
             out += "<rect class=\"bar step \(cssState(step))\" x=\"\(x(started))\" y=\"\(y + 5)\" "
                 + "width=\"\(w(started, finished))\" height=\"\(rowHeight - 10)\"><title>\(HTMLText.content(title))</title></rect>"
             out += "<text class=\"dur\" x=\"\(x(finished))\" dx=\"4\" y=\"\(textY)\">\(DurationFormat.human(step.duration))</text>"

@@ -152,7 +152,7 @@ public enum HTMLReport {
     /// A step of the task above (its last attempt's): name, state, duration and exit; the task's row has the rest.
     private static func stepRow(_ step: StepResult, mask: SecretMask) -> String {
         let state = GanttChart.cssState(step)
-        var detail = HTMLText.content(mask.apply(RunReport.describe(step.state)))
+        var detail = HTMLText.content(mask.apply(RunReport.describe(step)))
         if step.continueOnError && step.state.isFailure { detail += " <span class=\"dim\">(continue-on-error)</span>" }
         var out = "<tr class=\"step \(state)\">"
         out += "<td class=\"name step\">\(HTMLText.content(mask.apply(step.name)))</td>"
@@ -160,7 +160,9 @@ public enum HTMLReport {
         out += "<td class=\"num\">\(step.started != nil ? DurationFormat.human(step.duration) : "")</td>"
         out += "<td class=\"num\"></td><td class=\"num\"></td>"
         out += "<td>\(exitText(step.state))</td>"
-        out += "<td class=\"num\"></td><td class=\"num\"></td><td class=\"result\"></td>"
+        out += "<td class=\"num\">\(step.resources.map { DurationFormat.human($0.cpu) } ?? "")</td>"
+        out += "<td class=\"num\">\(step.resources.map { ResourceFormat.bytes($0.maxRSS) } ?? "")</td>"
+        out += "<td class=\"result\"></td>"
         return out + "</tr>\n"
     }
 

@@ -94,9 +94,10 @@ public enum JSONReport {
 
     private static func step(_ step: StepResult) -> String {
         "{\"name\": \(JSONText.quoted(step.name)), \"state\": \(JSONText.quoted(step.state.name)), "
-            + "\"detail\": \(JSONText.quoted(RunReport.describe(step.state))), "
+            + "\"detail\": \(JSONText.quoted(RunReport.describe(step))), \"reason\": \(JSONText.quoted(step.reason?.rawValue)), "
             + "\"started\": \(number(step.started)), \"finished\": \(number(step.finished)), "
-            + "\"duration\": \(DurationFormat.seconds(step.duration)), \"continueOnError\": \(step.continueOnError)}"
+            + "\"duration\": \(DurationFormat.seconds(step.duration)), \"continueOnError\": \(step.continueOnError), "
+            + "\"resources\": \(resources(step.resources))}"
     }
 
     /// `, "executor": {...}` for a task that ran on a cluster; nothing for a local one

@@ -109,7 +109,10 @@ public enum JUnitReport {
         }
         // Steps and outputs as properties: CI viewers list them under the test case, in order.
         for (index, step) in task.steps.enumerated() {
-            let value = RunReport.describe(step.state) + (step.started != nil ? " in \(DurationFormat.seconds(step.duration))s" : "")
+            var value = RunReport.describe(step) + (step.started != nil ? " in \(DurationFormat.seconds(step.duration))s" : "")
+            if let usage = step.resources {
+                value += " (cpu \(DurationFormat.seconds(usage.cpu))s, maxRSS \(usage.maxRSS))"
+            }
             pairs.append(("step.\(index + 1).\(step.name)", value))
         }
         for output in task.outputs { pairs.append(("output.\(output.name)", output.value)) }

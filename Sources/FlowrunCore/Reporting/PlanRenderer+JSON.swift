@@ -14,6 +14,7 @@ extension PlanRenderer {
                         stepFields.append("\"working_directory\":\(str(display(step.workingDirectory)))")
                         stepFields.append("\"timeout\":\(step.timeout.map { DurationFormat.seconds($0) } ?? "null")")
                         stepFields.append("\"continue_on_error\":\(step.continueOnError)")
+                        if let condition = step.conditionText { stepFields.append("\"if\":\(str(condition))") }
                         return "{\(stepFields.joined(separator: ","))}"
                     }
                     fields.append("\"steps\":[\(list.joined(separator: ","))]")

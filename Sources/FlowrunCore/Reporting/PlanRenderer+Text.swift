@@ -47,6 +47,7 @@ extension PlanRenderer {
             for (index, step) in steps.enumerated() {
                 out += indent + "\(index + 1). \(DisplayText.escaped(step.name))  \(stepAction(step.action, masker))"
                 var stepExtras: [String] = []
+                if let condition = step.conditionText { stepExtras.append("if: " + DisplayText.escaped(masker.apply(condition))) }
                 if let timeout = step.timeout { stepExtras.append("timeout \(DurationFormat.written(timeout))") }
                 if step.continueOnError { stepExtras.append("continue-on-error") }
                 if !stepExtras.isEmpty { out += "  [\(stepExtras.joined(separator: ", "))]" }

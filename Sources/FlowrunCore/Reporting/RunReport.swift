@@ -48,8 +48,9 @@ public enum RunReport {
                 if task.resultTruncated { line += "  [result cut at 1 MiB]" }
                 out += trimmingTrailingSpaces(line) + "\n"
                 for step in task.steps {
-                    var stepLine = "    - " + padded(step.name, max(0, nameWidth - 4)) + "  " + describe(step.state)
+                    var stepLine = "    - " + padded(step.name, max(0, nameWidth - 4)) + "  " + describe(step)
                     if step.started != nil { stepLine += "  " + DurationFormat.human(step.duration) }
+                    if style.resources, step.started != nil { stepLine += "  " + ResourceFormat.column(step.resources) }
                     if step.continueOnError && step.state.isFailure { stepLine += "  (continue-on-error)" }
                     out += stepLine + "\n"
                 }
@@ -94,6 +95,11 @@ public enum RunReport {
     static func placementColumn(_ placement: TaskPlacement) -> String {
         "\(placement.executor.rawValue) job \(placement.jobID)" + (placement.stepID.map { ".\($0)" } ?? "")
             + (placement.node.map { " on \($0)" } ?? "")
+    }
+
+    /// A step's state with why it did not run, if it says: `skipped (condition)`.
+    public static func describe(_ step: StepResult) -> String {
+        describe(step.state) + (step.reason.map { " (\($0.rawValue))" } ?? "")
     }
 
     /// The task's state with why it did not run, if it says: `skipped (not selected)`, `up-to-date (resumed)`.

@@ -6,7 +6,9 @@ public enum TargetList {
         if let description = plan.description { out += "  \(DisplayText.escaped(masker.apply(description)))\n" }
         for stage in plan.stages {
             out += "\n" + DisplayText.escaped(stage.name)
+            if let origin = stage.origin { out += " (from \(DisplayText.escaped(origin.file, limit: 4096)))" }
             if let description = stage.description { out += "  \(DisplayText.escaped(masker.apply(description)))" }
+            if let condition = stage.conditionText { out += "  [if: \(DisplayText.escaped(masker.apply(condition)))]" }
             out += "\n"
             var matrixTask: String?
             for task in stage.tasks {
@@ -20,6 +22,7 @@ public enum TargetList {
                 var line = (instance == nil ? "  " : "    ") + DisplayText.escaped(task.qualifiedName)
                 if task.fanOut != nil { line += "  [matrix: expanded when its stage starts]" }
                 if !task.sources.isEmpty { line += "  [sources: \(task.sources.count)]" }
+                if let condition = task.conditionText { line += "  [if: \(DisplayText.escaped(masker.apply(condition)))]" }
                 out += line + "\n"
             }
         }
@@ -32,11 +35,12 @@ public enum TargetList {
         let stages = plan.stages.map { stage in
             let tasks = stage.tasks.map { task in
                 "{\"name\": \(str(task.name)), \"target\": \(str(task.qualifiedName)), "
-                    + "\"matrixTask\": \(str(task.instanceOf)), "
+                    + "\"matrixTask\": \(str(task.instanceOf)), \"if\": \(str(task.conditionText)), "
                     + "\"sources\": [\(task.sources.map(str).joined(separator: ", "))], "
                     + "\"generates\": [\(task.generates.map(str).joined(separator: ", "))]}"
             }
-            return "    {\"name\": \(str(stage.name)), \"description\": \(str(stage.description)), \"tasks\": [\n      "
+            return "    {\"name\": \(str(stage.name)), \"description\": \(str(stage.description)), "
+                + "\"if\": \(str(stage.conditionText)), \"tasks\": [\n      "
                 + tasks.joined(separator: ",\n      ") + "\n    ]}"
         }
         return "{\n  \"workflow\": \(str(plan.workflowName)), \"source\": \(str(plan.sourcePath)), "

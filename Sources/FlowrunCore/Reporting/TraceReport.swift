@@ -54,9 +54,22 @@ public enum TraceReport {
                 events.append(slice(name: name, category: "task", tid: tid, from: span.started, to: span.finished, args: args))
             }
             // The last attempt's steps, nested in its slice on the same track.
+            // A step its condition skipped is an empty slice where it would have started, with the reason.
+            var cursor = task.attemptSpans.last?.started
             for step in task.steps {
-                guard let started = step.started, let finished = step.finished else { continue }
-                let args = "{\"task\":\(JSONText.quoted(task.qualifiedName)),\"state\":\(JSONText.quoted(step.state.name))}"
+                guard let started = step.started, let finished = step.finished else {
+                    if let reason = step.reason, let at = cursor {
+                        let args = "{\"task\":\(JSONText.quoted(task.qualifiedName)),\"state\":\"skipped\","
+                            + "\"reason\":\(JSONText.quoted(reason.rawValue))}"
+                        events.append(slice(name: "\(task.qualifiedName) \(step.name)", category: "step", tid: tid,
+                                            from: at, to: at, args: args))
+                    }
+                    continue
+                }
+                cursor = finished
+                var args = "{\"task\":\(JSONText.quoted(task.qualifiedName)),\"state\":\(JSONText.quoted(step.state.name))"
+                if let usage = step.resources { args += ",\"resources\":" + JSONReport.resources(usage) }
+                args += "}"
                 events.append(slice(name: "\(task.qualifiedName) \(step.name)", category: "step", tid: tid,
                                     from: started, to: finished, args: args))
             }

@@ -48,6 +48,10 @@ extension WorkflowSchema {
             "continue-on-error": {
               "description": "A failure of this step does not fail the task; the next step runs.",
               "type": "boolean"
+            },
+            "if": {
+              "description": "Condition: a false one skips the step (reason: condition). success(), failure() and always() ask about the earlier steps of the task; none is success().",
+              "$ref": "#/$defs/condition"
             }
           }
         }

@@ -14,7 +14,7 @@ extension WorkflowSchema {
     /// `$defs` from `condition` to `workingDirectory`: the value kinds the parts share.
     static let valueDefinitions: String = #"""
     "condition": {
-      "description": "An expression, bare or in ${{ }}: references (vars.X, env.X, host.os, host.arch, stages.S.state, stages.S.tasks.T.result/state), 'strings', true, false; || && == != ! (); contains, startsWith, endsWith; on stages success(), failure(), always(), cancelled().",
+      "description": "An expression, bare or in ${{ }}: references (vars.X, env.X, matrix.X, host.os, host.arch, stages.S.state, stages.S.tasks.T.result/state/outputs.NAME), 'strings', true, false; || && == != ! (); contains, startsWith, endsWith; on stages success(), failure(), always(), cancelled(); on steps success(), failure(), always().",
       "type": ["string", "boolean"]
     },
     "name": {

@@ -85,7 +85,7 @@ public struct RunSession: Sendable {
         // so they are ended at their task's end, and whatever is left at the run's end.
         let subreaper = ChildSubreaper.enable()
         let warnings = sink(.stderr)
-        let warn: @Sendable (DiagnosticMessage) -> Void = { warnings.write("flowrun: warning: \($0.text)\n") }
+        let warn: @Sendable (DiagnosticMessage) -> Void = { warnings.write(DiagnosticRenderer().commandLine(.warning, $0)) }
         let state = settings.state.map { StateSession($0, plan: plan, runID: runID, warn: warn) }
         let executor = Executor(runner: runner, runID: runID, cache: state?.cache, cleanup: cleanup)
         let cleanupNotices = CleanupNotices(output: notices) { trap.receivedSignal != nil }
@@ -97,7 +97,7 @@ public struct RunSession: Sendable {
         // Rendered once: a report can hold megabytes of results, and three places may want it.
         let wantsJSON = state != nil || routing.jsonDocument != nil || settings.reportFiles.contains { $0.kind == .json }
         let jsonReport = wantsJSON ? JSONReport.render(plan: plan, run: result, exitStatus: status) : ""
-        if let note = state?.finish(result, jsonReport: jsonReport, status: status) { stderr.write("flowrun: \(note.text)\n") }
+        if let note = state?.finish(result, jsonReport: jsonReport, status: status) { stderr.write(DiagnosticRenderer().commandLine(.note, note)) }
         if routing.jsonDocument != nil {
             stdout.write(jsonReport)
         }
@@ -114,7 +114,7 @@ public struct RunSession: Sendable {
 
     /// A report file that could not be written, said through the one renderer; the run's status stands.
     private func report(_ message: DiagnosticMessage) {
-        stderr.write(DiagnosticRenderer().commandLine(Diagnostic(.error, message, at: nil)))
+        stderr.write(DiagnosticRenderer().commandLine(.error, message))
     }
 
     private func writeReportFiles(_ result: RunResult, status: ExitStatus, jsonReport: String, outputs: TaskOutputLog?) {

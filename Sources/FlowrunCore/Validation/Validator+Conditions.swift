@@ -1,8 +1,16 @@
 /// `if:` conditions: parsed into a typed tree, every reference checked as a
 /// template reference is, and types checked, each problem located.
 extension Validator.Pass {
-    /// Reads the `if` of a stage (`onStage`) or of a task of stage `stageIndex`.
-    mutating func condition(_ node: Node, stageIndex: Int, onStage: Bool) -> Condition? {
+    /// Where an `if:` sits: which status functions it may call.
+    enum ConditionPlace {
+        case stage
+        case task
+        /// A step's `success()`, `failure()` and `always()` ask about the earlier steps of its task.
+        case step
+    }
+
+    /// Reads the `if` of a stage, or of a task or step of stage `stageIndex` (`matrixKeys`: its task's matrix).
+    mutating func condition(_ node: Node, stageIndex: Int, place: ConditionPlace, matrixKeys: [String]? = nil) -> Condition? {
         guard case .scalar(let scalar) = node.value, scalar.resolved != .null else {
             error(.wrongType(key: "if", expected: .string, found: .kind(node.kind)), at: node.location)
             return nil
@@ -30,41 +38,48 @@ extension Validator.Pass {
             return nil
         case .success(let condition):
             let before = diagnostics.count
-            _ = type(of: condition, stageIndex: stageIndex, onStage: onStage)
+            conditionStart = start
+            _ = type(of: condition, stageIndex: stageIndex, place: place, matrixKeys: matrixKeys)
             return diagnostics.count == before || !diagnostics[before...].contains { $0.severity == .error } ? condition : nil
         }
     }
 
     /// The type of `condition`, reporting references and type errors; nil after an error.
     private mutating func type(
-        of condition: Condition, stageIndex: Int, onStage: Bool
+        of condition: Condition, stageIndex: Int, place: ConditionPlace, matrixKeys: [String]?
     ) -> DiagnosticMessage.ConditionValueType? {
         switch condition {
         case .boolean: return .boolean
         case .text: return .text
         case .reference(let reference, let location):
-            check(reference, at: location, stageIndex: stageIndex)
+            check(reference, at: location, stageIndex: stageIndex, matrixKeys: matrixKeys)
             return .text
         case .not(let inner):
-            _ = type(of: inner, stageIndex: stageIndex, onStage: onStage)
+            _ = type(of: inner, stageIndex: stageIndex, place: place, matrixKeys: matrixKeys)
             return .boolean
         case .and(let a, let b), .or(let a, let b):
-            _ = type(of: a, stageIndex: stageIndex, onStage: onStage)
-            _ = type(of: b, stageIndex: stageIndex, onStage: onStage)
+            _ = type(of: a, stageIndex: stageIndex, place: place, matrixKeys: matrixKeys)
+            _ = type(of: b, stageIndex: stageIndex, place: place, matrixKeys: matrixKeys)
             return .boolean
         case .equals(let a, let b, let negated):
-            let left = type(of: a, stageIndex: stageIndex, onStage: onStage)
-            let right = type(of: b, stageIndex: stageIndex, onStage: onStage)
+            let left = type(of: a, stageIndex: stageIndex, place: place, matrixKeys: matrixKeys)
+            let right = type(of: b, stageIndex: stageIndex, place: place, matrixKeys: matrixKeys)
             if let left, let right, left != right {
                 error(.conditionTypeMismatch(operator: negated ? "!=" : "==", left: left, right: right),
-                      at: firstLocation(a) ?? firstLocation(b) ?? .init(file: "", line: 0, column: 0))
+                      at: firstLocation(a) ?? firstLocation(b) ?? conditionStart)
                 return nil
             }
             return .boolean
         case .call(let function, let arguments, let location):
-            if function.isStatus, !onStage { error(.statusFunctionOutsideStage(function.rawValue), at: location) }
+            if function.isStatus {
+                switch place {
+                case .stage: break
+                case .task: error(.statusFunctionOutsideStage(function.rawValue), at: location)
+                case .step: if function == .cancelled { error(.cancelledOnStep, at: location) }
+                }
+            }
             for (position, argument) in arguments.enumerated() {
-                if type(of: argument, stageIndex: stageIndex, onStage: onStage) == .boolean {
+                if type(of: argument, stageIndex: stageIndex, place: place, matrixKeys: matrixKeys) == .boolean {
                     error(.argumentNotText(function: function.rawValue, position: position + 1), at: location)
                 }
             }
@@ -82,7 +97,9 @@ extension Validator.Pass {
     }
 
     /// A condition's reference, checked as a template's: names exist, results are of earlier stages.
-    private mutating func check(_ reference: ConditionReference, at location: SourceLocation, stageIndex current: Int) {
+    private mutating func check(
+        _ reference: ConditionReference, at location: SourceLocation, stageIndex current: Int, matrixKeys: [String]?
+    ) {
         switch reference {
         case .variable(let name):
             check(.variable(name), at: location, scope: TemplateScope(key: "if", stageIndex: current))
@@ -90,6 +107,11 @@ extension Validator.Pass {
             checkEnvironment(name, at: location)
         case .hostOS, .hostArch:
             break
+        case .matrix(let key):
+            check(.matrix(key), at: location, scope: TemplateScope(key: "if", stageIndex: current, matrixKeys: matrixKeys))
+        case .taskOutput(let stage, let task, let name):
+            // Whether the task declares `name` is checked after expansion, as for templates (`MatrixExpander`).
+            check(.taskOutput(stage: stage, task: task, name: name), at: location, scope: TemplateScope(key: "if", stageIndex: current))
         case .taskResult(let stage, let task), .taskState(let stage, let task):
             check(.taskResult(stage: stage, task: task), at: location, scope: TemplateScope(key: "if", stageIndex: current))
         case .stageState(let stage):

@@ -44,7 +44,7 @@ extension Validator.Pass {
         if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") {
             stage.executor = kind
         }
-        if let entry = byKey["if"] { stage.condition = condition(entry.value, stageIndex: index, onStage: true) }
+        if let entry = byKey["if"] { stage.condition = condition(entry.value, stageIndex: index, place: .stage) }
         return stage
     }
 
@@ -92,7 +92,7 @@ extension Validator.Pass {
             if let entry = byKey["env"] {
                 task.environment = environmentOf(entry.value, scope: TemplateScope(key: "env", stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
-            if let entry = byKey["if"] { task.condition = condition(entry.value, stageIndex: stageIndex, onStage: false) }
+            if let entry = byKey["if"] { task.condition = condition(entry.value, stageIndex: stageIndex, place: .task, matrixKeys: matrixKeys) }
             if let run = byKey["run"], let command = text(run.value, key: "run") {
                 task.action = .run(template(command, node: run.value, scope: scope))
             } else if let sleep = byKey["sleep"], let seconds = duration(sleep.value, key: "sleep", allowsZero: false) {

@@ -47,6 +47,9 @@ extension Validator.Pass {
                     step.workingDirectory = template(path, node: entry.value, scope: TemplateScope(
                         key: "working-directory", stageIndex: stageIndex, matrixKeys: matrixKeys))
                 }
+                if let entry = byKey["if"] {
+                    step.condition = condition(entry.value, stageIndex: stageIndex, place: .step, matrixKeys: matrixKeys)
+                }
                 if let entry = byKey["timeout"] { step.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
                 if let entry = byKey["continue-on-error"], let b = boolean(entry.value, key: "continue-on-error") { step.continueOnError = b }
                 if let entry = byKey["name"] {

@@ -44,7 +44,7 @@ let taskKeys = [
     "name", "if", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
     "continue-on-error", "result", "sources", "generates", "resources", "executor", "steps", "matrix", "outputs", "interactive",
 ]
-let stepKeys = ["name", "run", "sleep", "env", "working-directory", "timeout", "continue-on-error"]
+let stepKeys = ["name", "if", "run", "sleep", "env", "working-directory", "timeout", "continue-on-error"]
 
 /// Where a template sits, which decides what it may refer to.
 struct TemplateScope {
@@ -70,6 +70,8 @@ extension Validator {
         /// may name an instance, which `MatrixExpander` checks once names are known.
         var stagesWithMatrix: Set<Int> = []
         var variableNames: [String] = []
+        /// Where the `if` being typed starts: the location of an error between two literals.
+        var conditionStart = SourceLocation(file: "", line: 0, column: 0)
         var usedVariables: Set<String> = []
         var templateParser = TemplateParser(stageNames: [])
         /// For a file with include entries: each own stage's place in `stages:` as written.

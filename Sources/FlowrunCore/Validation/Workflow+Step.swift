@@ -16,6 +16,8 @@ extension Workflow {
         public var workingDirectory: Template?
         public var timeout: Duration?
         public var continueOnError: Bool
+        /// `if:`; nil is `success()` (no earlier step of the attempt failed).
+        public var condition: Condition?
 
         public init(
             name: String, location: SourceLocation, action: Action, environment: [EnvironmentEntry] = [],

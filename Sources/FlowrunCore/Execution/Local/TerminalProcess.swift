@@ -26,7 +26,11 @@ enum TerminalProcess {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        #if canImport(Darwin)
+        flags |= POSIX_SPAWN_CLOEXEC_DEFAULT  // only 0-2 and the script's 3 are inherited (below)
+        #endif
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -41,6 +45,12 @@ enum TerminalProcess {
         }
         defer { if script >= 0 { _ = close(script) } }
         if script >= 0 { posix_spawn_file_actions_adddup2(&actions, script, 3) }
+        // Like every task, it gets 0-2 (and the script's 3) only, not what flowrun inherited.
+        #if canImport(Darwin)
+        for fd: Int32 in 0...2 { posix_spawn_file_actions_addinherit_np(&actions, fd) }
+        #else
+        _ = Self.addClosefrom?(&actions, script >= 0 ? 4 : 3)
+        #endif
 
         let environment = mergedEnvironment(request.environment)
         var pid: pid_t = 0
@@ -78,15 +88,27 @@ enum TerminalProcess {
 
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29, macOS 10.15), looked
     /// up at run time because the Glibc module does not export it.
-    private static let addChdir: AddChdir? = {
+    private static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np").map {
+        unsafeBitCast($0, to: AddChdir.self)
+    }
+
+    private typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34). Without it (an
+    /// older glibc) the descriptors flowrun itself inherited without
+    /// close-on-exec reach an interactive task too.
+    private static let addClosefrom: AddClosefrom? = symbol("posix_spawn_file_actions_addclosefrom_np").map {
+        unsafeBitCast($0, to: AddClosefrom.self)
+    }
+
+    private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
         #if canImport(Glibc)
         let handle = dlopen(nil, RTLD_NOW)
         #else
         let handle = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
         #endif
-        guard let symbol = dlsym(handle, "posix_spawn_file_actions_addchdir_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddChdir.self)
-    }()
+        return dlsym(handle, name)
+    }
 
     /// Makes `group` the terminal's foreground group. flowrun is in the
     /// background while the task runs, so SIGTTOU is ignored for the call.

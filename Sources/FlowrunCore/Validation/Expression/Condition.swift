@@ -55,8 +55,11 @@ public enum ConditionReference: Sendable, Hashable, CustomStringConvertible {
     case hostOS
     case hostArch
     case taskResult(stage: String, task: String)
+    case taskOutput(stage: String, task: String, name: String)
     case taskState(stage: String, task: String)
     case stageState(String)
+    /// A value of the task's own matrix instance; filled when the instance is made.
+    case matrix(String)
 
     /// The reference as written.
     public var description: String {
@@ -66,6 +69,8 @@ public enum ConditionReference: Sendable, Hashable, CustomStringConvertible {
         case .hostOS: "host.os"
         case .hostArch: "host.arch"
         case .taskResult(let stage, let task): "stages.\(stage).tasks.\(task).result"
+        case .taskOutput(let stage, let task, let name): "stages.\(stage).tasks.\(task).outputs.\(name)"
+        case .matrix(let key): "matrix.\(key)"
         case .taskState(let stage, let task): "stages.\(stage).tasks.\(task).state"
         case .stageState(let stage): "stages.\(stage).state"
         }
@@ -74,8 +79,8 @@ public enum ConditionReference: Sendable, Hashable, CustomStringConvertible {
     /// The stage whose outcome the reference reads, if any.
     public var stage: String? {
         switch self {
-        case .taskResult(let stage, _), .taskState(let stage, _), .stageState(let stage): stage
-        case .variable, .environment, .hostOS, .hostArch: nil
+        case .taskResult(let stage, _), .taskOutput(let stage, _, _), .taskState(let stage, _), .stageState(let stage): stage
+        case .variable, .environment, .hostOS, .hostArch, .matrix: nil
         }
     }
 }
@@ -90,7 +95,7 @@ public enum ConditionFunction: String, Sendable, Hashable, CaseIterable {
     case always
     case cancelled
 
-    /// `success()`, `failure()`, `always()`, `cancelled()`: on stages only.
+    /// `success()`, `failure()`, `always()`, `cancelled()`: on stages (on steps all but `cancelled()`).
     public var isStatus: Bool {
         switch self {
         case .contains, .startsWith, .endsWith: false

@@ -147,7 +147,19 @@ struct ConditionParser {
         }
         if let name = word.dropPrefix("vars."), NameRules.isValid(name, as: .stageOrTask) { return .variable(name) }
         if let name = word.dropPrefix("env."), NameRules.isValid(name, as: .stageOrTask) { return .environment(name) }
+        if let key = word.dropPrefix("matrix."), !key.isEmpty, !key.contains(".") { return .matrix(key) }
         guard let path = word.dropPrefix("stages.") else { return nil }
+        if let split = path.ranges(of: ".outputs.").last {
+            let name = String(path[split.upperBound...])
+            let middle = path[..<split.lowerBound]
+            let splits = middle.ranges(of: ".tasks.")
+            let chosen = splits.first { stageNames.contains(String(middle[..<$0.lowerBound])) } ?? splits.first
+            guard let chosen, !name.isEmpty else { return nil }
+            let stage = String(middle[..<chosen.lowerBound])
+            let task = String(middle[chosen.upperBound...])
+            guard !stage.isEmpty, !task.isEmpty else { return nil }
+            return .taskOutput(stage: stage, task: task, name: name)
+        }
         for (suffix, isResult) in [(".result", true), (".state", false)] {
             guard let middle = path.dropSuffix(suffix) else { continue }
             let splits = middle.ranges(of: ".tasks.")
