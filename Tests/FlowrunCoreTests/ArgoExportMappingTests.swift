@@ -259,4 +259,85 @@ import Testing
         #expect(resources["limits"] == ["memory": "512Mi", "nvidia.com/gpu": "1"])
         #expect(template["activeDeadlineSeconds"] as? String == "90")
     }
+    /// Step conditions are decided by the script: each translated command, run by `sh`, agrees with flowrun's evaluator.
+    @Test func stepConditionsAreShellCommandsThatAgreeWithFlowrun() throws {
+        let at = SourceLocation(file: "-", line: 1, column: 1)
+        let result = Condition.reference(.taskResult(stage: "a", task: "b"), at)
+        let translator = ShellCondition(word: { reference in
+            if case .taskResult = reference { "\"$VALUE\"" } else { nil }
+        })
+        let conditions: [Condition] = [
+            .equals(result, .text("it's"), negated: false), .equals(result, .text(""), negated: true), result,
+            .call(.contains, [result, .text("*")], at), .call(.startsWith, [result, .text("it")], at),
+            .call(.endsWith, [result, .text("'s")], at), .not(.and(result, .call(.failure, [], at))),
+            .or(.call(.failure, [], at), .equals(.equals(result, .text("x"), negated: false), .boolean(false), negated: false)),
+            .call(.success, [], at), .call(.always, [], at),
+        ]
+        let sh = try #require(ExternalTool.all(named: "sh").first)
+        for value in ["it's", "", "a*b", "x"] {
+            for failed in [false, true] {
+                let evaluator = ConditionEvaluator(status: .init(failed: failed, interrupted: false)) { _ in value }
+                for condition in conditions {
+                    let command = try translator.command(condition)
+                    var environment = ProcessInfo.processInfo.environment
+                    environment["VALUE"] = value
+                    let output = try sh.run(["-c", "flowrun_failed=\(failed ? 1 : 0); if \(command); then echo yes; else echo no; fi"],
+                                            environment: environment)
+                    #expect(output.stdout == (evaluator.truth(condition) ? "yes\n" : "no\n"), "\(condition) with \(value), failed \(failed): \(command)")
+                }
+            }
+        }
+        #expect(throws: ArgoCondition.Unsupported.self) { try translator.command(.call(.cancelled, [], at)) }
+    }
+
+    /// Step `if`s are decided inside the script: `failure()` and `always()` steps run after a failed one.
+    @Test func stepConditionsRunInTheScript() throws {
+        let manifest = try Self.manifest("""
+            stages:
+              - name: a
+                tasks: [{name: v, run: echo v2}]
+              - name: s
+                tasks:
+                  - name: t
+                    steps:
+                      - {name: old, if: "stages.a.tasks.v.result == 'v1'", run: echo old}
+                      - {name: new, if: "startsWith(stages.a.tasks.v.result, 'v2')", run: echo new}
+                      - {name: fail, run: '[ -z "$FAIL" ]'}
+                      - {name: skipped, run: echo skipped}
+                      - {name: report, if: failure(), run: echo report}
+                      - {name: always, if: always(), run: echo always}
+            """)
+        let template = try #require(Self.template(manifest, "s-t"))
+        let source = try #require((template["script"] as? [String: Any])?["source"] as? String)
+        let sh = try #require(ExternalTool.all(named: "sh").first)
+        var environment = ProcessInfo.processInfo.environment
+        environment["FLOWRUN_RESULT_0"] = "v2"
+        let ok = try sh.run(["-e", "-c", source], environment: environment)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout == "new\nskipped\nalways\n")
+        environment["FAIL"] = "1"
+        let failed = try sh.run(["-e", "-c", source], environment: environment)
+        #expect(failed.status == 1)
+        #expect(failed.stdout == "new\nreport\nalways\n")
+    }
+
+    /// `matrix.KEY` in a matrix task's `if` is the item's, so the matrix stays one looped step; outputs are read like results.
+    @Test func conditionsReadMatrixKeysAndOutputs() throws {
+        let manifest = try Self.manifest("""
+            stages:
+              - name: a
+                tasks: [{name: v, outputs: [tag], run: echo "tag=v1" >> "$FLOWRUN_OUTPUT"}]
+              - name: t
+                tasks:
+                  - name: test
+                    matrix: {os: [linux, macos]}
+                    if: matrix.os == 'linux' && stages.a.tasks.v.outputs.tag != ''
+                    run: echo ${{ matrix.os }}
+            """)
+        let steps = Self.steps(Self.template(manifest, "stage-t"))
+        #expect(steps.count == 1)
+        #expect(steps.first?["when"] as? String == "('{{item.os}}' == 'linux' && '{{inputs.parameters.a--v--out-tag}}' != '')")
+        let inputs = try #require((Self.template(manifest, "stage-t")?["inputs"] as? [String: Any])?["parameters"] as? [[String: String]])
+        #expect(inputs == [["name": "a--v--out-tag"]])
+    }
 }

@@ -28,6 +28,22 @@ struct ReportProgressStoppingTests {
         #expect(lastLine(screen).contains("stopping"))
     }
 
+    /// After the interrupt only clean-up stages start (`always()`, `cancelled()`); their tasks run.
+    @Test func aCleanUpStageShowsItsTasksRunning() {
+        let thePlan = plan([stage(0, "build", [("a", "")]), stage(1, "stop", [("s", "")])])
+        let screen = StringSink()
+        let progress = ProgressLine(plan: thePlan, terminal: screen, width: 80, now: { .now })
+        progress.receive(.runStarted(workflowName: "w", runID: "r", startedAt: WallTime(seconds: 0, nanoseconds: 0)))
+        progress.receive(.stageStarted(index: 0, name: "build", at: .zero))
+        progress.receive(.taskStarted(TaskID(stage: 0, task: 0), attempt: 1, at: .zero))
+        progress.stopping()
+        #expect(lastLine(screen).hasPrefix("[1/2] build · 0 done · 1 stopping · 1 pending · "))
+        progress.receive(.taskFinished(TaskResult(id: TaskID(stage: 0, task: 0), stageName: "build", name: "a", state: .cancelled, attempts: 1)))
+        progress.receive(.stageStarted(index: 1, name: "stop", at: .zero))
+        progress.receive(.taskStarted(TaskID(stage: 1, task: 0), attempt: 1, at: .zero))
+        #expect(lastLine(screen).hasPrefix("[2/2] stop · 1 done · 1 running · 0 pending · "), "\(lastLine(screen))")
+    }
+
     @Test func theNarrowFormSaysStoppingToo() {
         let (progress, screen) = started(width: 36)
         progress.stopping()

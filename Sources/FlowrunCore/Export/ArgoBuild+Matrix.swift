@@ -27,9 +27,7 @@ extension ArgoBuild {
                     default: break
                     }
                 }
-                if let condition = task.condition {
-                    for source in Self.sources(condition) { named.insert([source.stage, source.task]) }
-                }
+                for source in Self.conditions(task).flatMap(Self.sources) { named.insert([source.stage, source.task]) }
             }
         }
         for (stageIndex, stage) in plan.stages.enumerated() {
@@ -95,6 +93,15 @@ extension ArgoBuild {
         task.environment = task.environment.map { .init(name: $0.name, value: $0.value.binding(values)) }
         task.workingDirectory = task.workingDirectory.binding(values)
         task.result = task.result?.binding(values)
+        let value = { (reference: ConditionReference) -> String? in
+            guard case .matrix(let key) = reference else { return nil }
+            return values.first { $0.name == key }?.value ?? ""
+        }
+        task.condition = task.condition?.substituting(value)
+        if case .steps(var steps) = task.action {
+            for index in steps.indices { steps[index].condition = steps[index].condition?.substituting(value) }
+            task.action = .steps(steps)
+        }
         return task
     }
 }

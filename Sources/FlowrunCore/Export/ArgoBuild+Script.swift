@@ -30,9 +30,13 @@ extension ArgoBuild {
             ]
         case .steps(let steps):
             lines += outputsStart(task)
-            lines.append("set +e")
+            // `flowrun_failed`: the exit status of the first failed step; a step runs when its `if`
+            // holds, by default `success()` (no step failed), as flowrun runs them.
+            lines += ["set +e", "flowrun_failed=0"]
             for (index, step) in steps.enumerated() {
                 lines.append("# step \(step.name)")
+                guard let condition = stepCondition(step, inputs: &inputs, at: location) else { return nil }
+                lines.append("if \(condition); then")
                 var setup: [String] = []
                 guard let directory = workingDirectory(step.workingDirectory, inputs: &inputs, at: location) else { return nil }
                 let taskDirectory = workingDirectory(task.workingDirectory, inputs: &inputs, at: location) ?? ""
@@ -52,8 +56,12 @@ extension ArgoBuild {
                 case .steps: continue
                 }
                 lines += ["flowrun_exit=$?", "cat /tmp/flowrun-stdout", "cat /tmp/flowrun-stderr >&2"]
-                lines.append(step.continueOnError ? "flowrun_exit=0" : "[ \"$flowrun_exit\" = 0 ] || exit \"$flowrun_exit\"")
+                if !step.continueOnError {
+                    lines.append("[ \"$flowrun_exit\" = 0 ] || [ \"$flowrun_failed\" != 0 ] || flowrun_failed=$flowrun_exit")
+                }
+                lines.append("fi")
             }
+            lines += ["flowrun_exit=$flowrun_failed", "[ \"$flowrun_exit\" = 0 ] || exit \"$flowrun_exit\""]
         }
         if !task.outputs.isEmpty {
             lines.append("[ \"$flowrun_exit\" = 0 ] || exit \"$flowrun_exit\"")
@@ -68,6 +76,43 @@ extension ArgoBuild {
         }
         lines.append("exit \"$flowrun_exit\"")
         return Self.prelude(inputs) + lines.joined(separator: "\n")
+    }
+
+    /// The shell test that decides whether a step runs (`ShellCondition`), or nil (reported).
+    mutating func stepCondition(_ step: PlannedStep, inputs: inout Inputs, at location: SourceLocation?) -> String? {
+        guard let condition = step.condition else { return "[ \"$flowrun_failed\" = 0 ]" }
+        for source in Self.sources(condition) { _ = inputs.parameter(source) }
+        for key in Self.matrixKeys(condition) { _ = inputs.matrix(key) }
+        let known = inputs
+        let translator = ShellCondition(word: { reference in
+            switch reference {
+            case .taskResult(let stage, let task): known.sources.firstIndex(of: .result(stage: stage, task: task)).map { "\"$FLOWRUN_RESULT_\($0)\"" }
+            case .taskOutput(let stage, let task, let name):
+                known.sources.firstIndex(of: .output(stage: stage, task: task, name: name)).map { "\"$FLOWRUN_RESULT_\($0)\"" }
+            case .matrix(let key): known.matrixKeys.firstIndex(of: key).map { "\"$FLOWRUN_MATRIX_\($0)\"" }
+            default: nil
+            }
+        })
+        do {
+            // A condition that calls no status function is `success() && condition`, as for stages.
+            let test = try translator.command(condition)
+            return condition.callsStatusFunction ? test : "[ \"$flowrun_failed\" = 0 ] && \(test)"
+        } catch {
+            problems.append(.error(.exportUnsupported(feature: error.feature, engine: "an exported script"), at: error.location ?? location))
+            return nil
+        }
+    }
+
+    /// The matrix keys a condition reads.
+    static func matrixKeys(_ condition: Condition) -> [String] {
+        switch condition {
+        case .boolean, .text: []
+        case .reference(.matrix(let key), _): [key]
+        case .reference: []
+        case .not(let inner): matrixKeys(inner)
+        case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _): matrixKeys(a) + matrixKeys(b)
+        case .call(_, let arguments, _): arguments.flatMap(matrixKeys)
+        }
     }
 
     /// `FLOWRUN_OUTPUT`, a new empty file, for a task that declares outputs.

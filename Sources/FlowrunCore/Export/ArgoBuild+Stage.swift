@@ -98,9 +98,16 @@ extension ArgoBuild {
             if let condition = task.condition {
                 for source in Self.sources(condition) where !stageInputs.contains(source) { stageInputs.append(source) }
                 let build = self
+                let looped = group != nil
                 let translator = ArgoCondition(tag: { reference in
-                    guard case .taskResult(let from, let name) = reference else { return nil }
-                    return "inputs.parameters.\(build.inputName(.result(stage: from, task: name)))"
+                    switch reference {
+                    case .taskResult(let from, let name): "inputs.parameters.\(build.inputName(.result(stage: from, task: name)))"
+                    case .taskOutput(let from, let name, let output):
+                        "inputs.parameters.\(build.inputName(.output(stage: from, task: name, name: output)))"
+                    // The looped step's `when` is decided per item.
+                    case .matrix(let key) where looped: "item.\(key)"
+                    default: nil
+                    }
                 }, inExitHandler: false)
                 do {
                     step.append(("when", .string(try translator.when(condition))))

@@ -140,6 +140,7 @@ struct ArgoBuild {
         var translator = ArgoCondition(tag: { reference in
             switch reference {
             case .taskResult(let from, let task): build.stageOutputTag(.result(stage: from, task: task), from: inExit)
+            case .taskOutput(let from, let task, let name): build.stageOutputTag(.output(stage: from, task: task, name: name), from: inExit)
             case .stageState(let from) where !inExit || build.stageIndex(from).map({ $0 >= build.exitStart }) == true:
                 "steps.\(build.stageTemplates[from] ?? "").status"
             default: nil
@@ -198,8 +199,14 @@ struct ArgoBuild {
             case .text, .ownOutput, .matrix: break
             }
         }
-        if let condition = task.condition { sources += Self.sources(condition) }
-        return sources
+        return sources + Self.conditions(task).flatMap(Self.sources)
+    }
+
+    /// The task's `if` and its steps'.
+    static func conditions(_ task: PlannedTask) -> [Condition] {
+        var conditions = task.condition.map { [$0] } ?? []
+        if case .steps(let steps) = task.action { conditions += steps.compactMap(\.condition) }
+        return conditions
     }
 
     /// `stages.S.tasks.T.results`: the group's aggregated results, or each instance's.
@@ -214,6 +221,7 @@ struct ArgoBuild {
         switch condition {
         case .boolean, .text: []
         case .reference(.taskResult(let stage, let task), _): [.result(stage: stage, task: task)]
+        case .reference(.taskOutput(let stage, let task, let name), _): [.output(stage: stage, task: task, name: name)]
         case .reference: []
         case .not(let inner): sources(inner)
         case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _): sources(a) + sources(b)

@@ -125,7 +125,7 @@ struct Resolver {
     func resolve(_ condition: Condition, environment scope: EnvironmentScope, matrix: [Workflow.MatrixValue]? = []) -> Condition {
         condition.substituting { reference in
             switch reference {
-            case .matrix(let key): matrix.map { values in values.first { $0.name == key }?.value ?? "" }
+            case .matrix(let key): leavesMatrixHoles ? nil : matrix.map { values in values.first { $0.name == key }?.value ?? "" }
             case .variable(let name): variables[name] ?? ""
             case .environment(let name): lookUp(name, in: scope).render { _ in "" }
             case .hostOS: Host.os

@@ -67,6 +67,8 @@ public final class ProgressLine: RunEventSink {
             case .stageStarted(let index, let name, _):
                 state.stageIndex = index
                 state.stageName = name
+                // A stage that starts after the interrupt is a clean-up stage: its tasks run, they do not stop.
+                state.stopping = false
             case .matrixExpanded(let id, let instances):
                 _ = id
                 state.taskCount += instances.count - 1
