@@ -297,17 +297,18 @@ for _ in range({mb} * 1000000 // len(block)):
         uname = platform.uname()
         lines = [
             "# flowrun benchmark results", "",
-            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {uname.system} {uname.machine}, "
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(getattr(self, 'measured_at', None)))} on {uname.system} {uname.machine}, "
             f"{os.cpu_count()} cores, by `scripts/bench/run-all{' --quick' if self.quick else ''}` (release build). "
             "Each block ran its tools interleaved, round after round, and gives medians; other work shared the "
             "machine (the load column is the 1-minute load average before the runs, their median), so compare "
             "the ratios inside a block, not absolutes across blocks. CPU is user + system of the tool and its children.", "",
             "| benchmark | tool | wall (s) | CPU (s) | peak RSS (MB) | load | note |", "|---|---|---:|---:|---:|---:|---|",
         ]
+        cell = lambda text: str(text).replace("|", "\\|")
         for row in self.rows:
             cpu = f"{row['cpu']:.3f}" if row.get("cpu") is not None else ""
             load = f"{row['load']:.1f}" if row.get("load") is not None else ""
-            lines.append(f"| {row['bench']} | {row['tool']} | {row['wall']:.3f} | {cpu} | {row['rss_kb'] / 1024:.1f} | {load} | {row['note']} |")
+            lines.append(f"| {cell(row['bench'])} | {cell(row['tool'])} | {row['wall']:.3f} | {cpu} | {row['rss_kb'] / 1024:.1f} | {load} | {cell(row['note'])} |")
         lines += ["", "## Targets (issue 12; B1 and B6 from issue 5)", "",
                   "| # | target | measured (same-run ratio) | load | met |", "|---|---|---|---:|---|"]
         lines += self.targets()
@@ -331,7 +332,8 @@ for _ in range({mb} * 1000000 // len(block)):
         out = []
         def row(name, target, measured, load, met):
             shown = "" if load is None else f"{load:.1f}"
-            out.append(f"| {name} | {target} | {measured} | {shown} | {'yes' if met else 'no'} |")
+            verdict = "-" if met is None else "yes" if met else "no"
+            out.append(f"| {name} | {target} | {measured} | {shown} | {verdict} |")
         mb = lambda r: r["rss_kb"] / 1024
         f = self.find("B1", "flowrun")
         if f:
@@ -368,9 +370,9 @@ for _ in range({mb} * 1000000 // len(block)):
         for mode in ("prefixed", "grouped", "quiet"):
             f = self.find("B7", f"flowrun {mode}")
             if f and c:
-                row(f"B7 {mode}", "<= 1.0x producer | cat, RSS <= 30 MB" if mode == "prefixed" else "(no target; for comparison)",
-                    f"{f['wall']:.3f} s vs {c['wall']:.3f} s = {f['wall'] / c['wall']:.2f}x, {mb(f):.0f} MB", f.get("load"),
-                    f["wall"] <= c["wall"] and mb(f) <= 30)
+                row(f"B7 {mode}", "<= 1.0x producer \\| cat, RSS <= 30 MB" if mode == "prefixed" else "(no target; for comparison)",
+                    f"{f['wall']:.3f} s vs {c['wall']:.3f} s = {f['wall'] / c['wall']:.2f}x producer \\| cat, {mb(f):.0f} MB", f.get("load"),
+                    (f["wall"] <= c["wall"] and mb(f) <= 30) if mode == "prefixed" else None)
         crash = os.path.join(ROOT, "Benchmarks", "crash-row.txt")
         if os.path.exists(crash):
             with open(crash) as fh:
@@ -387,8 +389,20 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "Benchmarks", "RESULTS.md"))
     parser.add_argument("--keep-others", action="store_true",
                         help="with --only: keep the other benchmarks' rows from the last RESULTS.json")
+    parser.add_argument("--render", action="store_true",
+                        help="only rewrite the markdown from the last RESULTS.json (e.g. after editing RESULTS-notes.md)")
     args = parser.parse_args()
     bench = Bench(args)
+    if args.render:
+        shutil.rmtree(bench.tmp, ignore_errors=True)
+        previous = os.path.splitext(args.out)[0] + ".json"
+        with open(previous) as f:
+            bench.rows = json.load(f)
+        bench.measured_at = os.path.getmtime(previous)
+        with open(args.out, "w") as f:
+            f.write(bench.markdown())
+        print(f"wrote {args.out}")
+        return
     if not os.path.exists(bench.flowrun):
         sys.exit(f"missing {bench.flowrun}: run `swift build -c release` first")
     chosen = [b for b in args.only.split(",") if b] or ["b1", "b2", "b3", "b4", "b5", "b6", "b7"]
