@@ -297,6 +297,8 @@ extension Reliability {
         func retriesAfterTimeout() async throws {
             let scratch = try TemporaryFolder()
             try scratch.write("tree.sh", """
+                # First, so that a slow start under load cannot hide an attempt.
+                echo attempt >> attempts
                 # Records any process of an earlier attempt that is still alive (zombies are dead).
                 if [ -f pids ]; then
                   while read p; do
@@ -305,7 +307,6 @@ extension Reliability {
                     fi
                   done < pids
                 fi
-                echo attempt >> attempts
                 trap '' TERM
                 echo $$ >> pids
                 sleep 100 &
