@@ -32,7 +32,7 @@ extension Flowrun {
     /// `flowrun log [WORKFLOW | RUNID]`: the runs kept in the state folder, or one run's report again.
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the runs kept in the state folder (the last 100 per workflow), or print one run's report again.")
+            abstract: "List the runs kept in the state folder (the last 100 per workflow, at most 256 MiB), or print one run's report again.")
 
         @Argument(help: ArgumentHelp("A workflow file (its runs), or a run id (that run's report); none: every workflow's runs.",
                                      valueName: "workflow-or-run-id"),

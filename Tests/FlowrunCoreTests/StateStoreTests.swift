@@ -51,6 +51,31 @@ import Testing
         #expect(warnings.all.isEmpty)
     }
 
+    /// A run of a huge workflow writes tens of MB of reports: the kept runs
+    /// are also capped in bytes, oldest first, and the newest always stays.
+    @Test func keptRunsAreCappedInBytesOldestFirst() throws {
+        let dir = try StateScratch()
+        let warnings = Warnings()
+        let text = String(repeating: "x", count: 1000)
+        for n in 0..<5 {
+            let store = StateDirectory(path: dir.path + "/.flowrun", workflow: "ci", source: "/ci.yaml",
+                                       options: .init(keptRuns: 100, keptRunBytes: 2500, onWarning: warnings.handler))
+            store.finishRun(summary("0\(n)"), jsonReport: "{\"tasks\": [{\"stage\": \"a\", \"name\": \"b\", \"result\": \"r\(n)\"}]}\n", textReport: text,
+                            tasks: ["a/b": LastRunTask(fingerprint: Self.fingerprint, result: "r\(n)")])
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/.flowrun/runs").sorted()
+        // Each run takes a little over 1,000 bytes: two fit under 2,500.
+        #expect(names == ["03.json", "03.tasks.json", "03.txt", "04.json", "04.tasks.json", "04.txt"])
+        #expect(open(dir, warnings).lastRun() == ["a/b": LastRunTask(fingerprint: Self.fingerprint, result: "r4")])
+        // Over the cap by itself, the newest run is still kept.
+        let store = StateDirectory(path: dir.path + "/.flowrun", workflow: "ci", source: "/ci.yaml",
+                                   options: .init(keptRunBytes: 10, onWarning: warnings.handler))
+        store.finishRun(summary("05"), jsonReport: "{\"tasks\": []}\n", textReport: text,
+                        tasks: ["a/b": LastRunTask(fingerprint: Self.fingerprint, result: "r5")])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/.flowrun/runs").sorted() == ["05.json", "05.tasks.json", "05.txt"])
+        #expect(warnings.all.isEmpty)
+    }
+
     @Test(arguments: ["garbage", "half"])
     func aCorruptFileIsMovedAsideAndTreatedAsAbsent(_ damage: String) throws {
         let dir = try StateScratch()

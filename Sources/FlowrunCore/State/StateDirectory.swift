@@ -20,16 +20,21 @@ public final class StateDirectory: RunStateStore {
         public var writable: Bool
         /// Runs kept per workflow; older ones are pruned.
         public var keptRuns: Int
+        /// Most bytes the kept runs' files of one workflow may take; the oldest
+        /// go first, and the newest run is always kept. A 100,000-task run
+        /// writes about 60 MB of reports, so 100 of them would be 6 GB.
+        public var keptRunBytes: Int
         /// How long to wait for the lock before saying so.
         public var lockPatience: Duration
         public var onWarning: @Sendable (DiagnosticMessage) -> Void
 
         public init(
-            writable: Bool = true, keptRuns: Int = 100, lockPatience: Duration = .seconds(1),
+            writable: Bool = true, keptRuns: Int = 100, keptRunBytes: Int = 256 << 20, lockPatience: Duration = .seconds(1),
             onWarning: @escaping @Sendable (DiagnosticMessage) -> Void = { _ in }
         ) {
             self.writable = writable
             self.keptRuns = keptRuns
+            self.keptRunBytes = keptRunBytes
             self.lockPatience = lockPatience
             self.onWarning = onWarning
         }
@@ -145,8 +150,18 @@ public final class StateDirectory: RunStateStore {
             record.source = source
             record.runs.removeAll { $0.runID == summary.runID }
             record.runs.append(summary)
-            let pruned = record.runs.count > options.keptRuns ? Array(record.runs.prefix(record.runs.count - options.keptRuns)) : []
+            let lastRun = LastRunFile.json(tasks)
+            var pruned = record.runs.count > options.keptRuns ? Array(record.runs.prefix(record.runs.count - options.keptRuns)) : []
             record.runs.removeFirst(pruned.count)
+            // Then by size, oldest first: the new run's bytes, and what the older ones take on disk.
+            var sizes = record.runs.dropLast().map { run in
+                ["json", "txt", "tasks.json"].reduce(0) { $0 + Int(FileStatus.of(layout.runReport(run.runID, ext: $1))?.size ?? 0) }
+            }
+            var total = sizes.reduce(jsonReport.utf8.count + textReport.utf8.count + lastRun.utf8.count, +)
+            while total > options.keptRunBytes, !sizes.isEmpty {
+                total -= sizes.removeFirst()
+                pruned.append(record.runs.removeFirst())
+            }
             for folder in [layout.runs, layout.workflows] {
                 if let problem = StateDirectory.makeFolders(upTo: folder + "/x", below: layout.root) { return problem }
             }
@@ -155,7 +170,7 @@ public final class StateDirectory: RunStateStore {
                 Array(jsonReport.utf8), to: layout.runReport(summary.runID, ext: "json"), mode: 0o600, syncingFolder: false)
                 ?? AtomicFile.write(
                     Array(textReport.utf8), to: layout.runReport(summary.runID, ext: "txt"), mode: 0o600, syncingFolder: false)
-                ?? AtomicFile.write(Array(LastRunFile.json(tasks).utf8), to: layout.runReport(summary.runID, ext: "tasks.json"), mode: 0o600)
+                ?? AtomicFile.write(Array(lastRun.utf8), to: layout.runReport(summary.runID, ext: "tasks.json"), mode: 0o600)
                 ?? AtomicFile.write(Array(record.json().utf8), to: layout.workflow(workflow)) {
                 return problem
             }
