@@ -57,10 +57,9 @@ enum LocalSpawn {
         return entries
     }()
 
-    static func spawn(
-        path: String, arguments: [String], environment: [(name: String, value: String)],
-        workingDirectory: String, stdout: CInt, stderr: CInt, script: CInt = -1
-    ) -> Result<Started, Failure> {
+    /// A child's environment as `NAME=VALUE` entries: `environment` over
+    /// flowrun's own, a later entry of a name winning over an earlier one.
+    static func environmentEntries(_ environment: [(name: String, value: String)]) -> [String] {
         var overridden = Set<String>()
         var entries: [String] = []
         for (name, value) in environment.reversed() where overridden.insert(name).inserted {
@@ -69,8 +68,15 @@ enum LocalSpawn {
         for (name, entry) in inherited where !overridden.contains(String(name)) {
             entries.append(entry)
         }
+        return entries
+    }
+
+    static func spawn(
+        path: String, arguments: [String], environment: [(name: String, value: String)],
+        workingDirectory: String, stdout: CInt, stderr: CInt, script: CInt = -1
+    ) -> Result<Started, Failure> {
         return withCStrings(arguments) { argv in
-            withCStrings(entries) { envp in
+            withCStrings(environmentEntries(environment)) { envp in
                 var request = flowrun_spawn_request()
                 var pidfd: CInt = -1
                 var failedErrno: CInt = 0
@@ -111,7 +117,7 @@ enum LocalSpawn {
     }
 
     /// Calls `body` with a NULL-terminated C array of `strings`, all in one allocation.
-    private static func withCStrings<T>(
+    static func withCStrings<T>(
         _ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T
     ) -> T {
         var total = 0

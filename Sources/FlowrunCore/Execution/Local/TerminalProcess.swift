@@ -52,10 +52,9 @@ enum TerminalProcess {
         _ = Self.addClosefrom?(&actions, script >= 0 ? 4 : 3)
         #endif
 
-        let environment = mergedEnvironment(request.environment)
         var pid: pid_t = 0
-        let status: Int32 = withCStrings([executable] + Array(request.arguments.dropFirst())) { argv in
-            withCStrings(environment) { envp in
+        let status: Int32 = LocalSpawn.withCStrings([executable] + Array(request.arguments.dropFirst())) { argv in
+            LocalSpawn.withCStrings(LocalSpawn.environmentEntries(request.environment)) { envp in
                 posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
             }
         }
@@ -150,31 +149,5 @@ enum TerminalProcess {
                 }
             }
         }
-    }
-
-    private static func mergedEnvironment(_ overrides: [(name: String, value: String)]) -> [String] {
-        var order: [String] = []
-        var values: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                let name = String(text[..<equals])
-                if values[name] == nil { order.append(name) }
-                values[name] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        for (name, value) in overrides {
-            if values[name] == nil { order.append(name) }
-            values[name] = value
-        }
-        return order.map { "\($0)=\(values[$0]!)" }
-    }
-
-    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-        let pointers = strings.map { strdup($0) } + [nil]
-        defer { for pointer in pointers { free(pointer) } }
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
