@@ -21,10 +21,10 @@ extension OutputFile {
         // samples for 1,000 `/bin/true` tasks (issue 12's profile).
         if let makeMemfd, procReachable {
             let fd = makeMemfd("flowrun-output", 1)  // MFD_CLOEXEC
-            if fd >= 0 { return "/proc/\(getpid())/fd/\(fd)" }
+            if fd >= 0 { return heldPath(fd) }
         }
         #endif
-        var template = Array("\(temporaryFolder())/flowrun-output-XXXXXX".utf8CString)
+        var template = Array("\(SystemLibrary.temporaryFolder)/flowrun-output-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return nil }
         let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -32,7 +32,7 @@ extension OutputFile {
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         if procReachable {
             unlink(path)
-            return "/proc/\(getpid())/fd/\(fd)"
+            return heldPath(fd)
         }
         #endif
         close(fd)
@@ -44,13 +44,19 @@ extension OutputFile {
 
     /// `memfd_create` (glibc 2.27), looked up at run time because the Glibc
     /// module does not export it.
-    private static let makeMemfd: MemfdCreate? = dlsym(dlopen(nil, RTLD_NOW), "memfd_create").map {
+    private static let makeMemfd: MemfdCreate? = SystemLibrary.symbol("memfd_create").map {
         unsafeBitCast($0, to: MemfdCreate.self)
     }
 
     /// Whether a task can open flowrun's descriptors as `/proc/PID/fd/N`.
-    private static let procReachable = access("/proc/\(getpid())/fd", X_OK) == 0
+    private static let procReachable = access(heldFolder, X_OK) == 0
     #endif
+
+    /// Where a task finds flowrun's descriptors: `/proc/PID/fd`.
+    private static var heldFolder: String { "/proc/\(getpid())/fd" }
+
+    /// The path by which a task opens flowrun's descriptor `fd`.
+    private static func heldPath(_ fd: Int32) -> String { heldFolder + "/\(fd)" }
 
     /// Reads at most `sizeLimit + 1` bytes of the file at `path` (one more
     /// than allowed, so that an oversized file is told apart), then removes it.
@@ -83,15 +89,8 @@ extension OutputFile {
 
     /// The descriptor behind a path made by `create()` as `/proc/PID/fd/N` of this process.
     private static func heldDescriptor(_ path: String) -> Int32? {
-        let prefix = "/proc/\(getpid())/fd/"
+        let prefix = heldFolder + "/"
         guard path.hasPrefix(prefix) else { return nil }
         return Int32(path.dropFirst(prefix.count))
-    }
-
-    private static func temporaryFolder() -> String {
-        var folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        if folder.isEmpty { folder = "/tmp" }
-        if folder.hasSuffix("/") { folder.removeLast() }
-        return folder
     }
 }

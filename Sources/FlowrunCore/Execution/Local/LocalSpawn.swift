@@ -108,7 +108,7 @@ enum LocalSpawn {
     /// A close-on-exec descriptor holding `bytes` at offset 0 and named
     /// nowhere (`flowrun_script_descriptor`), for a child's fd 3; -1 with errno set.
     static func scriptDescriptor(_ bytes: [UInt8]) -> CInt {
-        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        let directory = SystemLibrary.temporaryFolder
         return bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 flowrun_script_descriptor(chars.baseAddress, chars.count, directory, ScriptFileForm.mode == .tempFile ? 1 : 0)

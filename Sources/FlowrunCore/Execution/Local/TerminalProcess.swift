@@ -87,7 +87,7 @@ enum TerminalProcess {
 
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29, macOS 10.15), looked
     /// up at run time because the Glibc module does not export it.
-    private static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np").map {
+    private static let addChdir: AddChdir? = SystemLibrary.symbol("posix_spawn_file_actions_addchdir_np").map {
         unsafeBitCast($0, to: AddChdir.self)
     }
 
@@ -96,17 +96,8 @@ enum TerminalProcess {
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34). Without it (an
     /// older glibc) the descriptors flowrun itself inherited without
     /// close-on-exec reach an interactive task too.
-    private static let addClosefrom: AddClosefrom? = symbol("posix_spawn_file_actions_addclosefrom_np").map {
+    private static let addClosefrom: AddClosefrom? = SystemLibrary.symbol("posix_spawn_file_actions_addclosefrom_np").map {
         unsafeBitCast($0, to: AddClosefrom.self)
-    }
-
-    private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
-        #if canImport(Glibc)
-        let handle = dlopen(nil, RTLD_NOW)
-        #else
-        let handle = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
-        #endif
-        return dlsym(handle, name)
     }
 
     /// Makes `group` the terminal's foreground group. flowrun is in the
