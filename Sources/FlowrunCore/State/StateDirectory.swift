@@ -155,7 +155,7 @@ public final class StateDirectory: RunStateStore {
             record.runs.removeFirst(pruned.count)
             // Then by size, oldest first: the new run's bytes, and what the older ones take on disk.
             var sizes = record.runs.dropLast().map { run in
-                ["json", "txt", "tasks.json"].reduce(0) { $0 + Int(FileStatus.of(layout.runReport(run.runID, ext: $1))?.size ?? 0) }
+                StateLayout.runReportExtensions.reduce(0) { $0 + Int(FileStatus.of(layout.runReport(run.runID, ext: $1))?.size ?? 0) }
             }
             var total = sizes.reduce(jsonReport.utf8.count + textReport.utf8.count + lastRun.utf8.count, +)
             while total > options.keptRunBytes, !sizes.isEmpty {
@@ -175,7 +175,7 @@ public final class StateDirectory: RunStateStore {
                 return problem
             }
             for run in pruned {
-                for ext in ["json", "txt", "tasks.json"] { unlink(layout.runReport(run.runID, ext: ext)) }
+                for ext in StateLayout.runReportExtensions { unlink(layout.runReport(run.runID, ext: ext)) }
             }
             // Nothing new was hashed: the stored digests stand as they are.
             guard self.fileDigests.statistics.filesHashed > 0 else { return nil }

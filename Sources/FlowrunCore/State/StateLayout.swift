@@ -28,6 +28,9 @@ public struct StateLayout: Sendable, Hashable {
 
     public func runReport(_ runID: String, ext: String) -> String { runs + "/" + Self.component(runID) + "." + ext }
 
+    /// The files a finished run keeps in `runs/`: its JSON and text reports and its tasks.
+    public static let runReportExtensions = ["json", "txt", "tasks.json"]
+
     /// A name as one safe path component: `[A-Za-z0-9_.-]` kept, every other
     /// byte (and a leading `.`, so no `..` and no hidden file) as `%XX`.
     public static func component(_ name: String) -> String {
