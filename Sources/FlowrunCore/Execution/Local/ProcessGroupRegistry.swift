@@ -94,3 +94,12 @@ public final class ProcessGroupRegistry: Sendable {
     /// How many groups are registered (attempts between spawn and reaping).
     public var liveCount: Int { state.withLock { $0.groups.count } }
 }
+
+extension ProcessRequest {
+    /// `stage/task`, the name of the attempt's group in `-v` signal lines.
+    var groupLabel: String {
+        let stage = environment.last(where: { $0.name == "FLOWRUN_STAGE" })?.value
+        let task = environment.last(where: { $0.name == "FLOWRUN_TASK" })?.value
+        return [stage, task].compactMap { $0 }.joined(separator: "/")
+    }
+}

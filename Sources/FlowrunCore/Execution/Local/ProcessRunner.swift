@@ -66,9 +66,7 @@ public struct ProcessRunner: ProcessRunning {
             return ProcessOutcome(termination: .failedToStart(reason: "cannot create a pipe: \(Self.errnoText())"))
         }
 
-        let stage = request.environment.last(where: { $0.name == "FLOWRUN_STAGE" })?.value
-        let task = request.environment.last(where: { $0.name == "FLOWRUN_TASK" })?.value
-        let group = registry.makeGroup(task: [stage, task].compactMap { $0 }.joined(separator: "/"))
+        let group = registry.makeGroup(task: request.groupLabel)
         registry.register(group)
         defer { registry.unregister(group) }
         // A direct exec that cannot start (not found, not executable, no

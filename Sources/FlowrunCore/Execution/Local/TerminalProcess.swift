@@ -52,6 +52,13 @@ enum TerminalProcess {
         _ = Self.addClosefrom?(&actions, script >= 0 ? 4 : 3)
         #endif
 
+        // Registered before the spawn, as the process runner does: until it is
+        // attached the group has no leader, so the child subreaper knows a
+        // spawn is in flight and does not take the new child (which may exit
+        // at once) for an adopted orphan and reap it.
+        let group = registry.makeGroup(task: request.groupLabel)
+        registry.register(group)
+        defer { registry.unregister(group) }
         var pid: pid_t = 0
         let status: Int32 = LocalSpawn.withCStrings([executable] + Array(request.arguments.dropFirst())) { argv in
             LocalSpawn.withCStrings(LocalSpawn.environmentEntries(request.environment)) { envp in
@@ -67,10 +74,7 @@ enum TerminalProcess {
         // It may have read before the hand-over and been stopped by SIGTTIN.
         killpg(pid, SIGCONT)
 
-        let group = ProcessGroup()
         group.attach(pid)
-        registry.register(group)
-        defer { registry.unregister(group) }
         let termination = await withTaskCancellationHandler {
             await wait(for: pid, group: group)
         } onCancel: {
