@@ -5,12 +5,14 @@ extension Flowrun {
     /// `flowrun export ENGINE WORKFLOW`: write the workflow for another engine.
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write a workflow for another workflow engine.",
             subcommands: [Argo.self])
 
         /// `flowrun export argo WORKFLOW`: an Argo Workflows manifest on stdout.
         struct Argo: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "argo",
                 abstract: "Print an Argo Workflows manifest (YAML): stages as step groups, tasks as script templates.")
 
             @Argument(help: .workflowFile, completion: .workflowFile)

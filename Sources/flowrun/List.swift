@@ -11,6 +11,7 @@ extension Flowrun {
     /// `flowrun list WORKFLOW`: the stages and tasks, named as targets. Starts nothing, writes nothing.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the stages and tasks of a workflow, as the targets `flowrun run` takes.")
 
         @Argument(help: .workflowFile, completion: .workflowFile)
@@ -32,6 +33,7 @@ extension Flowrun {
     /// `flowrun log [WORKFLOW | RUNID]`: the runs kept in the state folder, or one run's report again.
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "List the runs kept in the state folder (the last 100 per workflow, at most 256 MiB), or print one run's report again.")
 
         @Argument(help: ArgumentHelp("A workflow file (its runs), or a run id (that run's report); none: every workflow's runs.",

@@ -5,6 +5,7 @@ extension Flowrun {
     /// `flowrun plan WORKFLOW`: print what would run, run nothing.
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "Print the execution plan: stages in order, what runs concurrently, limits.")
 
         @Argument(help: .workflowFile, completion: .workflowFile)

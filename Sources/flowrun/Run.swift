@@ -5,6 +5,7 @@ extension Flowrun {
     /// `flowrun run WORKFLOW` (also plain `flowrun WORKFLOW`): run a workflow.
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run a workflow: stages one after another, the tasks of a stage concurrently.")
 
         @Argument(help: .workflowFile, completion: .workflowFile)

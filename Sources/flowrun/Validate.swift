@@ -5,6 +5,7 @@ extension Flowrun {
     /// `flowrun validate FILE...`: check workflow files without running them.
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check workflow files; report every problem as FILE:LINE:COLUMN.")
 
         @Argument(help: ArgumentHelp("Workflow files (YAML or JSON); - reads standard input.", valueName: "file"),

@@ -299,12 +299,16 @@ extension Reliability {
             try scratch.write("tree.sh", """
                 # First, so that a slow start under load cannot hide an attempt.
                 echo attempt >> attempts
-                # Records any process of an earlier attempt that is still alive (zombies are dead).
+                # Records any process of an earlier attempt that is still alive
+                # (zombies are dead). Its status is read once: a zombie reaped
+                # between two looks has no status left, and is dead too.
                 if [ -f pids ]; then
                   while read p; do
-                    if [ -e /proc/$p/status ] && ! grep -q '^State:[[:space:]]*Z' /proc/$p/status; then
-                      echo "$p" >> alive-at-start
-                    fi
+                    state=$(sed -n 's/^State:[[:space:]]*//p' /proc/$p/status 2>/dev/null)
+                    case $state in
+                      ''|Z*|X*) ;;
+                      *) echo "$p $state" >> alive-at-start ;;
+                    esac
                   done < pids
                 fi
                 trap '' TERM
