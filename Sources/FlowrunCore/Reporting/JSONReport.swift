@@ -8,40 +8,60 @@
 /// `parallelism` (task time over wall time) leaves out.
 public enum JSONReport {
     public static func render(plan: Plan, run: RunResult, exitStatus: ExitStatus) -> String {
-        var out = "{\n"
-        out += "  \"workflow\": \(JSONText.quoted(run.workflowName)),\n"
-        out += "  \"runId\": \(JSONText.quoted(run.runID)),\n"
-        out += "  \"exitCode\": \(exitStatus.rawValue),\n"
-        out += "  \"succeeded\": \(run.succeeded),\n"
-        out += "  \"interrupted\": \(run.interrupted),\n"
-        out += "  \"plan\": {\"source\": \(JSONText.quoted(plan.sourcePath)), \"stages\": ["
-        out += plan.stages.map { stage in
-            "{\"name\": \(JSONText.quoted(stage.name)), \"maxParallel\": \(stage.maxParallel.map(String.init) ?? "null"), "
-                + "\"failFast\": \(stage.failFast), \"tasks\": ["
-                + stage.tasks.map { JSONText.quoted($0.name) }.joined(separator: ", ") + "]}"
-        }.joined(separator: ", ")
-        out += "]},\n"
+        var out = ""
+        write(plan: plan, run: run, exitStatus: exitStatus, to: &out)
+        return out
+    }
+
+    /// The same document written piece by piece, so that a 100,000-task
+    /// report (45 MB) goes to its file without ever being one String.
+    public static func write<Out: TextOutputStream>(plan: Plan, run: RunResult, exitStatus: ExitStatus, to out: inout Out) {
+        out.write("{\n")
+        out.write("  \"workflow\": \(JSONText.quoted(run.workflowName)),\n")
+        out.write("  \"runId\": \(JSONText.quoted(run.runID)),\n")
+        out.write("  \"exitCode\": \(exitStatus.rawValue),\n")
+        out.write("  \"succeeded\": \(run.succeeded),\n")
+        out.write("  \"interrupted\": \(run.interrupted),\n")
+        out.write("  \"plan\": {\"source\": \(JSONText.quoted(plan.sourcePath)), \"stages\": [")
+        for (index, stage) in plan.stages.enumerated() {
+            if index > 0 { out.write(", ") }
+            out.write("{\"name\": \(JSONText.quoted(stage.name)), \"maxParallel\": \(stage.maxParallel.map(String.init) ?? "null"), "
+                + "\"failFast\": \(stage.failFast), \"tasks\": [")
+            for (position, task) in stage.tasks.enumerated() {
+                if position > 0 { out.write(", ") }
+                out.write(JSONText.quoted(task.name))
+            }
+            out.write("]}")
+        }
+        out.write("]},\n")
         let parallelism = run.parallelism
-        out += "  \"timing\": {\"wall\": \(DurationFormat.seconds(run.wallTime)), "
-        out += "\"taskTime\": \(DurationFormat.seconds(run.taskTime)), "
-        out += "\"parallelism\": \(DurationFormat.seconds(.milliseconds(Int((parallelism * 1000).rounded()))))" + ", "
-        out += "\"criticalPath\": \(DurationFormat.seconds(run.criticalPath)), "
-        out += "\"queued\": \(DurationFormat.seconds(run.queuedTime)), "
-        out += "\"totalCPU\": \(number(run.totalCPU)), "
-        out += "\"peakConcurrency\": \(run.peakConcurrency)},\n"
-        out += "  \"stages\": [\n"
-        out += run.stages.map { stage in
+        out.write("  \"timing\": {\"wall\": \(DurationFormat.seconds(run.wallTime)), ")
+        out.write("\"taskTime\": \(DurationFormat.seconds(run.taskTime)), ")
+        out.write("\"parallelism\": \(DurationFormat.seconds(.milliseconds(Int((parallelism * 1000).rounded()))))" + ", ")
+        out.write("\"criticalPath\": \(DurationFormat.seconds(run.criticalPath)), ")
+        out.write("\"queued\": \(DurationFormat.seconds(run.queuedTime)), ")
+        out.write("\"totalCPU\": \(number(run.totalCPU)), ")
+        out.write("\"peakConcurrency\": \(run.peakConcurrency)},\n")
+        out.write("  \"stages\": [\n")
+        out.write(run.stages.map { stage in
             "    {\"name\": \(JSONText.quoted(stage.name)), \"skipped\": \(stage.skipped), "
                 + "\"started\": \(number(stage.started)), \"finished\": \(number(stage.finished)), "
                 + "\"duration\": \(DurationFormat.seconds(stage.duration))}"
-        }.joined(separator: ",\n")
-        out += "\n  ],\n  \"tasks\": [\n"
-        out += run.tasks.map(task).joined(separator: ",\n")
-        out += "\n  ],\n"
-        out += "  \"firstFailure\": \(JSONText.quoted(run.firstFailure?.qualifiedName)),\n"
-        out += "  \"results\": [" + run.results.map { JSONText.quoted($0) }.joined(separator: ", ") + "]\n"
-        out += "}\n"
-        return out
+        }.joined(separator: ",\n"))
+        out.write("\n  ],\n  \"tasks\": [\n")
+        for (index, result) in run.tasks.enumerated() {
+            if index > 0 { out.write(",\n") }
+            out.write(task(result))
+        }
+        out.write("\n  ],\n")
+        out.write("  \"firstFailure\": \(JSONText.quoted(run.firstFailure?.qualifiedName)),\n")
+        out.write("  \"results\": [")
+        for (index, result) in run.tasks.enumerated() {
+            if index > 0 { out.write(", ") }
+            out.write(JSONText.quoted(result.result))
+        }
+        out.write("]\n")
+        out.write("}\n")
     }
 
     private static func task(_ task: TaskResult) -> String {

@@ -25,13 +25,19 @@ public enum RunReport {
     }
 
     public static func render(_ run: RunResult, style: Style = Style()) -> String {
-        let colored = style.colored
         var out = ""
+        write(run, style: style, to: &out)
+        return out
+    }
+
+    /// The same report written piece by piece (a 100,000-task report is 4 MB).
+    public static func write<Out: TextOutputStream>(_ run: RunResult, style: Style = Style(), to out: inout Out) {
+        let colored = style.colored
         let nameWidth = min(30, run.tasks.map { $0.name.count }.max() ?? 0)
         let stateWidth = min(28, run.tasks.map { describe($0).count }.max() ?? 0)
         for stage in run.stages {
             let head = stage.skipped ? "skipped" : DurationFormat.human(stage.duration)
-            out += "stage \(stage.name): \(head)\n"
+            out.write("stage \(stage.name): \(head)\n")
             for task in run.tasks where task.id.stage == stage.index {
                 let state = describe(task)
                 var line = "  " + padded(task.name, nameWidth) + "  "
@@ -46,49 +52,48 @@ public enum RunReport {
                 if let result = task.result, !result.isEmpty { line += "  " + excerpt(result) }
                 if task.escapedDescendant { line += "  [a descendant escaped its process group]" }
                 if task.resultTruncated { line += "  [result cut at 1 MiB]" }
-                out += trimmingTrailingSpaces(line) + "\n"
+                out.write(trimmingTrailingSpaces(line) + "\n")
                 for step in task.steps {
                     var stepLine = "    - " + padded(step.name, max(0, nameWidth - 4)) + "  " + describe(step)
                     if step.started != nil { stepLine += "  " + DurationFormat.human(step.duration) }
                     if style.resources, step.started != nil { stepLine += "  " + ResourceFormat.column(step.resources) }
                     if step.continueOnError && step.state.isFailure { stepLine += "  (continue-on-error)" }
-                    out += stepLine + "\n"
+                    out.write(stepLine + "\n")
                 }
             }
         }
         let wall = run.wallTime
         let parallelism = run.parallelism
-        out += "total: wall \(DurationFormat.human(wall)), task time \(DurationFormat.human(run.taskTime))"
-        out += ", parallelism \(fixed2(parallelism))x, critical path \(DurationFormat.human(run.criticalPath))\n"
+        out.write("total: wall \(DurationFormat.human(wall)), task time \(DurationFormat.human(run.taskTime))")
+        out.write(", parallelism \(fixed2(parallelism))x, critical path \(DurationFormat.human(run.criticalPath))\n")
         if style.resources {
             let total = run.totalResources
-            out += "resources: cpu \(total.map { DurationFormat.human($0.cpu) } ?? "-")"
+            out.write("resources: cpu \(total.map { DurationFormat.human($0.cpu) } ?? "-")"
                 + ", peak rss \(total.map { ResourceFormat.bytes($0.maxRSS) } ?? "-")"
-                + ", peak concurrency \(run.peakConcurrency), queued \(DurationFormat.human(run.queuedTime))\n"
+                + ", peak concurrency \(run.peakConcurrency), queued \(DurationFormat.human(run.queuedTime))\n")
         }
-        if run.interrupted { out += "interrupted: running tasks were cancelled, the rest skipped\(run.cleanupNote)\n" }
+        if run.interrupted { out.write("interrupted: running tasks were cancelled, the rest skipped\(run.cleanupNote)\n") }
         if let failure = run.firstFailure {
             if failure.countsAsSuccess {
                 // Only continue-on-error failures: they are shown, but they are not why a run failed.
                 let others = run.tasks.filter { $0.state.isFailure }.count - 1
-                out += TerminalColor.paint("tolerated failure:", TerminalColor.yellow, colored)
+                out.write(TerminalColor.paint("tolerated failure:", TerminalColor.yellow, colored)
                     + " \(failure.qualifiedName) \(describe(failure.state)) (continue-on-error)"
-                    + (others > 0 ? ", and \(others) more" : "") + "\n"
+                    + (others > 0 ? ", and \(others) more" : "") + "\n")
             } else {
-                out += TerminalColor.paint("first failure:", TerminalColor.boldRed, colored)
-                    + " \(failure.qualifiedName) \(describe(failure.state))\n"
+                out.write(TerminalColor.paint("first failure:", TerminalColor.boldRed, colored)
+                    + " \(failure.qualifiedName) \(describe(failure.state))\n")
             }
-            for line in failure.stderrTail { out += "  | \(DisplayText.escaped(line, limit: 400))\n" }
+            for line in failure.stderrTail { out.write("  | \(DisplayText.escaped(line, limit: 400))\n") }
         }
         let results = ResultList.render(run.results)
-        out += "result: " + results.text + "\n"
+        out.write("result: " + results.text + "\n")
         if results.cut {
-            out += "  (results shortened; full values: --format json or --report FILE.json)\n"
+            out.write("  (results shortened; full values: --format json or --report FILE.json)\n")
         }
         if let width = style.timelineWidth {
-            out += "\n" + Timeline.render(run, width: width, colored: colored)
+            out.write("\n" + Timeline.render(run, width: width, colored: colored))
         }
-        return out
     }
 
     /// Where a task ran off this machine: `slurm job 812.3 on node1` (Slurm's `JOB.STEP`).

@@ -94,10 +94,14 @@ public struct RunSession: Sendable {
         ticker?.cancel()
         await subreaper?.endAll()
         let status = trap.exitStatus ?? result.exitStatus
-        // Rendered once: a report can hold megabytes of results, and three places may want it.
-        let wantsJSON = state != nil || routing.jsonDocument != nil || settings.reportFiles.contains { $0.kind == .json }
+        // Rendered once for stdout and report files (a report can hold megabytes of results);
+        // the state folder's copy is streamed into its file, or copied from that one.
+        let wantsJSON = routing.jsonDocument != nil || settings.reportFiles.contains { $0.kind == .json }
         let jsonReport = wantsJSON ? JSONReport.render(plan: plan, run: result, exitStatus: status) : ""
-        if let note = state?.finish(result, jsonReport: jsonReport, status: status) { stderr.write(DiagnosticRenderer().commandLine(.note, note)) }
+        let keptJSON: (inout AtomicFileWriter) -> Void = { file in
+            if wantsJSON { file.write(jsonReport) } else { JSONReport.write(plan: plan, run: result, exitStatus: status, to: &file) }
+        }
+        if let note = state?.finish(result, jsonReport: keptJSON, status: status) { stderr.write(DiagnosticRenderer().commandLine(.note, note)) }
         if routing.jsonDocument != nil {
             stdout.write(jsonReport)
         }

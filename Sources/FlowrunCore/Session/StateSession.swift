@@ -13,7 +13,8 @@ struct StateSession: Sendable {
     }
 
     /// Stores the finished run; returns the fingerprinting note when it took over 100 ms.
-    func finish(_ result: RunResult, jsonReport: String, status: ExitStatus) -> DiagnosticMessage? {
+    /// `jsonReport` writes the run's JSON report (`JSONReport.write`, or one already rendered).
+    func finish(_ result: RunResult, jsonReport: @escaping (inout AtomicFileWriter) -> Void, status: ExitStatus) -> DiagnosticMessage? {
         var counts: [String: Int] = [:]
         for task in result.tasks { counts[task.state.name, default: 0] += 1 }
         let state = result.interrupted ? "interrupted" : result.succeeded ? "succeeded" : "failed"
@@ -21,8 +22,8 @@ struct StateSession: Sendable {
             runID: result.runID, startedAt: result.startedAt, duration: result.wallTime, status: state,
             exitCode: Int(status.rawValue), counts: counts)
         store.finishRun(
-            summary, jsonReport: jsonReport,
-            textReport: RunReport.render(result), tasks: cache.succeededTasks)
+            summary, reports: KeptReports(json: jsonReport, text: { RunReport.write(result, to: &$0) }),
+            tasks: cache.succeededTasks)
         let (elapsed, files) = cache.fingerprinting
         guard elapsed > .milliseconds(100) else { return nil }
         let statistics = store.fileDigests.statistics

@@ -25,38 +25,9 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` atomically with `mode`; returns the problem, or nil on success.
     /// `syncingFolder: false` leaves the folder's fsync to a later write into the same folder.
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, syncingFolder: Bool = true) -> String? {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard fd >= 0 else { return errorText() }
-        var failure: String?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errorText()
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = errorText() }
-        // fchmod: the umask must not widen or narrow what the caller asked for.
-        if failure == nil { _ = fchmod(fd, mode) }
-        close(fd)
-        if failure == nil, pauseBeforeRename > .zero {
-            let (seconds, atto) = pauseBeforeRename.components
-            var spec = timespec(tv_sec: Int(seconds), tv_nsec: Int(atto / 1_000_000_000))
-            nanosleep(&spec, nil)
-        }
-        if failure == nil, rename(temporary, path) != 0 { failure = errorText() }
-        if let failure {
-            unlink(temporary)
-            return failure
-        }
-        if syncingFolder { syncFolder(of: path) }
-        return nil
+        var writer = AtomicFileWriter(path: path, mode: mode)
+        writer.write(bytes: bytes)
+        return writer.commit(syncingFolder: syncingFolder)
     }
 
     /// Reads the whole file at `path`.
@@ -89,8 +60,8 @@ public enum AtomicFile {
     static func errorText() -> String { String(cString: strerror(errno)) }
 }
 
-// `write`/`read` are shadowed inside `AtomicFile` by its own methods.
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+// `write`/`read` are shadowed inside `AtomicFile` and `AtomicFileWriter` by their own methods.
+func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, buffer, count)
 }
 

@@ -13,7 +13,30 @@ public protocol RunStateStore: Sendable {
     /// Records a success as soon as the task ends, so an interrupted run keeps it.
     func recordSuccess(_ record: TaskRecord)
     /// Records the finished run: its summary, its reports, and what succeeded, for `--resume` and `log`.
-    func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, tasks: [String: LastRunTask])
+    func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: [String: LastRunTask])
+}
+
+extension RunStateStore {
+    /// Records the finished run with reports already rendered.
+    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, tasks: [String: LastRunTask]) {
+        finishRun(summary, reports: KeptReports(json: jsonReport, text: textReport), tasks: tasks)
+    }
+}
+
+/// A finished run's JSON and text reports as `runs/` keeps them: each is
+/// written straight into its file, never built as one String first.
+public struct KeptReports {
+    public var json: (inout AtomicFileWriter) -> Void
+    public var text: (inout AtomicFileWriter) -> Void
+
+    public init(json: @escaping (inout AtomicFileWriter) -> Void, text: @escaping (inout AtomicFileWriter) -> Void) {
+        self.json = json
+        self.text = text
+    }
+
+    public init(json: String, text: String) {
+        self.init(json: { $0.write(json) }, text: { $0.write(text) })
+    }
 }
 
 /// A task that succeeded in a run: what `--resume` needs to reuse it.
@@ -38,5 +61,5 @@ public struct NoRunState: RunStateStore {
     public func lastSuccess(of task: String) -> TaskRecord? { nil }
     public func lastRun() -> [String: LastRunTask] { [:] }
     public func recordSuccess(_ record: TaskRecord) {}
-    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, tasks: [String: LastRunTask]) {}
+    public func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: [String: LastRunTask]) {}
 }

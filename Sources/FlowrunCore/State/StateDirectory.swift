@@ -143,37 +143,39 @@ public final class StateDirectory: RunStateStore {
         }
     }
 
-    public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, tasks: [String: LastRunTask]) {
+    public func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: [String: LastRunTask]) {
         write {
             let reader = StateFileReader(quarantine: true, onWarning: options.onWarning)
             var record = reader.workflow(layout.workflow(workflow)) ?? WorkflowRecord(workflow: workflow, source: source)
             record.source = source
             record.runs.removeAll { $0.runID == summary.runID }
             record.runs.append(summary)
-            let lastRun = LastRunFile.json(tasks)
+            for folder in [layout.runs, layout.workflows] {
+                if let problem = StateDirectory.makeFolders(upTo: folder + "/x", below: layout.root) { return problem }
+            }
+            // Streamed into their files, then counted: the reports of a 100,000-task run are 60 MB.
+            // One fsync of runs/ for its three files, after the last.
+            var json = AtomicFileWriter(path: layout.runReport(summary.runID, ext: "json"), mode: 0o600)
+            reports.json(&json)
+            if let problem = json.commit(syncingFolder: false) { return problem }
+            var text = AtomicFileWriter(path: layout.runReport(summary.runID, ext: "txt"), mode: 0o600)
+            reports.text(&text)
+            if let problem = text.commit(syncingFolder: false) { return problem }
+            var lastRun = AtomicFileWriter(path: layout.runReport(summary.runID, ext: "tasks.json"), mode: 0o600)
+            LastRunFile.write(tasks, to: &lastRun)
+            if let problem = lastRun.commit() { return problem }
             var pruned = record.runs.count > options.keptRuns ? Array(record.runs.prefix(record.runs.count - options.keptRuns)) : []
             record.runs.removeFirst(pruned.count)
             // Then by size, oldest first: the new run's bytes, and what the older ones take on disk.
             var sizes = record.runs.dropLast().map { run in
                 StateLayout.runReportExtensions.reduce(0) { $0 + Int(FileStatus.of(layout.runReport(run.runID, ext: $1))?.size ?? 0) }
             }
-            var total = sizes.reduce(jsonReport.utf8.count + textReport.utf8.count + lastRun.utf8.count, +)
+            var total = sizes.reduce(json.byteCount + text.byteCount + lastRun.byteCount, +)
             while total > options.keptRunBytes, !sizes.isEmpty {
                 total -= sizes.removeFirst()
                 pruned.append(record.runs.removeFirst())
             }
-            for folder in [layout.runs, layout.workflows] {
-                if let problem = StateDirectory.makeFolders(upTo: folder + "/x", below: layout.root) { return problem }
-            }
-            // One fsync of runs/ for its three files, after the last.
-            if let problem = AtomicFile.write(
-                Array(jsonReport.utf8), to: layout.runReport(summary.runID, ext: "json"), mode: 0o600, syncingFolder: false)
-                ?? AtomicFile.write(
-                    Array(textReport.utf8), to: layout.runReport(summary.runID, ext: "txt"), mode: 0o600, syncingFolder: false)
-                ?? AtomicFile.write(Array(lastRun.utf8), to: layout.runReport(summary.runID, ext: "tasks.json"), mode: 0o600)
-                ?? AtomicFile.write(Array(record.json().utf8), to: layout.workflow(workflow)) {
-                return problem
-            }
+            if let problem = AtomicFile.write(Array(record.json().utf8), to: layout.workflow(workflow)) { return problem }
             for run in pruned {
                 for ext in StateLayout.runReportExtensions { unlink(layout.runReport(run.runID, ext: ext)) }
             }

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A whole-or-nothing file written piece by piece: `AtomicFile.write` for text
+/// too big to build first as one String (a 100,000-task run's JSON report is
+/// 45 MB).
+///
+/// Pieces go through a 64 KiB buffer into `NAME.tmp-PID`; `commit` fsyncs it,
+/// renames it over the target and fsyncs the folder, as `AtomicFile.write`
+/// does. Until then the target is untouched, and a writer that is dropped or
+/// killed leaves only the temporary file, which the next lock holder removes.
+/// The first failure is kept and ends writing; `commit` returns it.
+public struct AtomicFileWriter: TextOutputStream {
+    public let path: String
+    private let temporary: String
+    private let mode: mode_t
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var failure: String?
+    /// Bytes written so far (buffered ones included).
+    public private(set) var byteCount = 0
+
+    static let bufferSize = 64 << 10
+
+    /// Opens the temporary file beside `path`; a failure is returned by `commit`.
+    public init(path: String, mode: mode_t = 0o644) {
+        self.path = path
+        self.mode = mode
+        temporary = path + ".tmp-\(getpid())"
+        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        if fd < 0 { failure = AtomicFile.errorText() }
+        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    public mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
+    public mutating func write(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        byteCount += bytes.count
+        guard failure == nil else { return }
+        if buffer.count + bytes.count > Self.bufferSize { flush() }
+        if bytes.count >= Self.bufferSize {
+            writeAll(UnsafeRawBufferPointer(bytes))
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    private mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        let pending = buffer
+        buffer.removeAll(keepingCapacity: true)
+        pending.withUnsafeBytes { writeAll($0) }
+    }
+
+    private mutating func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == nil, !bytes.isEmpty else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = posixWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = AtomicFile.errorText()
+                return
+            }
+            offset += written
+        }
+    }
+
+    /// Writes what is buffered, fsyncs, and renames the file over `path`;
+    /// returns the problem (the target then stays as it was), or nil.
+    /// `syncingFolder: false` leaves the folder's fsync to a later write into the same folder.
+    public mutating func commit(syncingFolder: Bool = true) -> String? {
+        flush()
+        guard fd >= 0 else { return failure }
+        if failure == nil, fsync(fd) != 0 { failure = AtomicFile.errorText() }
+        // fchmod: the umask must not widen or narrow what the caller asked for.
+        if failure == nil { _ = fchmod(fd, mode) }
+        close(fd)
+        fd = -1
+        if failure == nil, AtomicFile.pauseBeforeRename > .zero {
+            let (seconds, atto) = AtomicFile.pauseBeforeRename.components
+            var spec = timespec(tv_sec: Int(seconds), tv_nsec: Int(atto / 1_000_000_000))
+            nanosleep(&spec, nil)
+        }
+        if failure == nil, rename(temporary, path) != 0 { failure = AtomicFile.errorText() }
+        if let failure {
+            unlink(temporary)
+            return failure
+        }
+        if syncingFolder { AtomicFile.syncFolder(of: path) }
+        return nil
+    }
+}
