@@ -13,7 +13,7 @@ struct TemplateParser {
     ///   written without escapes, and fall back to `start` on several lines.
     func parse(_ text: String, start: SourceLocation, openings: [SourceLocation]? = nil) -> (Template, [Diagnostic]) {
         // Most values hold no expression: skip the scalar-by-scalar walk.
-        if !text.utf8.contains(UInt8(ascii: "{")) { return (Template(literal: text), []) }
+        if !Self.holdsBrace(text) { return (Template(literal: text), []) }
         var parts: [Template.Part] = []
         var diagnostics: [Diagnostic] = []
         var literal = ""
@@ -62,6 +62,16 @@ struct TemplateParser {
         }
         if !literal.isEmpty { parts.append(.literal(literal)) }
         return (Template(parts: parts), diagnostics)
+    }
+
+    /// Whether `text` holds `{`: a loop over its bytes (the generic
+    /// `utf8.contains` went element by element through the string's view).
+    static func holdsBrace(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for b in bytes where b == UInt8(ascii: "{") { return true }
+            return false
+        }
     }
 
     /// Whether `text` holds `${{` anywhere: a byte scan, since
