@@ -25,23 +25,21 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        // SHA-256 for task fingerprints, from the system's libcrypto (OpenSSL),
-        // as libyaml is used: swift-crypto would build BoringSSL from source,
-        // which costs more than the rest of flowrun's clean build (see issue 11's commit).
-        .systemLibrary(
-            name: "CLibcrypto",
-            pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
-        ),
         // prctl(PR_SET_CHILD_SUBREAPER) for ChildSubreaper (prctl is variadic),
-        // signal forwarding, and the spawn of task processes.
-        .target(name: "CFlowrunShims"),
+        // signal forwarding, the spawn of task processes, and SHA-256 for task
+        // fingerprints from the system's libcrypto (OpenSSL), opened at the
+        // first digest instead of linked: linking it cost every start ~0.6 ms.
+        // (swift-crypto would build BoringSSL from source, which costs more
+        // than the rest of flowrun's clean build; see issue 11's commit.)
+        .target(
+            name: "CFlowrunShims",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+        ),
         .target(
             name: "FlowrunCore",
             dependencies: [
                 "CYAML",
                 "CFlowrunShims",
-                "CLibcrypto",
             ]
         ),
         .executableTarget(

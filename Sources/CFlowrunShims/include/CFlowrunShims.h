@@ -88,4 +88,15 @@ int flowrun_set_pipe_size(int fd, int size);
 /// A pipe with both ends close-on-exec (pipe2 where it exists). Returns 0 or -1.
 int flowrun_cloexec_pipe(int fds[2]);
 
+/// SHA-256 (task fingerprints): libcrypto's EVP, loaded at the first call on
+/// Linux; CommonCrypto on macOS. nil when every SHA-256 source is missing;
+/// then `flowrun_sha256_new` returns NULL.
+const char *flowrun_sha256_unavailable(void);
+typedef struct flowrun_sha256 flowrun_sha256;
+/// A new digest, or NULL (no library, or out of memory).
+flowrun_sha256 *flowrun_sha256_new(void);
+void flowrun_sha256_update(flowrun_sha256 *digest, const void *bytes, size_t count);
+/// Writes the 32 bytes of the digest and frees it.
+void flowrun_sha256_finish(flowrun_sha256 *digest, unsigned char out[32]);
+
 #endif

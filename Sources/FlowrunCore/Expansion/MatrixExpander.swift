@@ -58,7 +58,7 @@ public struct MatrixExpander: Sendable {
         }
         for stage in workflow.stages {
             let own = stage.environment.map(\.value) + [stage.condition].compactMap { $0 }.map(Self.template(of:))
-            for template in own + stage.tasks.flatMap(Self.templates(of:)) {
+            for template in own + stage.tasks.lazy.filter(Self.mayRefer).flatMap(Self.templates(of:)) {
                 for part in template.parts {
                     guard case .reference(let expression, let location) = part else { continue }
                     let target: String
@@ -115,6 +115,18 @@ public struct MatrixExpander: Sendable {
             outputs = task.outputs
             matrixTask = task.matrixTask
             isMatrix = task.matrix != nil
+        }
+    }
+
+    /// Whether a task has a template that may refer to another task: a
+    /// plain `run` without `${{` has none, and most tasks of a large file are that.
+    private static func mayRefer(_ task: Workflow.Task) -> Bool {
+        guard task.environment.isEmpty, task.result == nil, task.matrix == nil, task.condition == nil,
+              task.workingDirectory?.hasReferences != true else { return true }
+        switch task.action {
+        case .run(let command): return command.hasReferences
+        case .sleep: return false
+        case .steps: return true
         }
     }
 

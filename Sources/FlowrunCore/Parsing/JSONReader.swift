@@ -41,19 +41,20 @@ public struct JSONReader: Sendable {
 
 /// A position in the bytes with its line and column kept up to date.
 private struct Cursor {
-    let file: String
+    /// 1:1 of the file: every location is this one moved, no name looked up.
+    let origin: SourceLocation
     let bytes: UnsafeBufferPointer<UInt8>
     var offset = 0
     var line = 1
     var column = 1
 
     init(file: String, bytes: UnsafeBufferPointer<UInt8>) {
-        self.file = file
+        self.origin = SourceLocation(file: file, line: 1, column: 1)
         self.bytes = bytes
     }
 
     var atEnd: Bool { offset >= bytes.count }
-    var location: SourceLocation { SourceLocation(file: file, line: line, column: column) }
+    var location: SourceLocation { origin.moved(line: line, column: column) }
     var current: UInt8 { bytes[offset] }
 
     /// The character at the cursor, for messages.

@@ -1,10 +1,14 @@
+import Synchronization
+
 /// The bytes of a workflow file, with a sparse index for turning locations
 /// back into source lines.
 ///
 /// The index keeps a checkpoint (byte offset, line, column) every few KiB,
 /// so finding any line:column scans at most that much: rendering a snippet
 /// for each of many diagnostics stays linear in their number, and the index
-/// itself stays small (a few hundred KiB for the largest file read).
+/// itself stays small (a few hundred KiB for the largest file read). It is
+/// built on the first question about a location: a valid file never asks,
+/// and `counting(_:)` costs nothing until then.
 public struct SourceText: Sendable {
     /// The file's name as the user gave it; used in diagnostics.
     public var path: String
@@ -12,7 +16,7 @@ public struct SourceText: Sendable {
     public let bytes: [UInt8]
     /// Which characters end a line.
     public let lineBreaks: LineBreaks
-    private let checkpoints: [Checkpoint]
+    private let index: LineIndex
 
     /// What ends a line: `\r\n`, `\n` and a lone `\r` always; for YAML also
     /// NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029),
@@ -25,10 +29,46 @@ public struct SourceText: Sendable {
     /// Bytes between two checkpoints, at least.
     static let checkpointSpacing = 4096
 
-    /// A byte offset at the start of a character, and its location.
+    /// A byte offset at the start of a character, and its line and column.
     private struct Checkpoint {
         var offset: Int
-        var location: SourceLocation
+        var line: Int32
+        var column: Int32
+
+        func isBefore(line: Int, column: Int) -> Bool {
+            (Int(self.line), Int(self.column)) <= (line, column)
+        }
+    }
+
+    /// The checkpoints, made once on first use and shared by every copy of the text.
+    private final class LineIndex: Sendable {
+        private let checkpoints = Mutex<[Checkpoint]?>(nil)
+
+        func checkpoints(_ bytes: [UInt8], unicodeBreaks: Bool) -> [Checkpoint] {
+            checkpoints.withLock { known in
+                if let known { return known }
+                let built = LineIndex.build(bytes, unicodeBreaks: unicodeBreaks)
+                known = built
+                return built
+            }
+        }
+
+        private static func build(_ bytes: [UInt8], unicodeBreaks: Bool) -> [Checkpoint] {
+            bytes.withUnsafeBufferPointer { bytes in
+                var checkpoints = [Checkpoint(offset: 0, line: 1, column: 1)]
+                var cursor = Cursor(file: "", unicodeBreaks: unicodeBreaks)
+                var next = SourceText.checkpointSpacing
+                while cursor.offset < bytes.count {
+                    cursor.step(bytes)
+                    if cursor.offset >= next, cursor.offset < bytes.count, bytes[cursor.offset] & 0xC0 != 0x80 {
+                        checkpoints.append(Checkpoint(offset: cursor.offset, line: Int32(clamping: cursor.line),
+                                                      column: Int32(clamping: cursor.column)))
+                        next = cursor.offset + SourceText.checkpointSpacing
+                    }
+                }
+                return checkpoints
+            }
+        }
     }
 
     public init(path: String, bytes: [UInt8], lineBreaks: LineBreaks = .standard) {
@@ -45,20 +85,7 @@ public struct SourceText: Sendable {
         self.path = path
         self.bytes = bytes
         self.lineBreaks = lineBreaks
-        let unicode = lineBreaks == .yaml
-        self.checkpoints = bytes.withUnsafeBufferPointer { bytes in
-            var checkpoints = [Checkpoint(offset: 0, location: SourceLocation(file: path, line: 1, column: 1))]
-            var cursor = Cursor(file: path, unicodeBreaks: unicode)
-            var next = Self.checkpointSpacing
-            while cursor.offset < bytes.count {
-                cursor.step(bytes)
-                if cursor.offset >= next, cursor.offset < bytes.count, bytes[cursor.offset] & 0xC0 != 0x80 {
-                    checkpoints.append(Checkpoint(offset: cursor.offset, location: cursor.location))
-                    next = cursor.offset + Self.checkpointSpacing
-                }
-            }
-            return checkpoints
-        }
+        self.index = LineIndex()
     }
 
     /// A walk over the bytes that keeps line and column: `\r\n`, `\n` and a
@@ -117,6 +144,7 @@ public struct SourceText: Sendable {
 
     /// A cursor at the last checkpoint that `isBefore` accepts (checkpoints are in file order).
     private func cursor(atLast isBefore: (Checkpoint) -> Bool) -> Cursor {
+        let checkpoints = index.checkpoints(bytes, unicodeBreaks: lineBreaks == .yaml)
         var low = 0
         var high = checkpoints.count - 1
         while low < high {
@@ -125,14 +153,14 @@ public struct SourceText: Sendable {
         }
         let start = checkpoints[low]
         return Cursor(file: path, unicodeBreaks: lineBreaks == .yaml, offset: start.offset,
-                      line: start.location.line, column: start.location.column)
+                      line: Int(start.line), column: Int(start.column))
     }
 
     /// The byte offset of a location and the column found there: the start
     /// of that character, or the end of its line when the column is past it;
     /// nil when the line does not exist.
     func offset(of location: SourceLocation) -> (offset: Int, column: Int)? {
-        var cursor = cursor(atLast: { $0.location <= location })
+        var cursor = cursor(atLast: { $0.isBefore(line: location.line, column: location.column) })
         return bytes.withUnsafeBufferPointer { bytes in
             while cursor.offset < bytes.count {
                 if cursor.line == location.line {

@@ -35,6 +35,8 @@ public struct YAMLReader: Sendable {
         defer { yaml_parser_delete(&parser) }
         var documents = 0
         var offsets = ByteOffsets(bytes: source.bytes)
+        // The file's location once: each event's is this one moved, no name looked up.
+        let origin = SourceLocation(file: source.path, line: 1, column: 1)
         try source.bytes.withUnsafeBufferPointer { (buffer) throws(TreeBuilder.Fatal) in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
@@ -45,7 +47,7 @@ public struct YAMLReader: Sendable {
                 }
                 defer { yaml_event_delete(&event) }
                 do throws(TreeBuilder.Fatal) {
-                    try handle(event, source: source, offsets: &offsets, documents: &documents, builder: &builder)
+                    try handle(event, origin: origin, offsets: &offsets, documents: &documents, builder: &builder)
                 } catch {
                     // A key that is not a string is often libyaml's empty value just
                     // before it gives up on the text (`?` then a bad indentation): when
@@ -68,10 +70,10 @@ public struct YAMLReader: Sendable {
 
     /// Hands one event to the builder.
     private func handle(
-        _ event: yaml_event_t, source: SourceText, offsets: inout ByteOffsets, documents: inout Int,
+        _ event: yaml_event_t, origin: SourceLocation, offsets: inout ByteOffsets, documents: inout Int,
         builder: inout TreeBuilder
     ) throws(TreeBuilder.Fatal) {
-        let location = SourceLocation(file: source.path, line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        let location = origin.moved(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1

@@ -1,4 +1,4 @@
-import CLibcrypto
+import CFlowrunShims
 
 /// A SHA-256 digest: 32 bytes, shown as 64 lowercase hex digits.
 public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
@@ -45,24 +45,32 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// SHA-256 fed in pieces, through the system's libcrypto (EVP).
+/// SHA-256 fed in pieces, through the system's libcrypto (EVP), which
+/// `CFlowrunShims` loads at the first digest (CommonCrypto on macOS).
 ///
-/// A class: it owns an EVP context, freed with it. Call `finish()` once.
+/// A class: it owns the C digest, freed with it. Call `finish()` once.
 public final class SHA256Stream {
-    private let context: OpaquePointer
+    private var digest: OpaquePointer?
 
     public init() {
-        // EVP_MD_CTX_new fails only when memory is exhausted, as any allocation would.
-        guard let context = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new: out of memory") }
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
-        self.context = context
+        // NULL when no SHA-256 library can be loaded (a broken install: the
+        // package depends on it) or memory is exhausted, as any allocation.
+        guard let digest = flowrun_sha256_new() else {
+            fatalError(flowrun_sha256_unavailable().map { String(cString: $0) } ?? "SHA-256: out of memory")
+        }
+        self.digest = digest
     }
 
-    deinit { EVP_MD_CTX_free(context) }
+    deinit {
+        if let digest {
+            var discarded = [UInt8](repeating: 0, count: 32)
+            flowrun_sha256_finish(digest, &discarded)
+        }
+    }
 
     public func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        EVP_DigestUpdate(context, base, bytes.count)
+        guard let base = bytes.baseAddress, !bytes.isEmpty, let digest else { return }
+        flowrun_sha256_update(digest, base, bytes.count)
     }
 
     public func update(_ bytes: [UInt8]) {
@@ -76,8 +84,10 @@ public final class SHA256Stream {
 
     public func finish() -> SHA256Digest {
         var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        _ = out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
+        if let digest {
+            flowrun_sha256_finish(digest, &out)
+            self.digest = nil
+        }
         return SHA256Digest(bytes: out)!
     }
 

@@ -17,9 +17,11 @@ extension Validator.Pass {
         }
         let (template, problems) = templateParser.parse(text, start: start, openings: openings)
         diagnostics.append(contentsOf: problems)
-        for part in template.parts {
-            guard case .reference(let reference, let location) = part else { continue }
-            check(reference, at: location, scope: scope)
+        if template.hasReferences {
+            for part in template.parts {
+                guard case .reference(let reference, let location) = part else { continue }
+                check(reference, at: location, scope: scope)
+            }
         }
         if scope.key == "run" { checkQuoting(template) }
         return template
@@ -81,7 +83,7 @@ extension Validator.Pass {
     /// Warns of a reference inside shell quotes in `run`: its value is
     /// inserted as one quoted word, so `"x ${{ v }}"` would print the quotes.
     mutating func checkQuoting(_ template: Template) {
-        guard template.parts.count > 1 else { return }
+        guard template.partCount > 1 else { return }
         var quote: Character?
         var escaped = false
         for part in template.parts {

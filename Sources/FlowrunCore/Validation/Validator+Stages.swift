@@ -52,7 +52,7 @@ extension Validator.Pass {
         var task = Workflow.Task(
             name: name, location: node.location, action: .sleep(.zero), environment: [],
             workingDirectory: defaults.workingDirectory, shell: defaults.shell, timeout: defaults.timeout,
-            retries: defaults.retries, retryDelay: .zero, continueOnError: false, result: nil)
+            retries: defaults.retries, retryDelay: .zero, continueOnError: false)
         task.shellIsExplicit = defaults.shellIsExplicit
         task.resources = defaults.resources
         var scope = TemplateScope(key: "run", stageIndex: stageIndex, allowsArguments: true)

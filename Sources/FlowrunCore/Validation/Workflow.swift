@@ -85,27 +85,8 @@ public struct Workflow: Sendable {
         public var retries: Int
         public var retryDelay: Duration
         public var continueOnError: Bool
-        public var result: Template?
-        /// Names the task may write to `FLOWRUN_OUTPUT`, in declaration order.
-        public var outputs: [String] = []
-        /// Runs with flowrun's terminal, alone in its stage.
-        public var interactive = false
-        /// The task's `matrix:`; nil for a plain task and for an expanded instance.
-        public var matrix: Matrix?
-        /// `name` when it uses `${{ matrix.KEY }}`: names each instance.
-        public var nameTemplate: Template?
-        /// For an instance of a static matrix: its values, in axis order.
-        public var matrixValues: [MatrixValue] = []
-        /// For an instance of a static matrix: the name of the task it was expanded from.
-        public var matrixTask: String?
-        /// `sources` and `generates` globs, as written.
-        public var sources: [String] = []
-        public var generates: [String] = []
-        /// `resources:` over `defaults.resources`.
-        public var resources = TaskResources()
-        /// `executor: local` on the task (or its stage).
-        public var executor: ExecutorSettings.Kind? = nil
-        /// `if:`; nil runs the task whenever its stage runs.
-        public var condition: Condition? = nil
+        /// What few tasks set (`result`, `outputs`, `matrix`, `resources`, ...),
+        /// behind one shared reference: the properties of `Workflow+TaskDetails.swift`.
+        var details = Details.none
     }
 }
