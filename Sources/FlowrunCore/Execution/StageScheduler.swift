@@ -105,7 +105,7 @@ struct StageScheduler: Sendable {
             var sleepers = DeadlineQueue()
             var timerArmedFor: Duration?
             /// Fingerprints of started tasks, by index, to record with their success.
-            var fingerprints: [Int: Fingerprint] = [:]
+            var fingerprints = [Fingerprint?](repeating: nil, count: stage.tasks.count)
             func armTimer() {
                 guard let earliest = sleepers.earliest, timerArmedFor.map({ earliest < $0 }) ?? true else { return }
                 timerArmedFor = earliest

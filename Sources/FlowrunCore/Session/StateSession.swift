@@ -9,7 +9,9 @@ struct StateSession: Sendable {
         store = StateDirectory(
             path: settings.directory, workflow: plan.workflowName, source: settings.source,
             options: .init(writable: true, onWarning: warn))
-        cache = StateTaskCache(store: store, runID: runID, options: .init(force: settings.force, resume: settings.resume))
+        cache = StateTaskCache(
+            store: store, runID: runID, options: .init(force: settings.force, resume: settings.resume),
+            expectedTasks: plan.taskCount)
     }
 
     /// Stores the finished run; returns the fingerprinting note when it took over 100 ms.
