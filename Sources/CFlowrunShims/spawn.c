@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #ifdef __linux__
+#include <pthread.h>
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -222,9 +223,33 @@ static int child_main(void *argument) {
 
 enum { child_stack_size = 64 * 1024 };
 
+// One child stack per spawning thread, kept until the thread exits: with
+// CLONE_VFORK the thread is suspended until its child has exec'd or exited,
+// so the stack is free again when clone returns. Mapping and unmapping one
+// per spawn cost a TLB shootdown across flowrun's threads each time.
+static pthread_key_t stack_key;
+static pthread_once_t stack_key_once = PTHREAD_ONCE_INIT;
+
+static void release_stack(void *stack) { munmap(stack, child_stack_size); }
+
+static void make_stack_key(void) { (void)pthread_key_create(&stack_key, release_stack); }
+
+static void *thread_child_stack(void) {
+    pthread_once(&stack_key_once, make_stack_key);
+    void *stack = pthread_getspecific(stack_key);
+    if (stack) return stack;
+    stack = mmap(NULL, child_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) return NULL;
+    if (pthread_setspecific(stack_key, stack) != 0) {
+        munmap(stack, child_stack_size);
+        return NULL;
+    }
+    return stack;
+}
+
 static pid_t spawn_clone(const flowrun_spawn_request *request, int *pidfd, int *failed_errno, int *failed_stage) {
-    void *stack = mmap(NULL, child_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED) {
+    void *stack = thread_child_stack();
+    if (!stack) {
         *failed_errno = errno;
         *failed_stage = 3;
         return -1;
@@ -233,6 +258,8 @@ static pid_t spawn_clone(const flowrun_spawn_request *request, int *pidfd, int *
     unsigned long all = ~0UL, old = 0;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
     int fd = -1;
+    // SIGCHLD as exit signal: a child that exec'd gets SIGCHLD from the
+    // kernel anyway (measured: clone without it still signalled every task).
     int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
 #ifdef CLONE_PIDFD
     pid_t pid = clone(child_main, (char *)stack + child_stack_size, flags | CLONE_PIDFD, &setup, &fd);
@@ -245,7 +272,6 @@ static pid_t spawn_clone(const flowrun_spawn_request *request, int *pidfd, int *
 #endif
     int clone_errno = errno;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
-    munmap(stack, child_stack_size);
     if (pid < 0) {
         *failed_errno = clone_errno;
         *failed_stage = 3;

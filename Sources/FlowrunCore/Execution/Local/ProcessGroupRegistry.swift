@@ -91,6 +91,12 @@ public final class ProcessGroupRegistry: Sendable {
         }
     }
 
+    /// Whether `pid` leads a registered group: a task's shell, possibly one
+    /// whose attempt has not reached the process loop yet.
+    func leads(_ pid: pid_t) -> Bool {
+        state.withLock { state in state.groups.values.contains { $0.leader == pid } }
+    }
+
     /// How many groups are registered (attempts between spawn and reaping).
     public var liveCount: Int { state.withLock { $0.groups.count } }
 }
