@@ -16,6 +16,7 @@ public final class TextReporter: RunEventSink {
         /// `[stage/task] ` and `[stage/task:err] ` per task, colored when asked: made
         /// at a task's first output, so that 100,000 quiet tasks cost none.
         var prefixes: [TaskID: (stdout: [UInt8], stderr: [UInt8])] = [:]
+        var plainReport: String?
     }
 
     private let plan: Plan
@@ -96,10 +97,18 @@ public final class TextReporter: RunEventSink {
                 }
             case .runFinished(let run):
                 note(state, run.wallTime, "workflow \(run.workflowName) finished in \(DurationFormat.human(run.wallTime))")
-                reportSink?.write(RunReport.render(run, style: style))
+                guard let reportSink else { break }
+                let text = RunReport.render(run, style: style)
+                reportSink.write(text)
+                if style == RunReport.Style() { state.plainReport = text }
             }
         }
     }
+
+    /// The text report written at the run's end when it is the plain one (no
+    /// colors, timeline or resources): the one the state folder keeps, so that
+    /// it is rendered once (a 100,000-task report is 4 MB). Nil otherwise.
+    public var plainReport: String? { state.withLock { $0.plainReport } }
 
     /// Logs a TERM or KILL flowrun sent to a task's process group (`-v`).
     public func signalSent(_ note: ProcessGroup.SignalNote) {
