@@ -113,19 +113,30 @@ public enum JSONReport {
         out.write(", \"attemptSpans\": [")
         for (index, span) in task.attemptSpans.enumerated() {
             if index > 0 { out.write(", ") }
-            out.write(attempt(span))
+            write(attempt: span, to: &out)
         }
         out.write("]")
         out.write(placement(task.placement))
         out.write("}")
     }
 
-    private static func attempt(_ span: AttemptSpan) -> String {
+    private static func write<Out: TextOutputStream>(attempt span: AttemptSpan, to out: inout Out) {
         let (exitCode, signal, _) = ending(span.state)
-        return "{\"attempt\": \(span.attempt), \"state\": \(JSONText.quoted(span.state.name)), "
-            + "\"exitCode\": \(exitCode), \"signal\": \(signal), "
-            + "\"started\": \(DurationFormat.seconds(span.started)), \"finished\": \(DurationFormat.seconds(span.finished)), "
-            + "\"resources\": \(resources(span.resources))}"
+        out.write("{\"attempt\": ")
+        out.write(String(span.attempt))
+        out.write(", \"state\": \"")
+        out.write(span.state.name)
+        out.write("\", \"exitCode\": ")
+        out.write(exitCode)
+        out.write(", \"signal\": ")
+        out.write(signal)
+        out.write(", \"started\": ")
+        out.write(DurationFormat.seconds(span.started))
+        out.write(", \"finished\": ")
+        out.write(DurationFormat.seconds(span.finished))
+        out.write(", \"resources\": ")
+        out.write(resources(span.resources))
+        out.write("}")
     }
 
     /// `exitCode`, `signal` and `reason` as JSON values.
