@@ -14,6 +14,16 @@ import Testing
     @Test func jsonSeconds() {
         #expect(DurationFormat.seconds(.milliseconds(1234)) == "1.234")
         #expect(DurationFormat.seconds(.milliseconds(5)) == "0.005")
+        #expect(DurationFormat.seconds(.zero) == "0.000")
+        #expect(DurationFormat.seconds(.milliseconds(-1500)) == "-1.500")
+        #expect(DurationFormat.seconds(.nanoseconds(999_999)) == "0.000")
+        // The digits written by hand agree with the plain formula everywhere.
+        for millis in [0, 1, 9, 10, 99, 100, 999, 1000, 1001, 59_999, 86_400_000, 123_456_789_012, -7, -1000, -123_456] {
+            let magnitude = abs(millis)
+            let fraction = String(magnitude % 1000)
+            let expected = (millis < 0 ? "-" : "") + "\(magnitude / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+            #expect(DurationFormat.seconds(.milliseconds(millis)) == expected)
+        }
     }
 
     @Test func jsonEscaping() {

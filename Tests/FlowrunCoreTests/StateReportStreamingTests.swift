@@ -53,6 +53,16 @@ import Testing
         #expect(reopened.lastRun() == succeeded)
     }
 
+    @Test func aStreamedJSONStringIsTheQuotedOne() {
+        let values = ["", "plain", "s/1", "quote \" and \\", "line\nbreak\ttab", "\u{1B}[31m", "\u{7F}", "\u{85}c1", "é ü 日本",
+                      "\u{202E}bidi", "\u{2026}ellipsis", "\u{2028}sep", "emoji 🙂", String(repeating: "x", count: 70_000)]
+        for value in values {
+            var out = ""
+            JSONText.write(value, to: &out)
+            #expect(out == JSONText.quoted(value), "\(value.prefix(20))")
+        }
+    }
+
     /// One stage of `count` tasks with results that need escaping; the last one failed.
     static func bigRun(tasks count: Int) -> (Plan, RunResult) {
         var planned: [PlannedTask] = []

@@ -179,6 +179,26 @@ import Testing
         #expect(try project.run(["log", "0123456789abcdef"]).status == 64)
     }
 
+    /// The kept text report is the plain one: the printed report when that is
+    /// plain too (it is rendered once for both), never a styled one.
+    @Test func theKeptTextReportIsThePrintedPlainOne() throws {
+        let project = try Project("stages:\n  - name: s\n    tasks: [{name: t, run: echo hello}, {name: u, sleep: 0.01}]\n")
+        func lastRunID() throws -> String {
+            let log = try project.run(["log", "ci.yaml", "--format", "json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [String: Any])
+            return try #require((object["runs"] as? [[String: Any]])?.first?["runId"] as? String)
+        }
+        let plain = try project.run(["ci.yaml", "--output", "quiet"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout.hasPrefix("stage s: "))
+        #expect(try project.run(["log", try lastRunID()]).stdout == plain.stdout)
+        let styled = try project.run(["ci.yaml", "--output", "quiet", "--resources"])
+        #expect(styled.status == 0, "\(styled.stderr)")
+        #expect(styled.stdout.contains("resources: cpu"), "\(styled.stdout)")
+        let kept = try project.run(["log", try lastRunID()]).stdout
+        #expect(kept.hasPrefix("stage s: ") && !kept.contains("resources: cpu"), "\(kept)")
+    }
+
     @Test func targetNamesAreOfferedAsCompletions() throws {
         let project = try Project(Self.pipeline)
         let output = try project.run(["---completion", "run", "--", "positional@1", "2", "1", "run", "ci.yaml", "b"])

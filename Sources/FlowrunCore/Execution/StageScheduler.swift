@@ -80,7 +80,9 @@ struct StageScheduler: Sendable {
     /// task costs kilobytes; 100,000 sleeps would cost hundreds of megabytes.
     private func runStage(_ planned: PlannedStage, started stageStart: Duration) async -> [TaskResult] {
         var stage = planned
-        var results = expandFanOuts(&stage)
+        // One slot per task, filled in place: a never-started task keeps its placeholder
+        // (skipped), and the array is returned as it is, never copied (100,000 results are 36 MB).
+        var (results, done) = expandFanOuts(&stage)
         let cap = max(1, stage.maxParallel ?? Int.max)
         // Locally a task with `resources.cpus: N` takes N slots of the cap (as
         // Snakemake's --cores); a task wider than the cap still runs, alone.
@@ -97,13 +99,13 @@ struct StageScheduler: Sendable {
             var stopStarting = false
             // An interactive task has the terminal: nothing else of the stage runs beside it.
             var exclusive = false
-            if stage.failFast, results.contains(where: { $0.map { $0.state.isFailure && !$0.continueOnError } ?? false }) {
+            if stage.failFast, results.indices.contains(where: { done[$0] && results[$0].state.isFailure && !results[$0].continueOnError }) {
                 stopStarting = true
             }
             var sleepers = DeadlineQueue()
             var timerArmedFor: Duration?
             /// Fingerprints of started tasks, by index, to record with their success.
-            var fingerprints: [Int: Fingerprint] = [:]
+            var fingerprints = [Fingerprint?](repeating: nil, count: stage.tasks.count)
             func armTimer() {
                 guard let earliest = sleepers.earliest, timerArmedFor.map({ earliest < $0 }) ?? true else { return }
                 timerArmedFor = earliest
@@ -117,7 +119,7 @@ struct StageScheduler: Sendable {
                       running == 0 || running + slots[next] <= cap {
                     let index = next
                     let task = stage.tasks[index]
-                    if results[index] != nil {
+                    if done[index] {
                         // Its dynamic matrix could not be expanded; already finished.
                         next += 1
                         continue
@@ -128,13 +130,15 @@ struct StageScheduler: Sendable {
                         sink.receive(.taskFinished(skipped))
                         run.board.post(skipped)
                         results[index] = skipped
+                        done[index] = true
                         next += 1
                         continue
                     }
-                    if let done = notStarted(task, stageStart: stageStart, fingerprint: &fingerprints[index]) {
-                        sink.receive(.taskFinished(done))
-                        run.board.post(done)
-                        results[index] = done
+                    if let ended = notStarted(task, stageStart: stageStart, fingerprint: &fingerprints[index]) {
+                        sink.receive(.taskFinished(ended))
+                        run.board.post(ended)
+                        results[index] = ended
+                        done[index] = true
                         next += 1
                         continue
                     }
@@ -158,6 +162,7 @@ struct StageScheduler: Sendable {
             }
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result
+                done[index] = true
                 run.board.post(result)
                 running -= slots[index]
                 if stage.tasks[index].interactive { exclusive = false }
@@ -194,21 +199,18 @@ struct StageScheduler: Sendable {
                 }
             }
         }
-        return stage.tasks.enumerated().map { index, task in
-            if let result = results[index] { return result }
-            let skipped = skippedResult(task)
-            sink.receive(.taskFinished(skipped))
-            return skipped
-        }
+        for index in results.indices where !done[index] { sink.receive(.taskFinished(results[index])) }
+        return results
     }
 
     /// Expands the stage's dynamic matrices, now that the results they read
     /// exist, through the same `MatrixExpansion.expand` the static ones went
     /// through; returns the results already known (a matrix that could not be
-    /// expanded fails its task without starting anything).
-    private func expandFanOuts(_ stage: inout PlannedStage) -> [TaskResult?] {
+    /// expanded fails its task without starting anything), each other task's
+    /// slot holding its result if it never starts, and which slots are final.
+    private func expandFanOuts(_ stage: inout PlannedStage) -> (results: [TaskResult], done: [Bool]) {
         guard stage.tasks.contains(where: { $0.fanOut != nil }) else {
-            return [TaskResult?](repeating: nil, count: stage.tasks.count)
+            return (stage.tasks.map { skippedResult($0) }, [Bool](repeating: false, count: stage.tasks.count))
         }
         var tasks: [PlannedTask] = []
         var results: [TaskResult?] = []
@@ -248,7 +250,7 @@ struct StageScheduler: Sendable {
             }
         }
         stage.tasks = tasks
-        return results
+        return (zip(tasks, results).map { task, result in result ?? skippedResult(task) }, results.map { $0 != nil })
     }
 
     /// The result of a queued sleep task whose deadline passed (or whose stage was cancelled).

@@ -14,7 +14,7 @@ public enum TaskState: Sendable, Hashable {
     case skipped
     /// The command succeeded but its outputs are wrong: a declared one not
     /// written, or a `FLOWRUN_OUTPUT` file that cannot be read.
-    case outputsInvalid(DiagnosticMessage)
+    indirect case outputsInvalid(DiagnosticMessage)
     /// Not run: its fingerprint matched a stored success, whose result and outputs were used.
     case upToDate
 

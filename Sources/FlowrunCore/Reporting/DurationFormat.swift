@@ -43,10 +43,28 @@ public enum DurationFormat {
 
     /// Seconds with three decimals, for JSON (`1.234`).
     public static func seconds(_ duration: Duration) -> String {
+        // Digits written right to left into one small buffer: a 100,000-task
+        // JSON report has 600,000 of these, and interpolation cost 4% of the run.
         let millis = milliseconds(duration)
-        let sign = millis < 0 ? "-" : ""
-        let magnitude = abs(millis)
-        return "\(sign)\(magnitude / 1000).\(pad(magnitude % 1000, 3))"
+        var magnitude = millis.magnitude
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var start = buffer.count
+            func put(_ byte: UInt8) {
+                start -= 1
+                buffer[start] = byte
+            }
+            for _ in 0..<3 {
+                put(0x30 + UInt8(magnitude % 10))
+                magnitude /= 10
+            }
+            put(0x2E)
+            repeat {
+                put(0x30 + UInt8(magnitude % 10))
+                magnitude /= 10
+            } while magnitude > 0
+            if millis < 0 { put(0x2D) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
+        }
     }
 
     /// Local time of day with milliseconds: `12:00:01.123`.

@@ -73,6 +73,24 @@ public enum JSONText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Writes `value` as a JSON string literal, as `quoted` gives it; text
+    /// with nothing to escape (most names and results) is written as it is.
+    public static func write<Out: TextOutputStream>(_ value: String, to out: inout Out) {
+        if needsEscaping(value) {
+            out.write(quoted(value))
+        } else {
+            out.write("\"")
+            out.write(value)
+            out.write("\"")
+        }
+    }
+
+    /// True when `quoted` would change a byte of `value`: a quote, a backslash,
+    /// a control character, or the lead byte of a C1 control or bidi mark.
+    static func needsEscaping(_ value: String) -> Bool {
+        value.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }
+    }
+
     /// A JSON string literal, or `null`.
     public static func quoted(_ value: String?) -> String {
         value.map { quoted($0) } ?? "null"

@@ -13,6 +13,10 @@ public final class TextReporter: RunEventSink {
         var grouped: [TaskID: [UInt8]] = [:]
         /// Instances of dynamic matrices, named when their stage starts.
         var instanceNames: [TaskID: String] = [:]
+        /// `[stage/task] ` and `[stage/task:err] ` per task, colored when asked: made
+        /// at a task's first output, so that 100,000 quiet tasks cost none.
+        var prefixes: [TaskID: (stdout: [UInt8], stderr: [UInt8])] = [:]
+        var plainReport: String?
     }
 
     private let plan: Plan
@@ -20,9 +24,7 @@ public final class TextReporter: RunEventSink {
     private let output: any TextSink
     private let log: (any TextSink)?
     private let reportSink: (any TextSink)?
-    private let names: [TaskID: String]
-    /// `[stage/task] ` and `[stage/task:err] ` per task, colored when asked.
-    private let prefixes: [TaskID: (stdout: [UInt8], stderr: [UInt8])]
+    private let coloredPrefixes: Bool
     private let style: RunReport.Style
     private let github: GitHubAnnotator?
     private let state = Mutex(State())
@@ -50,19 +52,7 @@ public final class TextReporter: RunEventSink {
         self.output = output
         self.reportSink = report
         self.log = verbose
-        var names: [TaskID: String] = [:]
-        var prefixes: [TaskID: (stdout: [UInt8], stderr: [UInt8])] = [:]
-        for stage in plan.stages {
-            for task in stage.tasks {
-                let name = task.qualifiedName
-                names[task.id] = name
-                let color = TerminalColor.ofTask(name)
-                prefixes[task.id] = (Array((TerminalColor.paint("[\(name)]", color, coloredPrefixes) + " ").utf8),
-                                     Array((TerminalColor.paint("[\(name):err]", color, coloredPrefixes) + " ").utf8))
-            }
-        }
-        self.names = names
-        self.prefixes = prefixes
+        self.coloredPrefixes = coloredPrefixes
     }
 
     public func receive(_ event: RunEvent) {
@@ -107,10 +97,18 @@ public final class TextReporter: RunEventSink {
                 }
             case .runFinished(let run):
                 note(state, run.wallTime, "workflow \(run.workflowName) finished in \(DurationFormat.human(run.wallTime))")
-                reportSink?.write(RunReport.render(run, style: style))
+                guard let reportSink else { break }
+                let text = RunReport.render(run, style: style)
+                reportSink.write(text)
+                if style == RunReport.Style() { state.plainReport = text }
             }
         }
     }
+
+    /// The text report written at the run's end when it is the plain one (no
+    /// colors, timeline or resources): the one the state folder keeps, so that
+    /// it is rendered once (a 100,000-task report is 4 MB). Nil otherwise.
+    public var plainReport: String? { state.withLock { $0.plainReport } }
 
     /// Logs a TERM or KILL flowrun sent to a task's process group (`-v`).
     public func signalSent(_ note: ProcessGroup.SignalNote) {
@@ -121,7 +119,26 @@ public final class TextReporter: RunEventSink {
         }
     }
 
-    private func name(_ id: TaskID) -> String { names[id] ?? id.description }
+    private func name(_ id: TaskID) -> String { plannedTask(id)?.qualifiedName ?? id.description }
+
+    /// The plan's task with `id`; nil for an instance of a dynamic matrix (made when its stage starts).
+    private func plannedTask(_ id: TaskID) -> PlannedTask? {
+        guard plan.stages.indices.contains(id.stage) else { return nil }
+        let tasks = plan.stages[id.stage].tasks
+        if tasks.indices.contains(id.task), tasks[id.task].id == id { return tasks[id.task] }
+        return tasks.first { $0.id == id }
+    }
+
+    /// A plan task's colored prefixes (one stable color per task), made once.
+    private func prefixes(_ state: inout State, _ id: TaskID) -> (stdout: [UInt8], stderr: [UInt8])? {
+        if let known = state.prefixes[id] { return known }
+        guard let name = plannedTask(id)?.qualifiedName else { return nil }
+        let color = TerminalColor.ofTask(name)
+        let made = (Array((TerminalColor.paint("[\(name)]", color, coloredPrefixes) + " ").utf8),
+                    Array((TerminalColor.paint("[\(name):err]", color, coloredPrefixes) + " ").utf8))
+        state.prefixes[id] = made
+        return made
+    }
 
     private func name(_ state: State, _ id: TaskID) -> String { state.instanceNames[id] ?? name(id) }
 
@@ -132,8 +149,8 @@ public final class TextReporter: RunEventSink {
         case .prefixed:
             // Bytes as read, prefixed: no String per line on the busiest path.
             let prefix = switch stream {
-            case .stdout: prefixes[id]?.stdout ?? Array("[\(name(state, id))] ".utf8)
-            case .stderr: prefixes[id]?.stderr ?? Array("[\(name(state, id)):err] ".utf8)
+            case .stdout: prefixes(&state, id)?.stdout ?? Array("[\(name(state, id))] ".utf8)
+            case .stderr: prefixes(&state, id)?.stderr ?? Array("[\(name(state, id)):err] ".utf8)
             case .executor: Array("[\(name(state, id)):executor] ".utf8)
             }
             output.write(bytes: lines.prefixed(by: prefix))

@@ -101,7 +101,7 @@ public struct RunSession: Sendable {
         let keptJSON: (inout AtomicFileWriter) -> Void = { file in
             if wantsJSON { file.write(jsonReport) } else { JSONReport.write(plan: plan, run: result, exitStatus: status, to: &file) }
         }
-        if let note = state?.finish(result, jsonReport: keptJSON, status: status) { stderr.write(DiagnosticRenderer().commandLine(.note, note)) }
+        if let note = state?.finish(result, jsonReport: keptJSON, textReport: reporter.plainReport, status: status) { stderr.write(DiagnosticRenderer().commandLine(.note, note)) }
         if routing.jsonDocument != nil {
             stdout.write(jsonReport)
         }

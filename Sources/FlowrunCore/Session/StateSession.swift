@@ -9,12 +9,17 @@ struct StateSession: Sendable {
         store = StateDirectory(
             path: settings.directory, workflow: plan.workflowName, source: settings.source,
             options: .init(writable: true, onWarning: warn))
-        cache = StateTaskCache(store: store, runID: runID, options: .init(force: settings.force, resume: settings.resume))
+        cache = StateTaskCache(
+            store: store, runID: runID, options: .init(force: settings.force, resume: settings.resume),
+            expectedTasks: plan.taskCount)
     }
 
     /// Stores the finished run; returns the fingerprinting note when it took over 100 ms.
     /// `jsonReport` writes the run's JSON report (`JSONReport.write`, or one already rendered).
-    func finish(_ result: RunResult, jsonReport: @escaping (inout AtomicFileWriter) -> Void, status: ExitStatus) -> DiagnosticMessage? {
+    /// `textReport` is the plain text report when it was rendered already.
+    func finish(
+        _ result: RunResult, jsonReport: @escaping (inout AtomicFileWriter) -> Void, textReport: String?, status: ExitStatus
+    ) -> DiagnosticMessage? {
         var counts: [String: Int] = [:]
         for task in result.tasks { counts[task.state.name, default: 0] += 1 }
         let state = result.interrupted ? "interrupted" : result.succeeded ? "succeeded" : "failed"
@@ -22,7 +27,9 @@ struct StateSession: Sendable {
             runID: result.runID, startedAt: result.startedAt, duration: result.wallTime, status: state,
             exitCode: Int(status.rawValue), counts: counts)
         store.finishRun(
-            summary, reports: KeptReports(json: jsonReport, text: { RunReport.write(result, to: &$0) }),
+            summary, reports: KeptReports(json: jsonReport, text: { file in
+                if let textReport { file.write(textReport) } else { RunReport.write(result, to: &file) }
+            }),
             tasks: cache.succeededTasks)
         let (elapsed, files) = cache.fingerprinting
         guard elapsed > .milliseconds(100) else { return nil }

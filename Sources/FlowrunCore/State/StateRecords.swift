@@ -140,13 +140,19 @@ enum LastRunFile {
     /// The same file written piece by piece (100,000 tasks are 11 MB).
     static func write<Out: TextOutputStream>(_ tasks: [String: LastRunTask], to out: inout Out) {
         out.write("{\n  \"format\": \(StateFormat.version),\n  \"tasks\": {\n")
-        for (index, name) in tasks.keys.sorted(by: Fingerprint.byteOrder).enumerated() {
-            let task = tasks[name]!
-            if index > 0 { out.write(",\n") }
-            out.write("    \(JSONText.quoted(name)): {\"fingerprint\": \(JSONText.quoted(task.fingerprint.hex)), "
-                + "\"outputs\": {"
-                + task.outputs.keys.sorted().map { "\(JSONText.quoted($0)): \(JSONText.quoted(task.outputs[$0]!))" }
-                    .joined(separator: ", ") + "}}")
+        // Pairs sorted once, not a lookup by name per entry; names and digests need no
+        // String of their own per entry (100,000 entries are 11 MB).
+        for (index, entry) in tasks.sorted(by: { Fingerprint.byteOrder($0.key, $1.key) }).enumerated() {
+            out.write(index > 0 ? ",\n    " : "    ")
+            JSONText.write(entry.key, to: &out)
+            out.write(": {\"fingerprint\": \"")
+            out.write(entry.value.fingerprint.hex)
+            out.write("\", \"outputs\": {")
+            if !entry.value.outputs.isEmpty {
+                out.write(entry.value.outputs.keys.sorted().map { "\(JSONText.quoted($0)): \(JSONText.quoted(entry.value.outputs[$0]!))" }
+                    .joined(separator: ", "))
+            }
+            out.write("}}")
         }
         out.write("\n  }\n}\n")
     }
