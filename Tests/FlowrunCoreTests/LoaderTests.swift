@@ -50,6 +50,15 @@ func errors(_ outcome: WorkflowLoader.Outcome) -> [String] {
         ("+.INF", .float(.infinity)),
         ("-.Inf", .float(-.infinity)),
         ("5m", .string("5m")),
+        // Words are compared by their packed bytes: a prefix or a longer word is no match.
+        ("nul", .string("nul")),
+        ("nullx", .string("nullx")),
+        ("tru", .string("tru")),
+        ("falsE", .string("falsE")),
+        (".na", .string(".na")),
+        ("0o", .string("0o")),
+        ("0o8", .string("0o8")),
+        ("0x", .string("0x")),
         ("task1", .string("task1")),
         (".hidden", .string(".hidden")),
     ])

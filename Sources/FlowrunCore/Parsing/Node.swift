@@ -105,38 +105,57 @@ public struct Scalar: Sendable {
     /// stay strings, `010` is decimal 10, `1:30` is a string.
     public var resolved: Resolved {
         guard isPlain else { return .string(text) }
-        // Most plain scalars are words: decide from the first byte before any
-        // comparison, which is what a validation of a large file spends on.
-        guard let first = text.utf8.first else { return .null }
-        guard Scalar.mayBeTyped(first) else { return .string(text) }
-        if text.utf8.count <= 5 {
-            switch text {
-            case "~", "null", "Null", "NULL": return .null
-            case "true", "True", "TRUE": return .bool(true)
-            case "false", "False", "FALSE": return .bool(false)
-            case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
-            case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
-            case ".nan", ".NaN", ".NAN": return .float(.nan)
-            default: break
-            }
+        let text = text
+        var bytes = text
+        return bytes.withUTF8 { Scalar.resolve($0, text) }
+    }
+
+    /// Typing by the bytes: a validation of a large file types every key and
+    /// value, and string comparisons against the dozens of words were most of it.
+    private static func resolve(_ utf8: UnsafeBufferPointer<UInt8>, _ text: String) -> Resolved {
+        // Most plain scalars are words: decide from the first byte before anything else.
+        guard let first = utf8.first else { return .null }
+        guard mayBeTyped(first) else { return .string(text) }
+        if utf8.count <= 5 {
+            let word = packed(utf8)
+            if nullWords.contains(word) { return .null }
+            if trueWords.contains(word) { return .bool(true) }
+            if falseWords.contains(word) { return .bool(false) }
+            if infinityWords.contains(word) { return .float(.infinity) }
+            if negativeInfinityWords.contains(word) { return .float(-.infinity) }
+            if nanWords.contains(word) { return .float(.nan) }
         }
-        guard Scalar.isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") else {
+        guard isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") else {
             return .string(text)
         }
-        let utf8 = Array(text.utf8)
-        if Scalar.isDecimalInteger(utf8) { return .int(Int(text)) }
+        if isDecimalInteger(utf8) { return .int(Int(text)) }
         if utf8.count > 2, utf8[0] == UInt8(ascii: "0") {
-            let digits = String(text.dropFirst(2))
-            if utf8[1] == UInt8(ascii: "o"), !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x37).contains($0) }) {
-                return .int(Int(digits, radix: 8))
+            let digits = UnsafeBufferPointer(rebasing: utf8[2...])
+            if utf8[1] == UInt8(ascii: "o"), digits.allSatisfy({ (0x30...0x37).contains($0) }) {
+                return .int(Int(String(decoding: digits, as: UTF8.self), radix: 8))
             }
-            if utf8[1] == UInt8(ascii: "x"), !digits.isEmpty, digits.utf8.allSatisfy(Scalar.isHexDigit) {
-                return .int(Int(digits, radix: 16))
+            if utf8[1] == UInt8(ascii: "x"), digits.allSatisfy(isHexDigit) {
+                return .int(Int(String(decoding: digits, as: UTF8.self), radix: 16))
             }
         }
-        if Scalar.isFloat(utf8), let value = Double(text) { return .float(value) }
+        if isFloat(utf8), let value = Double(text) { return .float(value) }
         return .string(text)
     }
+
+    /// Up to eight bytes as one number, the first byte lowest.
+    private static func packed<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var word: UInt64 = 0
+        for (i, b) in bytes.prefix(8).enumerated() { word |= UInt64(b) << (8 * UInt64(i)) }
+        return word
+    }
+
+    private static func packedWords(_ words: [String]) -> [UInt64] { words.map { packed(Array($0.utf8)) } }
+    private static let nullWords = packedWords(["~", "null", "Null", "NULL"])
+    private static let trueWords = packedWords(["true", "True", "TRUE"])
+    private static let falseWords = packedWords(["false", "False", "FALSE"])
+    private static let infinityWords = packedWords([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"])
+    private static let negativeInfinityWords = packedWords(["-.inf", "-.Inf", "-.INF"])
+    private static let nanWords = packedWords([".nan", ".NaN", ".NAN"])
 
     /// Whether a plain scalar starting with `b` can be anything but a string:
     /// `~`, `null`, `true`, `false` (in their three spellings), `.inf`, `.nan`, or a number.
@@ -157,7 +176,7 @@ public struct Scalar: Sendable {
     }
 
     /// `[-+]?[0-9]+`
-    private static func isDecimalInteger(_ s: [UInt8]) -> Bool {
+    private static func isDecimalInteger(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         if i < s.count, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { i += 1 }
         guard i < s.count else { return false }
@@ -165,7 +184,7 @@ public struct Scalar: Sendable {
     }
 
     /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
-    private static func isFloat(_ s: [UInt8]) -> Bool {
+    private static func isFloat(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         if i < s.count, s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+") { i += 1 }
         var mantissaDigits = 0

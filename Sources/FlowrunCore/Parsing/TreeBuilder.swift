@@ -27,8 +27,8 @@ struct TreeBuilder {
 
     let limits: ReaderLimits
     private var stack: [Frame] = []
-    private var openItems: [Node] = []
-    private var openEntries: [MappingEntry] = []
+    private let openItems = OpenStack<Node>()
+    private let openEntries = OpenStack<MappingEntry>()
     private(set) var root: Node?
     private(set) var diagnostics: [Diagnostic] = []
     private var anchors: [String: (node: Node, size: Int)] = [:]
@@ -56,11 +56,9 @@ struct TreeBuilder {
         guard let frame = stack.popLast() else { return }
         let value: Node.Value
         if frame.isMapping {
-            value = .mapping(Array(openEntries[frame.start...]))
-            openEntries.removeSubrange(frame.start...)
+            value = .mapping(openEntries.take(from: frame.start))
         } else {
-            value = .sequence(Array(openItems[frame.start...]))
-            openItems.removeSubrange(frame.start...)
+            value = .sequence(openItems.take(from: frame.start))
         }
         try complete(Node(value, at: frame.location), size: frame.size, anchor: frame.anchor)
     }
@@ -143,10 +141,11 @@ struct TreeBuilder {
     /// Finds a key among a mapping's earlier entries; small mappings scan, large ones keep an index.
     private mutating func firstIndex(of key: String, inFrame top: Int) -> Int? {
         if let index = stack[top].index { return index[key] }
-        let entries = openEntries[stack[top].start...]
-        if entries.count < 16 { return entries.firstIndex { $0.key == key }.map { $0 - stack[top].start } }
+        let start = stack[top].start
+        let count = openEntries.count - start
+        if count < 16 { return (0..<count).first { openEntries[start + $0].key == key } }
         var built: [String: Int] = [:]
-        for (i, entry) in entries.enumerated() where built[entry.key] == nil { built[entry.key] = i }
+        for i in 0..<count where built[openEntries[start + i].key] == nil { built[openEntries[start + i].key] = i }
         stack[top].index = built
         return built[key]
     }
