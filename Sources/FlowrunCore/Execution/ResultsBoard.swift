@@ -14,9 +14,28 @@ final class ResultsBoard: Sendable {
     private let entries = Mutex(Entries())
     /// States of finished tasks and stages, for conditions (`stages.S.state`, `…tasks.T.state`).
     private let states = Mutex<[String: String]>([:])
+    /// False when no `if:` could read a task's state: then none is kept (12 MB at 100,000 tasks).
+    private let keepsTaskStates: Bool
+
+    /// - Parameter plan: the run's plan, to know whether any `if:` (of a stage, task or step) may ask for task states.
+    init(for plan: Plan? = nil) {
+        keepsTaskStates = plan.map(Self.hasConditions) ?? true
+    }
+
+    /// True when a stage, task or step of `plan` has an `if:`.
+    static func hasConditions(_ plan: Plan) -> Bool {
+        plan.stages.contains { stage in
+            stage.condition != nil || stage.tasks.contains { task in
+                guard task.condition == nil else { return true }
+                guard case .steps(let steps) = task.action else { return false }
+                return steps.contains { $0.condition != nil }
+            }
+        }
+    }
 
     /// Records a finished task's state.
     func post(_ result: TaskResult) {
+        guard keepsTaskStates else { return }
         states.withLock { $0["\(result.stageName)\u{0}\(result.name)"] = result.state.name }
     }
 

@@ -8,7 +8,7 @@ struct RunContext: Sendable {
     /// The clock's time when the run started; events carry offsets from it.
     let start: Duration
     let mask: SecretMask
-    let board = ResultsBoard()
+    let board: ResultsBoard
     let cache: (any TaskCache)?
     let cleanup: CleanupScope
 
@@ -20,6 +20,7 @@ struct RunContext: Sendable {
         self.clock = executor.clock
         self.start = executor.clock.now
         self.mask = SecretMask(plan.secretValues)
+        self.board = ResultsBoard(for: plan)
         self.cache = executor.cache
         self.cleanup = executor.cleanup
     }
