@@ -48,9 +48,10 @@ struct IncludeReading {
         let source = format == .yaml ? source.counting(.yaml) : source
         let notes = path.reversed().compactMap(\.site).map { Diagnostic.Note(location: $0, message: .includedFromHere) }
         func note(_ found: [Diagnostic]) -> [Diagnostic] { found.map { var d = $0; d.notes += notes; return d } }
-        let (root, readProblems) = loader.parse(source, format: format)
+        let (parsed, readProblems) = loader.parse(source, format: format)
         diagnostics += note(readProblems)
-        guard let root else { return (source, nil) }
+        // Handed on, not kept: the validator lets the tree go stage by stage.
+        guard let root = consume parsed else { return (source, nil) }
         // The included files first: the file's references to their stages are checked with it.
         let includes = Validator.includeEntries(root)
         let directory = WorkflowLoader.directory(of: source.path)
@@ -61,7 +62,7 @@ struct IncludeReading {
             if let tree { includedStages += IncludeExpander().stages(of: tree, by: include) }
         }
         let (workflow, found) = loader.check(
-            root, source: source, includedStages: includedStages, environment: environment, files: &files, sources: &sources)
+            consume root, source: source, includedStages: includedStages, environment: environment, files: &files, sources: &sources)
         if let workflow, !workflow.environment.isEmpty || !workflow.dotenv.isEmpty {
             // What this file's env and dotenv set is set for the files it includes.
             diagnostics[childProblems...].removeAll {

@@ -99,12 +99,12 @@ public struct WorkflowLoader: Sendable {
     /// Validates and matrix-expands one file's nodes, reading its dotenv files;
     /// `includedStages` are the stages its include entries bring.
     func check(
-        _ root: Node, source: SourceText, includedStages: [Validator.IncludedStage], environment: Set<String>?,
+        _ root: consuming Node, source: SourceText, includedStages: [Validator.IncludedStage], environment: Set<String>?,
         files: inout WorkflowSources, sources: inout [SourceText]
     ) -> (workflow: Workflow?, diagnostics: [Diagnostic]) {
         let directory = Self.directory(of: source.path)
         var (workflow, diagnostics) = Validator(environment: environment, includedStages: includedStages).validate(
-            root, directory: directory, defaultName: Self.defaultName(of: source.path), source: source)
+            consume root, directory: directory, defaultName: Self.defaultName(of: source.path), source: source)
         if var loaded = workflow, !loaded.dotenvFiles.isEmpty {
             let dotenv = readDotenv(loaded.dotenvFiles, directory: directory, files: &files)
             loaded.dotenv = dotenv.values

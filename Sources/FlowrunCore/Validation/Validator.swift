@@ -23,7 +23,7 @@ public struct Validator: Sendable {
     ///   - source: the text `root` was read from; with it, expressions inside
     ///     escaped or multi-line scalars are located exactly.
     public func validate(
-        _ root: Node, directory: String, defaultName: String, source: SourceText? = nil
+        _ root: consuming Node, directory: String, defaultName: String, source: SourceText? = nil
     ) -> (Workflow?, [Diagnostic]) {
         var pass = Pass()
         pass.source = source
@@ -31,7 +31,7 @@ public struct Validator: Sendable {
         for stage in includedStages where pass.includedStageByName[stage.name] == nil {
             pass.includedStageByName[stage.name] = stage
         }
-        let workflow = pass.workflow(root, directory: directory, defaultName: defaultName)
+        let workflow = pass.workflow(consume root, directory: directory, defaultName: defaultName)
         let hasError = pass.diagnostics.contains { $0.severity == .error }
         return (hasError ? nil : workflow, pass.diagnostics)
     }
@@ -92,7 +92,9 @@ extension Validator {
 }
 
 extension Validator.Pass {
-    mutating func workflow(_ root: Node, directory: String, defaultName: String) -> Workflow? {
+    /// Takes the tree: each stage's nodes are let go once its tasks are built,
+    /// so that the tree and the model built from it are not alive whole at once.
+    mutating func workflow(_ root: consuming Node, directory: String, defaultName: String) -> Workflow? {
         guard let entries = mapping(root, key: "workflow") else { return nil }
         checkKeys(entries, allowed: workflowKeys)
         let byKey = KeyedEntries(entries)
@@ -156,13 +158,22 @@ extension Validator.Pass {
         let environment = byKey["env"].map { environmentOf($0.value, scope: TemplateScope(key: "env")) } ?? []
         var defaults = TaskDefaults()
         if let entry = byKey["defaults"] { defaults = defaultsOf(entry.value) }
+        let secretsEntry = byKey["secrets"]
+        let executorEntry = byKey["executor"]
+        // From here `stageNodes` alone holds the stages: each is let go once its tasks are built.
+        _ = consume root
+        _ = consume byKey
+        _ = consume entries
         var stages: [Workflow.Stage] = []
-        for (index, node) in stageNodes.enumerated() {
+        stages.reserveCapacity(stageNodes.count)
+        for index in stageNodes.indices {
+            let node = stageNodes[index]
+            stageNodes[index] = Node(.sequence([]), at: node.location)
             if let stage = stageOf(node, index: index, header: headers[index], defaults: defaults) {
                 stages.append(stage)
             }
         }
-        let secrets = byKey["secrets"].map { secretsOf($0.value, variables: variables, environment: environment, stages: stages) } ?? []
+        let secrets = secretsEntry.map { secretsOf($0.value, variables: variables, environment: environment, stages: stages) } ?? []
         warnSecretsOnCommandLines(stages, secrets: secrets)
         for variable in variables where !usedVariables.contains(variable.name) {
             diagnostics.append(.warning(.unusedVariable(variable.name), at: variable.location))
@@ -172,7 +183,7 @@ extension Validator.Pass {
             secrets: secrets, maxParallel: maxParallel, stages: stages, directory: directory)
         workflow.dotenvFiles = dotenvFiles
         workflow.includes = includes
-        if let entry = byKey["executor"] {
+        if let entry = executorEntry {
             workflow.executor = executorOf(entry.value)
             workflow.executorLocation = entry.keyLocation
         }
