@@ -218,6 +218,15 @@ import Testing
         return plan.stages.flatMap(\.tasks).filter { selected.contains($0.id) }.map(\.qualifiedName)
     }
 
+    @Test func applyingNoTargetsSelectsEveryTaskAndTargetsTheirOnes() throws {
+        let (plan, _) = try plan(text)
+        let narrowed = try TargetSelection.apply(["build/docs"], to: plan).get()
+        #expect(narrowed.stages.flatMap(\.tasks).filter(\.selected).map(\.qualifiedName) == ["build/docs"])
+        let all = try TargetSelection.apply([], to: narrowed).get()
+        #expect(all.stages.flatMap(\.tasks).allSatisfy { $0.selected })
+        #expect(all.taskCount == 5)
+    }
+
     @Test func aTargetBringsWhatItReferencesTransitively() throws {
         #expect(try names(["ship/upload"]) == ["prep/version", "build/app", "ship/upload"])
         #expect(try names(["build"]) == ["prep/version", "build/app", "build/docs"])

@@ -49,13 +49,15 @@ public enum TargetSelection {
 
     /// `plan` with every task that `targets` do not need marked not selected.
     public static func apply(_ targets: [String], to plan: Plan) -> Result<Plan, Diagnostic> {
-        select(targets, in: plan).map { selected in
+        // No targets select every task: no tables of names (with 100,000 tasks they were 8% of a run's CPU).
+        let selection = targets.isEmpty ? .success(nil) : select(targets, in: plan).map { Optional($0) }
+        return selection.map { selected in
             var plan = plan
             // Written only where it changes: a run of every task keeps sharing the
             // plan's arrays instead of copying them (100,000 tasks are ~40 MB).
             for s in plan.stages.indices {
                 for t in plan.stages[s].tasks.indices {
-                    let isSelected = selected.contains(plan.stages[s].tasks[t].id)
+                    let isSelected = selected?.contains(plan.stages[s].tasks[t].id) ?? true
                     if plan.stages[s].tasks[t].selected != isSelected { plan.stages[s].tasks[t].selected = isSelected }
                 }
             }
