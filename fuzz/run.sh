@@ -50,9 +50,8 @@ if [ "$stale" = 1 ]; then
     swiftc -parse-as-library -module-name FlowrunFuzz -swift-version 6 \
         -sanitize=fuzzer,address -O -g \
         -I Sources/CYAML -Xcc -fmodule-map-file=Sources/CYAML/module.modulemap \
-        -I Sources/CLibcrypto -Xcc -fmodule-map-file=Sources/CLibcrypto/module.modulemap \
         -Xcc -fmodule-map-file="$out/shims/module.modulemap" \
-        ${include:+-Xcc $include} $libs -lyaml -lcrypto \
+        ${include:+-Xcc $include} $libs -lyaml -ldl \
         fuzz/main.swift "${sources[@]}" "${objects[@]}" -o "$binary" 2>&1 |
         { grep -v 'Cannot export local symbol' || true; } >&2
 fi
