@@ -1,9 +1,13 @@
+#ifdef __linux__
+#define _GNU_SOURCE  // sync_file_range
+#endif
 #include "CFlowrunShims.h"
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
@@ -57,6 +61,15 @@ int flowrun_default_reserved_signals(void) {
     }
     return reset;
 #else
+    return 0;
+#endif
+}
+
+int flowrun_start_writeback(int fd) {
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
     return 0;
 #endif
 }

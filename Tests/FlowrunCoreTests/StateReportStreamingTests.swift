@@ -31,6 +31,40 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.path + "/missing") == false)
     }
 
+    @Test func writersCommittedTogetherAllLandInTheirFoldersWithTheirModes() throws {
+        let dir = try StateScratch()
+        try FileManager.default.createDirectory(atPath: dir.path + "/runs", withIntermediateDirectories: true)
+        try dir.write("runs/a.json", "old a\n")
+        var writers = [
+            AtomicFileWriter(path: dir.path + "/runs/a.json", mode: 0o600),
+            AtomicFileWriter(path: dir.path + "/runs/b.txt", mode: 0o600),
+            AtomicFileWriter(path: dir.path + "/record.json"),
+        ]
+        for index in writers.indices { writers[index].write("file \(index)\n") }
+        #expect(AtomicFileWriter.commit(&writers) == nil)
+        #expect(dir.read("runs/a.json") == "file 0\n")
+        #expect(dir.read("runs/b.txt") == "file 1\n")
+        #expect(dir.read("record.json") == "file 2\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/runs").sorted() == ["a.json", "b.txt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["record.json", "runs"])
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.path + "/runs/b.txt")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func whenOneWriterOfAGroupFailsNoTargetChangesAndNoTemporaryFileStays() throws {
+        let dir = try StateScratch()
+        try dir.write("a.json", "old a\n")
+        var writers = [
+            AtomicFileWriter(path: dir.path + "/a.json"),
+            AtomicFileWriter(path: dir.path + "/missing/b.txt"),
+            AtomicFileWriter(path: dir.path + "/c.json"),
+        ]
+        for index in writers.indices { writers[index].write("new \(index)\n") }
+        #expect(AtomicFileWriter.commit(&writers) != nil)
+        #expect(dir.read("a.json") == "old a\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["a.json"])
+    }
+
     @Test func aFinishedRunsReportsAreTheRenderedOnesByteForByte() throws {
         let dir = try StateScratch()
         let (plan, run) = Self.bigRun(tasks: 3000)

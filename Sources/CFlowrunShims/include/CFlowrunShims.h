@@ -99,4 +99,9 @@ void flowrun_sha256_update(flowrun_sha256 *digest, const void *bytes, size_t cou
 /// Writes the 32 bytes of the digest and frees it.
 void flowrun_sha256_finish(flowrun_sha256 *digest, unsigned char out[32]);
 
+/// Starts the write-back of `fd`'s dirty pages without waiting
+/// (`sync_file_range(SYNC_FILE_RANGE_WRITE)` on Linux; nothing elsewhere), so
+/// the fsyncs of several files that follow share one journal commit.
+int flowrun_start_writeback(int fd);
+
 #endif

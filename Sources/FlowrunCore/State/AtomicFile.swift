@@ -50,11 +50,21 @@ public enum AtomicFile {
 
     /// fsync of the folder holding `path`, so a rename into it is durable.
     static func syncFolder(of path: String) {
-        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let fd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_CLOEXEC)
+        syncFolder(folder(of: path))
+    }
+
+    /// fsync of `folder`.
+    static func syncFolder(_ folder: String) {
+        let fd = open(folder, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return }
         _ = fsync(fd)
         close(fd)
+    }
+
+    /// The folder holding `path` (`.` for a bare name, `/` at the root).
+    static func folder(of path: String) -> String {
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        return folder.isEmpty ? "/" : folder
     }
 
     static func errorText() -> String { String(cString: strerror(errno)) }

@@ -154,16 +154,13 @@ public final class StateDirectory: RunStateStore {
                 if let problem = StateDirectory.makeFolders(upTo: folder + "/x", below: layout.root) { return problem }
             }
             // Streamed into their files, then counted: the reports of a 100,000-task run are 60 MB.
-            // One fsync of runs/ for its three files, after the last.
+            // The three and the workflow's record are committed together (one journal commit, not six).
             var json = AtomicFileWriter(path: layout.runReport(summary.runID, ext: "json"), mode: 0o600)
             reports.json(&json)
-            if let problem = json.commit(syncingFolder: false) { return problem }
             var text = AtomicFileWriter(path: layout.runReport(summary.runID, ext: "txt"), mode: 0o600)
             reports.text(&text)
-            if let problem = text.commit(syncingFolder: false) { return problem }
             var lastRun = AtomicFileWriter(path: layout.runReport(summary.runID, ext: "tasks.json"), mode: 0o600)
             LastRunFile.write(tasks, to: &lastRun)
-            if let problem = lastRun.commit() { return problem }
             var pruned = record.runs.count > options.keptRuns ? Array(record.runs.prefix(record.runs.count - options.keptRuns)) : []
             record.runs.removeFirst(pruned.count)
             // Then by size, oldest first: the new run's bytes, and what the older ones take on disk.
@@ -175,7 +172,10 @@ public final class StateDirectory: RunStateStore {
                 total -= sizes.removeFirst()
                 pruned.append(record.runs.removeFirst())
             }
-            if let problem = AtomicFile.write(Array(record.json().utf8), to: layout.workflow(workflow)) { return problem }
+            var recordFile = AtomicFileWriter(path: layout.workflow(workflow))
+            recordFile.write(record.json())
+            var files = [json, text, lastRun, recordFile]
+            if let problem = AtomicFileWriter.commit(&files) { return problem }
             for run in pruned {
                 for ext in StateLayout.runReportExtensions { unlink(layout.runReport(run.runID, ext: ext)) }
             }
