@@ -60,14 +60,22 @@ static struct {
 static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
 
 static void load_crypto(void) {
-    // OpenSSL 3, then the development link, then 1.1 (which has the same EVP calls).
+    // OpenSSL 3, then the development link, then 1.1 (which has the same EVP
+    // calls); FLOWRUN_LIBCRYPTO names another file instead.
     static const char *const names[] = {"libcrypto.so.3", "libcrypto.so", "libcrypto.so.1.1"};
+    const char *chosen = getenv("FLOWRUN_LIBCRYPTO");
     void *library = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !library; i++) {
-        library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (chosen && *chosen) {
+        library = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+    } else {
+        for (size_t i = 0; i < sizeof names / sizeof names[0] && !library; i++) {
+            library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        }
     }
     if (!library) {
-        crypto.unavailable = "cannot load libcrypto (libcrypto.so.3, OpenSSL) for the SHA-256 of task fingerprints; install OpenSSL's library (Debian: libssl3)";
+        crypto.unavailable = chosen && *chosen
+            ? "cannot load the libcrypto that FLOWRUN_LIBCRYPTO names, for the SHA-256 of task fingerprints"
+            : "cannot load libcrypto (libcrypto.so.3, OpenSSL) for the SHA-256 of task fingerprints; install OpenSSL's library (Debian: libssl3)";
         return;
     }
     // No openssl.cnf: a SHA-256 needs no configured provider, and reading

@@ -138,6 +138,10 @@ struct StateOptions: ParsableArguments {
     /// `plan` with what the state folder says marked on it, reading only.
     func preview(_ plan: FlowrunCore.Plan, workflow: String) -> FlowrunCore.Plan {
         guard let settings = settings(workflow: workflow), !settings.force else { return plan }
+        if let missing = SHA256Stream.unavailable {
+            Console.err(DiagnosticRenderer().commandLine(.warning, .stateNeedsDigest(reason: missing)))
+            return plan
+        }
         let store = StateDirectory(
             path: settings.directory, workflow: plan.workflowName, source: settings.source,
             options: .init(writable: false, onWarning: { Console.err(DiagnosticRenderer().commandLine(.warning, $0)) }))

@@ -39,3 +39,26 @@ import Testing
         #expect(output.stderr.contains("validate"), "\(output.stderr)")
     }
 }
+
+/// Without a loadable libcrypto there is no SHA-256 for fingerprints: the run
+/// warns and goes on without its state folder, and `plan` without its marks.
+@Suite struct MissingDigestTests {
+    private let workflow = "stages:\n  - name: s\n    tasks:\n      - name: t\n        run: echo fine\n"
+
+    @Test func aRunWarnsAndGoesOnWithoutState() async throws {
+        let output = try await CLI("run", "w.yaml", "--output", "quiet").file("w.yaml", workflow)
+            .environment("FLOWRUN_LIBCRYPTO", "/nonexistent/libcrypto.so").run()
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("result: ('fine',)"), "\(output.stdout)")
+        #expect(output.stderr.contains("warning: cannot load the libcrypto that FLOWRUN_LIBCRYPTO names"), "\(output.stderr)")
+        #expect(output.stderr.contains("running without state"), "\(output.stderr)")
+    }
+
+    @Test func planWarnsAndShowsThePlan() async throws {
+        let output = try await CLI("plan", "w.yaml").file("w.yaml", workflow)
+            .environment("FLOWRUN_LIBCRYPTO", "/nonexistent/libcrypto.so").run()
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("stage 1/1 s"), "\(output.stdout)")
+        #expect(output.stderr.contains("running without state"), "\(output.stderr)")
+    }
+}

@@ -122,6 +122,7 @@ extension DiagnosticMessage {
         case .stateFormatUnsupported: "stateFormatUnsupported"
         case .stateFolderUnwritable: "stateFolderUnwritable"
         case .stateLockWaiting: "stateLockWaiting"
+        case .stateNeedsDigest: "stateNeedsDigest"
         case .fingerprintingTook: "fingerprintingTook"
         case .runNotKept: "runNotKept"
         case .unknownExecutor: "unknownExecutor"

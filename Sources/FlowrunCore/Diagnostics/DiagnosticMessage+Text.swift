@@ -162,6 +162,7 @@ extension DiagnosticMessage {
             "state file \(path) has format \(found), this flowrun reads format \(expected); ignored"
         case .stateFolderUnwritable(let path, let reason): "cannot write the state folder \(path): \(reason); running without state"
         case .stateLockWaiting(let path): "waiting for another flowrun holding \(path)"
+        case .stateNeedsDigest(let reason): "\(reason); running without state"
         case .runNotKept(let runID, let directory): "no run \(runID) is kept in \(directory)"
         case .fingerprintingTook(let milliseconds, let files, let hashed, let bytes):
             "fingerprinting took \(DurationFormat.human(.milliseconds(milliseconds))) (\(files) files, \(hashed) read, \(bytes < 1 << 20 ? "\(bytes) bytes" : "\(bytes >> 20) MiB"))"

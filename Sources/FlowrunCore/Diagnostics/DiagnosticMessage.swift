@@ -142,6 +142,8 @@ public enum DiagnosticMessage: Error, Sendable, Hashable {
     case stateFormatUnsupported(path: String, found: String, expected: Int)
     case stateFolderUnwritable(path: String, reason: String)
     case stateLockWaiting(path: String)
+    /// No SHA-256 for fingerprints (libcrypto missing): the run goes on without its state folder.
+    case stateNeedsDigest(reason: String)
     /// `flowrun log RUNID`: the state folder holds no such run.
     case runNotKept(runID: String, directory: String)
     case fingerprintingTook(milliseconds: Int, files: Int, hashed: Int, bytes: Int64)

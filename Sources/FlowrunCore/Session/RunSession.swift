@@ -86,7 +86,14 @@ public struct RunSession: Sendable {
         let subreaper = ChildSubreaper.enable()
         let warnings = sink(.stderr)
         let warn: @Sendable (DiagnosticMessage) -> Void = { warnings.write(DiagnosticRenderer().commandLine(.warning, $0)) }
-        let state = settings.state.map { StateSession($0, plan: plan, runID: runID, warn: warn) }
+        // Without a SHA-256 there are no fingerprints: the run goes on as without a state folder.
+        let state = settings.state.flatMap { state -> StateSession? in
+            if let missing = SHA256Stream.unavailable {
+                warn(.stateNeedsDigest(reason: missing))
+                return nil
+            }
+            return StateSession(state, plan: plan, runID: runID, warn: warn)
+        }
         let executor = Executor(runner: runner, runID: runID, cache: state?.cache, cleanup: cleanup)
         let cleanupNotices = CleanupNotices(output: notices) { trap.receivedSignal != nil }
         let sink = FanOutEventSink(sinks.compactMap { $0 } + [cleanupNotices])

@@ -52,6 +52,9 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
 public final class SHA256Stream {
     private var digest: OpaquePointer?
 
+    /// Why no digest can be made (no libcrypto could be loaded), or nil.
+    public static var unavailable: String? { flowrun_sha256_unavailable().map { String(cString: $0) } }
+
     public init() {
         // NULL when no SHA-256 library can be loaded (a broken install: the
         // package depends on it) or memory is exhausted, as any allocation.
