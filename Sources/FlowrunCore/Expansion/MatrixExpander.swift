@@ -155,24 +155,16 @@ public struct MatrixExpander: Sendable {
 
     /// A condition's task references as a template's, so that they are checked alike.
     static func template(of condition: Condition) -> Template {
-        var parts: [Template.Part] = []
-        func walk(_ condition: Condition) {
-            switch condition {
-            case .boolean, .text: break
-            case .reference(.taskResult(let stage, let task), let at), .reference(.taskState(let stage, let task), let at):
-                parts.append(.reference(.taskResult(stage: stage, task: task), at))
-            case .reference(.taskOutput(let stage, let task, let name), let at):
-                parts.append(.reference(.taskOutput(stage: stage, task: task, name: name), at))
-            case .reference: break
-            case .not(let inner): walk(inner)
-            case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _):
-                walk(a)
-                walk(b)
-            case .call(_, let arguments, _): arguments.forEach(walk)
+        Template(parts: condition.references.compactMap { reference, at -> Template.Part? in
+            switch reference {
+            case .taskResult(let stage, let task), .taskState(let stage, let task):
+                .reference(.taskResult(stage: stage, task: task), at)
+            case .taskOutput(let stage, let task, let name):
+                .reference(.taskOutput(stage: stage, task: task, name: name), at)
+            case .variable, .environment, .hostOS, .hostArch, .stageState, .matrix:
+                nil
             }
-        }
-        walk(condition)
-        return Template(parts: parts)
+        })
     }
 
     static func message(_ problem: MatrixExpansion.Problem) -> DiagnosticMessage {

@@ -105,13 +105,8 @@ extension ArgoBuild {
 
     /// The matrix keys a condition reads.
     static func matrixKeys(_ condition: Condition) -> [String] {
-        switch condition {
-        case .boolean, .text: []
-        case .reference(.matrix(let key), _): [key]
-        case .reference: []
-        case .not(let inner): matrixKeys(inner)
-        case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _): matrixKeys(a) + matrixKeys(b)
-        case .call(_, let arguments, _): arguments.flatMap(matrixKeys)
+        condition.references.compactMap { reference, _ in
+            if case .matrix(let key) = reference { key } else { nil }
         }
     }
 

@@ -218,14 +218,12 @@ struct ArgoBuild {
     }
 
     static func sources(_ condition: Condition) -> [Source] {
-        switch condition {
-        case .boolean, .text: []
-        case .reference(.taskResult(let stage, let task), _): [.result(stage: stage, task: task)]
-        case .reference(.taskOutput(let stage, let task, let name), _): [.output(stage: stage, task: task, name: name)]
-        case .reference: []
-        case .not(let inner): sources(inner)
-        case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _): sources(a) + sources(b)
-        case .call(_, let arguments, _): arguments.flatMap(sources)
+        condition.references.compactMap { reference, _ in
+            switch reference {
+            case .taskResult(let stage, let task): .result(stage: stage, task: task)
+            case .taskOutput(let stage, let task, let name): .output(stage: stage, task: task, name: name)
+            case .variable, .environment, .hostOS, .hostArch, .taskState, .stageState, .matrix: nil
+            }
         }
     }
 

@@ -105,24 +105,16 @@ public enum TargetSelection {
             }
         }
         // `if:` reads results and states too; a stage's state is all of its tasks'.
-        func walk(_ condition: Condition) {
-            switch condition {
-            case .boolean, .text: break
-            case .reference(.taskResult(let stage, let name), _), .reference(.taskState(let stage, let name), _),
-                 .reference(.taskOutput(let stage, let name, _), _):
-                found.append((stage, name))
-            case .reference(.stageState(let stage), _): found.append((stage, "*"))
-            case .reference: break
-            case .not(let inner): walk(inner)
-            case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _):
-                walk(a)
-                walk(b)
-            case .call(_, let arguments, _): arguments.forEach(walk)
-            }
-        }
         var conditions = [task.condition, stageCondition].compactMap { $0 }
         if case .steps(let steps) = task.action { conditions += steps.compactMap(\.condition) }
-        for condition in conditions { walk(condition) }
+        for (reference, _) in conditions.flatMap(\.references) {
+            switch reference {
+            case .taskResult(let stage, let name), .taskState(let stage, let name), .taskOutput(let stage, let name, _):
+                found.append((stage, name))
+            case .stageState(let stage): found.append((stage, "*"))
+            case .variable, .environment, .hostOS, .hostArch, .matrix: break
+            }
+        }
         return found
     }
 }

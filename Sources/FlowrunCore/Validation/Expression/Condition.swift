@@ -34,6 +34,17 @@ public indirect enum Condition: Sendable, Hashable {
         }
     }
 
+    /// Every reference in the tree, in the order written, with where it stands.
+    public var references: [(reference: ConditionReference, at: SourceLocation)] {
+        switch self {
+        case .boolean, .text: []
+        case .reference(let reference, let location): [(reference, location)]
+        case .not(let c): c.references
+        case .and(let a, let b), .or(let a, let b), .equals(let a, let b, _): a.references + b.references
+        case .call(_, let arguments, _): arguments.flatMap(\.references)
+        }
+    }
+
     /// The tree with each reference replaced by what `value` gives for it (nil keeps it).
     public func substituting(_ value: (ConditionReference) -> String?) -> Condition {
         switch self {
