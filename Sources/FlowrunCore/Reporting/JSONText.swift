@@ -29,7 +29,7 @@ public enum JSONText {
         while index < count {
             let byte = bytes[index]
             // Everything else is copied as it is, in runs.
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xE2 else {
+            guard mayChange(byte) else {
                 index += 1
                 continue
             }
@@ -88,7 +88,14 @@ public enum JSONText {
     /// True when `quoted` would change a byte of `value`: a quote, a backslash,
     /// a control character, or the lead byte of a C1 control or bidi mark.
     static func needsEscaping(_ value: String) -> Bool {
-        value.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }
+        value.utf8.contains(where: mayChange)
+    }
+
+    /// A byte `quoted` may write otherwise: a quote, a backslash, a control
+    /// character, or the lead byte of a C1 control or bidi mark.
+    @inline(__always)
+    private static func mayChange(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xE2
     }
 
     /// A JSON string literal, or `null`.
