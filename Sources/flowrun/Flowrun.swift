@@ -43,7 +43,7 @@ struct Flowrun: AsyncParsableCommand {
     /// which reflects every option of `run` at each start, whatever command
     /// is asked: a quarter of the CPU of `flowrun validate` on a small file.
     static func routed(_ arguments: [String]) -> [String] {
-        guard let first = arguments.first else { return ["run"] }
+        guard let first = arguments.first else { return arguments }  // `main` answers an empty line itself
         let commands = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
         let rootOptions = ["-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help"]
         // `---completion` and the like: ArgumentParser's completion protocol.
