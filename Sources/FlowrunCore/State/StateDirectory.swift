@@ -143,7 +143,7 @@ public final class StateDirectory: RunStateStore {
         }
     }
 
-    public func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: [String: LastRunTask]) {
+    public func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: SucceededTasks) {
         write {
             let reader = StateFileReader(quarantine: true, onWarning: options.onWarning)
             var record = reader.workflow(layout.workflow(workflow)) ?? WorkflowRecord(workflow: workflow, source: source)
