@@ -84,6 +84,8 @@ int flowrun_epoll_wait(int epoll_fd, unsigned long long *tokens, int capacity, i
 
 /// `F_SETPIPE_SZ` where it exists; returns the new size or -1.
 int flowrun_set_pipe_size(int fd, int size);
+/// `F_GETPIPE_SZ` where it exists: the pipe's capacity, or -1 (not a pipe, or no such call).
+int flowrun_pipe_size(int fd);
 
 /// A pipe with both ends close-on-exec (pipe2 where it exists). Returns 0 or -1.
 int flowrun_cloexec_pipe(int fds[2]);
