@@ -94,6 +94,9 @@ int flowrun_cloexec_pipe(int fds[2]);
 /// Linux; CommonCrypto on macOS. nil when every SHA-256 source is missing;
 /// then `flowrun_sha256_new` returns NULL.
 const char *flowrun_sha256_unavailable(void);
+/// Starts loading the library on a thread of its own, so that the first
+/// digest does not wait for it; nothing on macOS.
+void flowrun_sha256_preload(void);
 typedef struct flowrun_sha256 flowrun_sha256;
 /// A new digest, or NULL (no library, or out of memory).
 flowrun_sha256 *flowrun_sha256_new(void);
