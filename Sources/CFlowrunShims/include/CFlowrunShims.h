@@ -108,5 +108,8 @@ void flowrun_sha256_finish(flowrun_sha256 *digest, unsigned char out[32]);
 /// (`sync_file_range(SYNC_FILE_RANGE_WRITE)` on Linux; nothing elsewhere), so
 /// the fsyncs of several files that follow share one journal commit.
 int flowrun_start_writeback(int fd);
+/// The same for `length` bytes from `offset`: a big file's pages are sent to
+/// the disk while the rest of it is still being written.
+int flowrun_start_writeback_range(int fd, long long offset, long long length);
 
 #endif
