@@ -66,10 +66,16 @@ int flowrun_default_reserved_signals(void) {
 }
 
 int flowrun_start_writeback(int fd) {
+    return flowrun_start_writeback_range(fd, 0, 0);
+}
+
+int flowrun_start_writeback_range(int fd, long long offset, long long length) {
 #if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
-    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    return sync_file_range(fd, (off_t)offset, (off_t)length, SYNC_FILE_RANGE_WRITE);
 #else
     (void)fd;
+    (void)offset;
+    (void)length;
     return 0;
 #endif
 }

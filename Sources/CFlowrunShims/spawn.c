@@ -82,6 +82,16 @@ int flowrun_epoll_wait(int epoll_fd, unsigned long long *tokens, int capacity, i
 }
 #endif
 
+int flowrun_pipe_size(int fd) {
+#if defined(__linux__) && defined(F_GETPIPE_SZ)
+    return fcntl(fd, F_GETPIPE_SZ);
+#else
+    (void)fd;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 int flowrun_set_pipe_size(int fd, int size) {
 #if defined(__linux__) && defined(F_SETPIPE_SZ)
     return fcntl(fd, F_SETPIPE_SZ, size);

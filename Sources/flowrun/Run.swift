@@ -28,6 +28,8 @@ extension Flowrun {
 
         func run() async throws {
             Console.colorChoice = options.color
+            // The state folder's fingerprints need libcrypto: loaded while the workflow is.
+            if !options.dryRun { SHA256Stream.preload() }
             let arguments = self.arguments
             var targets = self.targets
             targets.targets = Array(targets.targets.dropLast(min(arguments.count, targets.targets.count)))

@@ -73,4 +73,19 @@ struct ExecutionDeadlineQueueTests {
         #expect(removed == expected)
         #expect(queue.count == reference.count)
     }
+
+    /// Entries in order (the common stage of equal sleeps) and ones that come
+    /// late go to different places; what comes out is still one order.
+    @Test func inOrderEntriesAndLateOnesComeOutAsOneOrder() {
+        var queue = queue([1, 2, 2, 5, 3, 5, 9, 0, 9])
+        #expect(queue.earliest == .milliseconds(0))
+        #expect(queue.removeDue(at: .milliseconds(2)).map(\.index) == [7, 0, 1, 2])
+        #expect(queue.removeDue(at: .milliseconds(9)).map(\.index) == [4, 3, 5, 6, 8])
+        #expect(queue.isEmpty)
+        // Used up, it takes entries again from the start.
+        queue.insert(deadline: .milliseconds(4), index: 20, started: .zero)
+        queue.insert(deadline: .milliseconds(3), index: 21, started: .zero)
+        #expect(queue.count == 2 && queue.earliest == .milliseconds(3))
+        #expect(queue.removeAll().map(\.index) == [20, 21])
+    }
 }

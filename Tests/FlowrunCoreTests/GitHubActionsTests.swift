@@ -124,6 +124,31 @@ import Testing
         #expect(!text.contains("section ship"))
     }
 
+    @Test func summaryListsEachStepBelowItsTaskAndNamesTheFailingOne() {
+        var task = TaskResult(id: TaskID(stage: 0, task: 0), stageName: "ship", name: "deploy", state: .failed(exitCode: 3),
+                              attempts: 1, started: .zero, finished: .milliseconds(900))
+        var lint = StepResult(name: "lint|fast", state: .failed(exitCode: 1), started: .zero, finished: .milliseconds(100), continueOnError: true)
+        lint.resources = ResourceUsage(userCPU: .milliseconds(60), systemCPU: .milliseconds(20), maxRSS: 1 << 20)
+        var notify = StepResult(name: "notify", state: .skipped)
+        notify.reason = .condition
+        task.steps = [
+            StepResult(name: "build", state: .succeeded, started: .zero, finished: .milliseconds(400)), lint,
+            StepResult(name: "push", state: .failed(exitCode: 3), started: .milliseconds(500), finished: .milliseconds(900)), notify,
+        ]
+        let run = RunResult(workflowName: "w", runID: "r", startedAt: WallTime(seconds: 0, nanoseconds: 0), wallTime: .seconds(1),
+                            stages: [StageResult(index: 0, name: "ship", started: .zero, finished: .seconds(1))], tasks: [task], interrupted: false)
+        let text = MarkdownSummary.render(run, exitStatus: .taskFailed)
+        #expect(text.contains("""
+            | | deploy | ❌ failed (exit 3) | 900ms | 1 |  |
+            | | ↳ build | ✅ succeeded | 400ms | |  |
+            | | ↳ lint\\|fast | ⚠️ failed (exit 1) (continue-on-error) | 100ms | | 80ms |
+            | | ↳ push | ❌ failed (exit 3) | 400ms | |  |
+            | | ↳ notify | ⏭️ skipped (condition) |  | |  |
+
+            """), "\(text)")
+        #expect(text.contains("### First failure: ship/deploy (step push) failed (exit 3)\n"), "\(text)")
+    }
+
     @Test(arguments: [
         ("plain", "plain"), ("a|b", "a\\|b"), ("<b>&", "&lt;b&gt;&amp;"), ("`x` *y* _z_ [l](u)", "\\`x\\` \\*y\\* \\_z\\_ \\[l\\](u)"),
         ("line\nbreak\u{1B}", "line\\\\nbreak\\\\u{1B}"),

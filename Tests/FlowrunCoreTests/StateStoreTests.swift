@@ -269,4 +269,9 @@ import Testing
         }
         #expect(diagnostic.message.text.hasSuffix("did you mean `build/app`?"))
     }
+
+    @Test func temporaryFilesAreToldByTheirMarkerAnywhereInTheName() {
+        for name in ["seed.json.tmp-123", ".tmp-", "a.tmp-b.json", "runs.tmp-9"] { #expect(StateDirectory.isTemporary(name), "\(name)") }
+        for name in ["seed.json", "", ".tmp", "tmp-1", "a.tmp_1", "a.TMP-1", ".tm"] { #expect(!StateDirectory.isTemporary(name), "\(name)") }
+    }
 }

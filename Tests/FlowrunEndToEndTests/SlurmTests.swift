@@ -49,6 +49,18 @@ struct SlurmTests {
         #expect(try Self.tasks(result).first?["result"] as? String == "\(shell)\n0 1 2 ", "\(result.stdout)")
     }
 
+    /// stdin is /dev/null on the node, as locally: not the closed pipe `--input=none` leaves.
+    @Test func theStepReadsDevNullOnStdin() async throws {
+        let result = try await Self.run("""
+            stages:
+              - name: s
+                tasks:
+                  - {name: t, run: "readlink /proc/self/fd/0; cat; [ -p /dev/stdin ] && echo pipe || echo no-pipe"}
+            """)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.tasks(result).first?["result"] as? String == "/dev/null\nno-pipe", "\(result.stdout)")
+    }
+
     @Test func theSeedShapeRunsAsStepsWithResultsInOrder() async throws {
         let result = try await Self.run("""
             name: seed-on-slurm

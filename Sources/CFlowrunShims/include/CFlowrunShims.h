@@ -84,6 +84,8 @@ int flowrun_epoll_wait(int epoll_fd, unsigned long long *tokens, int capacity, i
 
 /// `F_SETPIPE_SZ` where it exists; returns the new size or -1.
 int flowrun_set_pipe_size(int fd, int size);
+/// `F_GETPIPE_SZ` where it exists: the pipe's capacity, or -1 (not a pipe, or no such call).
+int flowrun_pipe_size(int fd);
 
 /// A pipe with both ends close-on-exec (pipe2 where it exists). Returns 0 or -1.
 int flowrun_cloexec_pipe(int fds[2]);
@@ -92,6 +94,9 @@ int flowrun_cloexec_pipe(int fds[2]);
 /// Linux; CommonCrypto on macOS. nil when every SHA-256 source is missing;
 /// then `flowrun_sha256_new` returns NULL.
 const char *flowrun_sha256_unavailable(void);
+/// Starts loading the library on a thread of its own, so that the first
+/// digest does not wait for it; nothing on macOS.
+void flowrun_sha256_preload(void);
 typedef struct flowrun_sha256 flowrun_sha256;
 /// A new digest, or NULL (no library, or out of memory).
 flowrun_sha256 *flowrun_sha256_new(void);
@@ -103,5 +108,8 @@ void flowrun_sha256_finish(flowrun_sha256 *digest, unsigned char out[32]);
 /// (`sync_file_range(SYNC_FILE_RANGE_WRITE)` on Linux; nothing elsewhere), so
 /// the fsyncs of several files that follow share one journal commit.
 int flowrun_start_writeback(int fd);
+/// The same for `length` bytes from `offset`: a big file's pages are sent to
+/// the disk while the rest of it is still being written.
+int flowrun_start_writeback_range(int fd, long long offset, long long length);
 
 #endif

@@ -1,5 +1,10 @@
-/// Sleep tasks waiting for their deadlines, earliest first (a binary min-heap).
+/// Sleep tasks waiting for their deadlines, earliest first.
 /// Equal deadlines come out in declaration (index) order.
+///
+/// Entries that come in order (deadline, then index, not before the last
+/// one's: a stage of equal sleeps started one after another) wait in a plain
+/// first-in first-out run, taken in O(1); the others in a binary min-heap.
+/// Popping 100,000 equal sleeps off a heap was 10% of a big stage's CPU.
 struct DeadlineQueue {
     struct Entry: Equatable {
         var deadline: Duration
@@ -7,14 +12,39 @@ struct DeadlineQueue {
         var started: Duration
     }
 
+    /// In order; `head` is the first not yet taken.
+    private var ordered: [Entry] = []
+    private var head = 0
     private var heap: [Entry] = []
 
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
-    var earliest: Duration? { heap.first?.deadline }
+    /// Room for `count` entries at once, not regrown (and copied) on the way.
+    init(capacity count: Int = 0) {
+        ordered.reserveCapacity(count)
+    }
+
+    var isEmpty: Bool { head == ordered.count && heap.isEmpty }
+    var count: Int { ordered.count - head + heap.count }
+    var earliest: Duration? { first?.deadline }
+
+    private var first: Entry? {
+        let run = head < ordered.count ? ordered[head] : nil
+        guard let top = heap.first else { return run }
+        guard let run else { return top }
+        return precedes(top, run) ? top : run
+    }
 
     mutating func insert(deadline: Duration, index: Int, started: Duration) {
-        heap.append(Entry(deadline: deadline, index: index, started: started))
+        let entry = Entry(deadline: deadline, index: index, started: started)
+        if head == ordered.count {
+            // The run is used up: start it again from the front, keeping its storage.
+            ordered.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        if ordered.last.map({ !precedes(entry, $0) }) ?? true {
+            ordered.append(entry)
+            return
+        }
+        heap.append(entry)
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -27,21 +57,32 @@ struct DeadlineQueue {
     /// Entries whose deadline is at or before `time`, in deadline then declaration order.
     mutating func removeDue(at time: Duration) -> [Entry] {
         var due: [Entry] = []
-        while let first = heap.first, first.deadline <= time { due.append(removeFirst()) }
+        while let first, first.deadline <= time {
+            if head < ordered.count, ordered[head] == first {
+                head += 1
+            } else {
+                _ = removeFirstOfHeap()
+            }
+            due.append(first)
+        }
         return due
     }
 
     /// Every entry, in declaration order (for a cancelled stage).
     mutating func removeAll() -> [Entry] {
-        defer { heap.removeAll() }
-        return heap.sorted { $0.index < $1.index }
+        defer {
+            ordered.removeAll()
+            head = 0
+            heap.removeAll()
+        }
+        return (ordered[head...] + heap).sorted { $0.index < $1.index }
     }
 
     private func precedes(_ a: Entry, _ b: Entry) -> Bool {
         a.deadline != b.deadline ? a.deadline < b.deadline : a.index < b.index
     }
 
-    private mutating func removeFirst() -> Entry {
+    private mutating func removeFirstOfHeap() -> Entry {
         let first = heap[0]
         let last = heap.removeLast()
         guard !heap.isEmpty else { return first }

@@ -16,11 +16,18 @@ final class ResultsBoard: Sendable {
     private let states = Mutex<[String: String]>([:])
     /// False when no `if:` could read a task's state: then none is kept (12 MB at 100,000 tasks).
     private let keepsTaskStates: Bool
+    /// The stages whose results and outputs something reads (`ResultReaders`); nil keeps every stage's.
+    private let readStages: Set<String>?
 
-    /// - Parameter plan: the run's plan, to know whether any `if:` (of a stage, task or step) may ask for task states.
+    /// - Parameter plan: the run's plan, to know whether any `if:` (of a stage, task or step) may ask for
+    ///   task states, and which stages' results are read.
     init(for plan: Plan? = nil) {
         keepsTaskStates = plan.map(Self.hasConditions) ?? true
+        readStages = plan.map { ResultReaders($0).stages }
     }
+
+    /// Whether the results of `stage` are kept: something may read them.
+    func keepsResults(of stage: String) -> Bool { readStages?.contains(stage) ?? true }
 
     /// True when a stage, task or step of `plan` has an `if:`.
     static func hasConditions(_ plan: Plan) -> Bool {
@@ -70,12 +77,14 @@ final class ResultsBoard: Sendable {
 
     /// Records the result of `task` in `stage`, for the templates of later stages.
     func post(_ value: String, stage: String, task: String) {
+        guard keepsResults(of: stage) else { return }
         entries.withLock { $0.results[stage, default: [:]][task] = value }
     }
 
     /// Records a finished task: its result, its outputs and, for a matrix
     /// instance, its place in the matrix task's `results`.
     func post(_ task: PlannedTask, result: String, outputs: [TaskOutput]) {
+        guard keepsResults(of: task.stageName) else { return }
         entries.withLock { entries in
             entries.results[task.stageName, default: [:]][task.name] = result
             if !outputs.isEmpty { entries.outputs[task.stageName, default: [:]][task.name] = outputs }

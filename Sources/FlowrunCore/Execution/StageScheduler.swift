@@ -102,7 +102,9 @@ struct StageScheduler: Sendable {
             if stage.failFast, results.indices.contains(where: { done[$0] && results[$0].state.isFailure && !results[$0].continueOnError }) {
                 stopStarting = true
             }
-            var sleepers = DeadlineQueue()
+            var sleepers = DeadlineQueue(capacity: stage.tasks.count { task in
+                if case .sleep = task.action { task.timeout == nil } else { false }
+            })
             var timerArmedFor: Duration?
             /// Fingerprints of started tasks, by index, to record with their success.
             var fingerprints = [Fingerprint?](repeating: nil, count: stage.tasks.count)

@@ -6,7 +6,8 @@ public enum TaskState: Sendable, Hashable {
     /// The process was killed by a signal it did not get from flowrun's ending of the task.
     case killed(signal: Int32)
     /// The process could not be started (missing shell, missing working directory, ...).
-    case failedToStart(reason: String)
+    /// Indirect, as the rare case with a String: a state is then 9 bytes, not 17, in every result.
+    indirect case failedToStart(reason: String)
     case timedOut
     /// Ended early by fail-fast or by an interrupt.
     case cancelled
@@ -71,41 +72,31 @@ public struct AttemptSpan: Sendable, Hashable {
 }
 
 /// The outcome of one task: data, never a thrown error.
-public struct TaskResult: Sendable, Hashable {
+///
+/// A run holds one per task (100,000 for a big stage), so what most tasks
+/// leave empty lives out of line (`TaskResult+Storage`): stderr lines, steps,
+/// outputs, placement, and the attempt spans unless they are the one attempt
+/// the result's own times and state describe.
+public struct TaskResult: Sendable {
     public var id: TaskID
-    public var stageName: String
-    public var name: String
-    public var state: TaskState
-    /// Attempts made (0 when skipped).
-    public var attempts: Int
-    /// Offsets from the start of the run: first attempt's start, last attempt's end.
-    public var started: Duration?
-    public var finished: Duration?
-    /// The task's result; nil when it failed, was cancelled or skipped.
-    public var result: String?
-    /// True when the output the result was made of passed the capture limit
-    /// (1 MiB) and was cut at the last line break within it.
-    public var resultTruncated = false
-    /// Last lines of the last attempt's stderr, masked.
-    public var stderrTail: [String]
     public var continueOnError: Bool
-    /// True when a descendant escaped the task's process group and held its output open.
-    public var escapedDescendant: Bool
-    /// Every attempt in order; the gaps between them are retry delays. Empty when skipped.
-    public var attemptSpans: [AttemptSpan]
-    /// The last attempt's steps, in order, for a task of `steps`; skipped ones included.
-    public var steps: [StepResult] = []
-    /// What the task wrote to `FLOWRUN_OUTPUT` (declared names only), masked.
-    public var outputs: [TaskOutput] = []
-    /// For a matrix instance: the matrix task it came from.
-    public var matrixTask: String?
-    /// Where the last attempt ran, when not on this machine (the Slurm job, step and node).
-    public var placement: TaskPlacement?
-    /// Time from its stage's start to the first attempt's start: waiting for a
-    /// `max-parallel` slot, and for the process to be spawned. Nil when never started.
-    public var queued: Duration?
     /// Why a `skipped` or `up-to-date` task did not run; nil otherwise (and for a skip after a failed stage).
     public var reason: TaskReason?
+    /// Which of `startedTime`, `finishedTime` and `queuedTime` are set (`TimeField`).
+    var setTimes: UInt8 = 0
+    /// True when the attempt spans are the single one `(1, started, finished, state)`, stored nowhere.
+    var spanIsImplied = false
+    public var stageName: String
+    public var name: String
+    var storedState: TaskState
+    /// Attempts made (0 when skipped).
+    public var attempts: Int
+    var startedTime: Duration = .zero
+    var finishedTime: Duration = .zero
+    var queuedTime: Duration = .zero
+    /// The task's result; nil when it failed, was cancelled or skipped.
+    public var result: String?
+    var extras = Extras.none
 
     public init(
         id: TaskID, stageName: String, name: String, state: TaskState, attempts: Int = 0,
@@ -116,21 +107,24 @@ public struct TaskResult: Sendable, Hashable {
         self.id = id
         self.stageName = stageName
         self.name = name
-        self.state = state
+        self.storedState = state
         self.attempts = attempts
-        self.started = started
-        self.finished = finished
         self.result = result
-        self.stderrTail = stderrTail
         self.continueOnError = continueOnError
+        self.reason = reason
+        set(.started, started)
+        set(.finished, finished)
+        set(.queued, queued)
+        self.stderrTail = stderrTail
         self.escapedDescendant = escapedDescendant
         self.attemptSpans = attemptSpans
-        self.queued = queued
-        self.reason = reason
     }
 
     /// Every attempt's resources together; nil when no attempt was measured.
-    public var resources: ResourceUsage? { ResourceUsage.combined(attemptSpans.map(\.resources)) }
+    public var resources: ResourceUsage? {
+        // The implied attempt was not measured (a sleep): no array of spans to make.
+        spanIsImplied ? nil : ResourceUsage.combined(attemptSpans.map(\.resources))
+    }
 
     /// `stage/task`.
     public var qualifiedName: String { "\(stageName)/\(name)" }

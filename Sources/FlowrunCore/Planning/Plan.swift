@@ -81,17 +81,36 @@ public struct PlannedStage: Sendable {
 }
 
 /// Identifies a task by its position: stage index, then task index in the stage.
+///
+/// Held as three 32-bit numbers (12 bytes, not 25): every planned task, result
+/// and event carries one.
 public struct TaskID: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var stage: Int
-    public var task: Int
+    private var stageIndex: Int32
+    private var taskIndex: Int32
+    /// -1 for none.
+    private var instanceIndex: Int32
+
+    public var stage: Int {
+        get { Int(stageIndex) }
+        set { stageIndex = Int32(newValue) }
+    }
+
+    public var task: Int {
+        get { Int(taskIndex) }
+        set { taskIndex = Int32(newValue) }
+    }
+
     /// For an instance of a dynamic matrix, made when its stage starts: its
     /// position among the instances of the task at `task`.
-    public var instance: Int?
+    public var instance: Int? {
+        get { instanceIndex < 0 ? nil : Int(instanceIndex) }
+        set { instanceIndex = newValue.map { Int32($0) } ?? -1 }
+    }
 
     public init(stage: Int, task: Int, instance: Int? = nil) {
-        self.stage = stage
-        self.task = task
-        self.instance = instance
+        stageIndex = Int32(stage)
+        taskIndex = Int32(task)
+        instanceIndex = instance.map { Int32($0) } ?? -1
     }
 
     public static func < (lhs: TaskID, rhs: TaskID) -> Bool {
@@ -128,43 +147,13 @@ public struct PlannedTask: Sendable {
     public var stageName: String
     public var name: String
     public var action: Action
-    /// Variables added to the inherited environment, workflow then stage then task, later wins.
-    public var environment: [EnvironmentVariable]
-    /// Absolute path, or a path relative to the current directory for standard input.
-    public var workingDirectory: PlannedText
-    public var timeout: Duration?
-    public var retries: Int
-    public var retryDelay: Duration
     public var continueOnError: Bool
-    /// The `result` template; nil means the default (stdout without its trailing newline, or "" for sleep).
-    public var result: PlannedText?
-    /// True when the workflow chose the shell (`shell:`): the command then
-    /// always runs through it, never by direct exec.
-    public var shellIsExplicit = false
-    /// Names the task must write to `FLOWRUN_OUTPUT`.
-    public var outputs: [String] = []
-    /// Runs with flowrun's terminal, alone in its stage.
-    public var interactive = false
-    /// A dynamic matrix: the task fans out over values known when its stage
-    /// starts. Its templates still hold `matrix` holes until then.
-    public var fanOut: PlannedFanOut?
-    /// For a matrix instance: the matrix task's name, which `results` refers to.
-    public var matrixTask: String?
     /// False when the run has targets and none of them needs this task: it is skipped (not selected).
     public var selected = true
-    /// `sources` and `generates` globs, relative to the working directory (see `StateTaskCache`).
-    public var sources: [String] = []
-    public var generates: [String] = []
-    /// What the task asks of the machine (`resources:` over `defaults.resources`).
-    public var resources = TaskResources()
-    /// `executor: local` on the task or its stage; nil follows the plan's executor.
-    public var executor: ExecutorSettings.Kind?
-    /// `if:` with plan-time values filled in; nil runs the task whenever its stage runs.
-    public var condition: Condition?
-    /// `if:` as written (`Condition.text` of the unresolved tree), for `list` and `plan`.
-    public var conditionText: String?
     /// Where the task is declared in the workflow file, for annotations that point at it.
     public var location: SourceLocation? = nil
+    /// The fields most tasks leave unset or share with their stage (`PlannedTask+Details`).
+    var details = Details.none
 
     public init(
         id: TaskID, stageName: String, name: String, action: Action,
@@ -177,12 +166,12 @@ public struct PlannedTask: Sendable {
         self.stageName = stageName
         self.name = name
         self.action = action
+        self.continueOnError = continueOnError
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.timeout = timeout
         self.retries = retries
         self.retryDelay = retryDelay
-        self.continueOnError = continueOnError
         self.result = result
         self.sources = sources
         self.generates = generates

@@ -1,7 +1,7 @@
 /// A dynamic matrix in the plan: its axes, some known only when the stage starts.
-public struct PlannedFanOut: Sendable {
+public struct PlannedFanOut: Sendable, Hashable {
     /// One axis: a list known now, or text whose lines are the values.
-    public enum Axis: Sendable {
+    public enum Axis: Sendable, Hashable {
         case list(name: String, values: [String])
         case lines(name: String, text: PlannedText)
 

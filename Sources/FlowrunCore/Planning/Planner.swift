@@ -86,8 +86,10 @@ public struct Planner: Sendable {
             }
             for (taskIndex, task) in stage.tasks.enumerated() {
                 let id = TaskID(stage: stageIndex, task: taskIndex)
-                tasks.append(planTask(
-                    task, id: id, stage: stage, scope: scope, resolver: resolver, secrets: &secrets))
+                var planned = planTask(task, id: id, stage: stage, scope: scope, resolver: resolver, secrets: &secrets)
+                // Neighbours with the same working directory, env and limits share one box of them.
+                if let previous = tasks.last { planned.shareDetails(with: previous) }
+                tasks.append(planned)
             }
             let cap = [stage.maxParallel, stage.origin?.maxParallel, workflowCap].compactMap { $0 }.min()
             var plannedStage = PlannedStage(

@@ -2,7 +2,8 @@
 /// `$GITHUB_STEP_SUMMARY`, or `--summary FILE.md`.
 ///
 /// Sections: a status line with the totals; a table of stages and tasks
-/// (state, duration, attempts, CPU); the first failure's stderr tail in a
+/// (state, duration, attempts, CPU), a task's steps in rows below it (as in
+/// the HTML report); the first failure, with its failing step, and its stderr tail in a
 /// code block; a mermaid gantt of the run, which GitHub draws. Every text
 /// from the run is masked; table cells are escaped so a name or result
 /// cannot break the table or inject markup; code blocks use a fence longer
@@ -28,7 +29,9 @@ public enum MarkdownSummary {
         out += table(run, mask: mask)
         if let failure = run.firstFailure {
             let label = failure.countsAsSuccess ? "Tolerated failure" : "First failure"
-            out += "\n### \(label): \(cell(mask.apply(failure.qualifiedName))) \(cell(mask.apply(RunReport.describe(failure.state))))\n\n"
+            let step = failure.steps.first { $0.state.isFailure && !$0.continueOnError }
+            let stepText = step.map { " (step \(cell(mask.apply($0.name))))" } ?? ""
+            out += "\n### \(label): \(cell(mask.apply(failure.qualifiedName)))\(stepText) \(cell(mask.apply(RunReport.describe(failure.state))))\n\n"
             if !failure.stderrTail.isEmpty {
                 out += codeBlock(mask.apply(failure.stderrTail.map { DisplayText.escaped($0, limit: 2000) }.joined(separator: "\n")))
             }
@@ -52,12 +55,28 @@ public enum MarkdownSummary {
                 let ran = task.state != .skipped
                 out += "| | \(cell(mask.apply(task.name))) | \(icon(task)) \(state) | \(ran ? DurationFormat.human(task.duration) : "") | "
                     + "\(ran ? String(task.attempts) : "") | \(task.resources.map { DurationFormat.human($0.cpu) } ?? "") |\n"
+                for step in task.steps { out += stepRow(step, mask: mask) }
             }
         }
         if run.tasks.count > shown {
             out += "\n\(run.tasks.count - shown) more tasks are not listed; the JSON report (`--report`) has them all.\n"
         }
         return out
+    }
+
+    /// A step of the task above: its name indented, its state, duration and CPU.
+    private static func stepRow(_ step: StepResult, mask: SecretMask) -> String {
+        var state = cell(mask.apply(RunReport.describe(step)))
+        if step.continueOnError && step.state.isFailure { state += " (continue-on-error)" }
+        let icon: String = switch step.state {
+        case .succeeded, .upToDate: "✅"
+        case .skipped: "⏭️"
+        case .cancelled: "⏹️"
+        case _ where step.continueOnError: "⚠️"
+        default: "❌"
+        }
+        return "| | ↳ \(cell(mask.apply(step.name))) | \(icon) \(state) | \(step.started != nil ? DurationFormat.human(step.duration) : "") | "
+            + "| \(step.resources.map { DurationFormat.human($0.cpu) } ?? "") |\n"
     }
 
     private static func icon(_ task: TaskResult) -> String {

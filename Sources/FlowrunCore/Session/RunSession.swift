@@ -36,6 +36,7 @@ public struct RunSession: Sendable {
         let plan = self.plan
         ProcessHygiene.raiseOpenFileLimit()
         ProcessHygiene.resetInheritedSignalDispositions()
+        ProcessHygiene.widenOutputPipes([stdout.descriptor, stderr.descriptor])
         let control = RunControl()
         // A closed stdout (e.g. `| head -1`) ends the run like an interrupt, quietly.
         let watchedOut = BrokenPipeWatcher(stdout) { control.cancel() }

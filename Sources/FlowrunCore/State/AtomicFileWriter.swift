@@ -23,6 +23,13 @@ public struct AtomicFileWriter: TextOutputStream {
     private var failure: String?
     /// Bytes written so far (buffered ones included).
     public private(set) var byteCount = 0
+    /// Bytes handed to the file, and where the write-back started last stopped.
+    private var flushed = 0
+    private var writebackStart = 0
+    /// A big file's pages go to the disk every this many bytes, while the rest is
+    /// still being made: the 45 MB report of 100,000 tasks otherwise left 0.16 s
+    /// of write-back to the commit, after everything else was done.
+    static let writebackStep = 4 << 20
 
     static let bufferSize = 64 << 10
 
@@ -74,6 +81,11 @@ public struct AtomicFileWriter: TextOutputStream {
                 return
             }
             offset += written
+        }
+        flushed += bytes.count
+        if flushed - writebackStart >= Self.writebackStep {
+            _ = flowrun_start_writeback_range(fd, Int64(writebackStart), Int64(flushed - writebackStart))
+            writebackStart = flushed
         }
     }
 

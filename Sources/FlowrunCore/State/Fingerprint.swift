@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What a task's fingerprint is computed from: everything that decides what it does.
 ///
 /// The inherited environment is left out (only the task's own `env`, after
@@ -52,11 +58,13 @@ public struct Fingerprint: Sendable, Hashable, CustomStringConvertible {
 
     public init(_ input: FingerprintInput) {
         let stream = SHA256Stream()
-        stream.update([Self.encodingVersion])
+        var version = Self.encodingVersion
+        withUnsafeBytes(of: &version) { stream.update($0) }
         func field(_ tag: UInt8, _ text: String) {
-            var length = UInt64(text.utf8.count).littleEndian
-            stream.update([tag])
-            withUnsafeBytes(of: &length) { stream.update($0) }
+            // Tag and length from the stack: no array per field.
+            var header = (tag, UInt64(text.utf8.count).littleEndian)
+            withUnsafeBytes(of: &header.0) { stream.update($0) }
+            withUnsafeBytes(of: &header.1) { stream.update($0) }
             stream.update(text)
         }
         for word in input.action { field(0x01, word) }
@@ -81,5 +89,16 @@ public struct Fingerprint: Sendable, Hashable, CustomStringConvertible {
     static let encodingVersion: UInt8 = 1
 
     /// Order by UTF-8 bytes: the same in every locale and process.
-    static func byteOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    static func byteOrder(_ a: String, _ b: String) -> Bool {
+        // One memcmp over the contiguous bytes (sorting 100,000 names byte by byte through
+        // the generic path was 4.5% of a big run's CPU); the generic path otherwise.
+        let ordered = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
+        return (ordered ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
 }

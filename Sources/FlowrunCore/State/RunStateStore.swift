@@ -13,13 +13,18 @@ public protocol RunStateStore: Sendable {
     /// Records a success as soon as the task ends, so an interrupted run keeps it.
     func recordSuccess(_ record: TaskRecord)
     /// Records the finished run: its summary, its reports, and what succeeded, for `--resume` and `log`.
-    func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: [String: LastRunTask])
+    func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: SucceededTasks)
 }
 
 extension RunStateStore {
     /// Records the finished run with reports already rendered.
     public func finishRun(_ summary: RunSummary, jsonReport: String, textReport: String, tasks: [String: LastRunTask]) {
-        finishRun(summary, reports: KeptReports(json: jsonReport, text: textReport), tasks: tasks)
+        finishRun(summary, reports: KeptReports(json: jsonReport, text: textReport), tasks: SucceededTasks(tasks))
+    }
+
+    /// Records the finished run, its successes given by name.
+    public func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: [String: LastRunTask]) {
+        finishRun(summary, reports: reports, tasks: SucceededTasks(tasks))
     }
 }
 
@@ -61,5 +66,5 @@ public struct NoRunState: RunStateStore {
     public func lastSuccess(of task: String) -> TaskRecord? { nil }
     public func lastRun() -> [String: LastRunTask] { [:] }
     public func recordSuccess(_ record: TaskRecord) {}
-    public func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: [String: LastRunTask]) {}
+    public func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: SucceededTasks) {}
 }

@@ -143,7 +143,7 @@ public final class StateDirectory: RunStateStore {
         }
     }
 
-    public func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: [String: LastRunTask]) {
+    public func finishRun(_ summary: RunSummary, reports: KeptReports, tasks: SucceededTasks) {
         write {
             let reader = StateFileReader(quarantine: true, onWarning: options.onWarning)
             var record = reader.workflow(layout.workflow(workflow)) ?? WorkflowRecord(workflow: workflow, source: source)
@@ -240,9 +240,22 @@ public final class StateDirectory: RunStateStore {
             }
         }
         for folder in folders {
-            for entry in DirectoryListing.entries(folder) where entry.name.contains(".tmp-") {
+            for entry in DirectoryListing.entries(folder) where isTemporary(entry.name) {
                 unlink(folder + "/" + entry.name)
             }
         }
+    }
+
+    /// True for a name holding `.tmp-`, as `AtomicFile`'s temporary files do. A
+    /// byte scan: `String.contains` (through _StringProcessing) took 0.4 ms of
+    /// every run's start for a folder of ~100 files.
+    static func isTemporary(_ name: String) -> Bool {
+        let marker: [UInt8] = Array(".tmp-".utf8)
+        let bytes = Array(name.utf8)
+        guard bytes.count >= marker.count else { return false }
+        for start in 0...(bytes.count - marker.count) where bytes[start] == marker[0] {
+            if bytes[start..<(start + marker.count)].elementsEqual(marker) { return true }
+        }
+        return false
     }
 }

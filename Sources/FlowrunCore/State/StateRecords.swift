@@ -133,23 +133,24 @@ public struct WorkflowRecord: Sendable, Hashable {
 enum LastRunFile {
     static func json(_ tasks: [String: LastRunTask]) -> String {
         var out = ""
-        write(tasks, to: &out)
+        write(SucceededTasks(tasks), to: &out)
         return out
     }
 
     /// The same file written piece by piece (100,000 tasks are 11 MB).
-    static func write<Out: TextOutputStream>(_ tasks: [String: LastRunTask], to out: inout Out) {
+    static func write<Out: TextOutputStream>(_ tasks: SucceededTasks, to out: inout Out) {
         out.write("{\n  \"format\": \(StateFormat.version),\n  \"tasks\": {\n")
-        // Pairs sorted once, not a lookup by name per entry; names and digests need no
-        // String of their own per entry (100,000 entries are 11 MB).
-        for (index, entry) in tasks.sorted(by: { Fingerprint.byteOrder($0.key, $1.key) }).enumerated() {
-            out.write(index > 0 ? ",\n    " : "    ")
-            JSONText.write(entry.key, to: &out)
+        // Names and digests need no String of their own per entry (100,000 entries are 11 MB).
+        var first = true
+        tasks.forEachByName { entry in
+            out.write(first ? "    " : ",\n    ")
+            first = false
+            JSONText.write(entry.name, to: &out)
             out.write(": {\"fingerprint\": \"")
-            out.write(entry.value.fingerprint.hex)
+            out.write(entry.fingerprint.hex)
             out.write("\", \"outputs\": {")
-            if !entry.value.outputs.isEmpty {
-                out.write(entry.value.outputs.keys.sorted().map { "\(JSONText.quoted($0)): \(JSONText.quoted(entry.value.outputs[$0]!))" }
+            if !entry.outputs.isEmpty {
+                out.write(entry.outputs.keys.sorted().map { "\(JSONText.quoted($0)): \(JSONText.quoted(entry.outputs[$0]!))" }
                     .joined(separator: ", "))
             }
             out.write("}}")

@@ -24,18 +24,17 @@ public final class StateTaskCache: TaskCache {
     private let store: any RunStateStore
     private let options: Options
     private let runID: String
-    private let succeeded: Mutex<[String: LastRunTask]>
+    private let succeeded: Mutex<SucceededTasks>
     private let lastRun: Mutex<[String: LastRunTask]?> = Mutex(nil)
     private let timing = Mutex<(elapsed: Duration, files: Int)>((.zero, 0))
 
-    /// - Parameter expectedTasks: how many tasks the run has: the table of
-    ///   successes is made that big at once, not regrown (at 100,000 tasks its
-    ///   last doubling held 6 and 12 MB at once, the run's heap peak).
+    /// - Parameter expectedTasks: how many tasks the run has: the list of
+    ///   successes is made that big at once, not regrown.
     public init(store: any RunStateStore, runID: String, options: Options = Options(), expectedTasks: Int = 0) {
         self.store = store
         self.runID = runID
         self.options = options
-        succeeded = Mutex(Dictionary(minimumCapacity: expectedTasks))
+        succeeded = Mutex(SucceededTasks(expected: expectedTasks))
     }
 
     public func check(_ task: PlannedTask, inputs: FingerprintInput) -> TaskCacheDecision {
@@ -73,9 +72,7 @@ public final class StateTaskCache: TaskCache {
             reuse = .init(reason: .resumed, result: last.result, outputs: last.outputs)
         }
         if let reuse {
-            succeeded.withLock {
-                $0[task.qualifiedName] = LastRunTask(fingerprint: fingerprint, result: reuse.result, outputs: reuse.outputs)
-            }
+            succeeded.withLock { $0.record(.init(name: task.qualifiedName, fingerprint: fingerprint, outputs: reuse.outputs)) }
         }
         return TaskCacheDecision(fingerprint: fingerprint, reuse: reuse)
     }
@@ -83,7 +80,7 @@ public final class StateTaskCache: TaskCache {
     public func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?, outputs: [TaskOutput]) {
         // Masked already (as the reports show them): no secret value reaches the state.
         let values = Dictionary(outputs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
-        succeeded.withLock { $0[task.qualifiedName] = LastRunTask(fingerprint: fingerprint, result: result, outputs: values) }
+        succeeded.withLock { $0.record(.init(name: task.qualifiedName, fingerprint: fingerprint, outputs: values)) }
         guard !task.sources.isEmpty || !task.generates.isEmpty else { return }
         store.recordSuccess(TaskRecord(
             task: task.qualifiedName, fingerprint: fingerprint, runID: runID, finishedAt: WallTime.now().seconds,
@@ -91,7 +88,7 @@ public final class StateTaskCache: TaskCache {
     }
 
     /// Every task that succeeded or was up to date so far: what the next `--resume` reuses.
-    public var succeededTasks: [String: LastRunTask] { succeeded.withLock { $0 } }
+    public var succeededTasks: SucceededTasks { succeeded.withLock { $0 } }
 
     /// Time spent fingerprinting (listing and hashing files included), and source files seen.
     public var fingerprinting: (elapsed: Duration, files: Int) { timing.withLock { $0 } }

@@ -38,4 +38,23 @@ public enum ProcessHygiene {
     public static func resetInheritedSignalDispositions() -> Int {
         Int(flowrun_default_reserved_signals())
     }
+
+    /// Raises the capacity of `fds` (flowrun's own stdout and stderr) to `size`
+    /// where they are pipes (`flowrun run … | tee log`, a CI runner's log pipe).
+    /// With the default 64 KiB, flowrun and the reader take turns on every
+    /// 64 KiB of task output; 1 MiB, as for the tasks' own pipes, lets either
+    /// side run on. Never lowers a capacity; a refusal (the per-user pipe
+    /// budget) leaves the pipe as it was. Returns the descriptors raised.
+    @discardableResult
+    public static func widenOutputPipes(_ fds: [CInt], to size: CInt = 1 << 20) -> [CInt] {
+        var raised: [CInt] = []
+        for fd in Set(fds).sorted() {
+            var status = stat()
+            guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else { continue }
+            let current = flowrun_pipe_size(fd)
+            guard current >= 0, current < size, flowrun_set_pipe_size(fd, size) >= size else { continue }
+            raised.append(fd)
+        }
+        return raised
+    }
 }

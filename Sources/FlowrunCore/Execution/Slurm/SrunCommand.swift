@@ -9,7 +9,9 @@
 ///   either host nor `scontrol show job`/`squeue -o %o` shows it;
 /// - the working directory is entered inside the step (`cd DIR || exit 1`):
 ///   `srun --chdir` to a missing directory silently runs in `/tmp`;
-/// - the step's stdin is `/dev/null` (`--input=none`), as locally.
+/// - the step's stdin is `/dev/null`, as locally: `--input=none` leaves the
+///   step a pipe at end of file (`[ -p /dev/stdin ]` is true), so the step
+///   program redirects it itself.
 public struct SrunCommand: Sendable, Equatable {
     public var arguments: [String]
     /// Variables for `srun`'s own environment; `--export=ALL` hands them to the step.
@@ -52,6 +54,7 @@ public struct SrunCommand: Sendable, Equatable {
         printf 'flowrun-slurm: %s\\n' "$flowrun_where" >&2
         flowrun_script=$FLOWRUN_SLURM_SCRIPT
         unset FLOWRUN_SLURM_SCRIPT FLOWRUN_SLURM_DIR flowrun_where
+        exec </dev/null
 
         """
 

@@ -37,6 +37,9 @@ public final class FileDescriptorSink: TextSink {
     /// The process's standard error.
     public static let standardError = FileDescriptorSink(fd: 2)
 
+    /// The descriptor written to.
+    var descriptor: CInt { fd }
+
     /// True once a write failed (the reader went away).
     public var isBroken: Bool { broken.withLock { $0 } }
 
