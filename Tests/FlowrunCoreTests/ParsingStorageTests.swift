@@ -32,16 +32,71 @@ import Testing
         #expect(mixed == Template(literal: "plain") && mixed.partCount == 1)
     }
 
-    @Test func theOpenStackMovesItsTailOutInOrder() {
-        let stack = OpenStack<String>()
-        for i in 0..<200 { stack.append("item \(i) with a heap-allocated text") }
-        #expect(stack.count == 200 && stack[199] == "item 199 with a heap-allocated text")
-        let tail = stack.take(from: 150)
-        #expect(tail.count == 50 && tail.first == "item 150 with a heap-allocated text" && tail.last == "item 199 with a heap-allocated text")
-        #expect(stack.count == 150 && stack[149] == "item 149 with a heap-allocated text")
-        stack.append("again")
-        #expect(stack.take(from: 0).count == 151)
-        #expect(stack.count == 0 && stack.take(from: 0).isEmpty)
+    @Test func scalarsWrittenAsTheyAreAreRangesOfTheSourceAndKeepTheirRanges() throws {
+        let text = "a: plain words\nb: 'quoted'\nc: \"esc\\tx\"\nd: |\n  block\n"
+        let (root, diagnostics) = YAMLReader().read(SourceText(path: "t.yaml", bytes: Array(text.utf8)))
+        #expect(diagnostics.isEmpty)
+        guard case .mapping(let entries)? = root?.value else { throw Failure("not a mapping") }
+        let scalars = entries.map { entry -> (String, Range<Int>?) in
+            guard case .scalar(let s) = entry.value.value else { return ("", nil) }
+            return (s.text, s.sourceRange)
+        }
+        #expect(scalars.map(\.0) == ["plain words", "quoted", "esc\tx", "block\n"])
+        let bytes = Array(text.utf8)
+        let written = scalars.map { $0.1.map { String(decoding: bytes[$0], as: UTF8.self) } }
+        #expect(written == ["plain words", "'quoted'", "\"esc\\tx\"", "|\n  block\n"])
+        // Text as written is read from the source; only the escaped and the block scalar keep their own.
+        let arena = try #require(root?.arena)
+        let owned = (0..<arena.count).filter { arena[$0].kind & NodeArena.ownedText != 0 }
+        #expect(owned.count == 2)
+    }
+
+    @Test func jsonStringsWithoutEscapesAndNumbersAreRangesOfTheSource() throws {
+        let text = #"{"a": "x y", "b": "e\u0041", "c": -1.5e3, "d": true}"#
+        let (root, diagnostics) = JSONReader().read(SourceText(path: "t.json", bytes: Array(text.utf8)))
+        #expect(diagnostics.isEmpty)
+        guard case .mapping(let entries)? = root?.value else { throw Failure("not a mapping") }
+        #expect(entries.map(\.key) == ["a", "b", "c", "d"])
+        let values = entries.map { entry -> Scalar.Resolved? in
+            if case .scalar(let s) = entry.value.value { s.resolved } else { nil }
+        }
+        #expect(values == [.string("x y"), .string("eA"), .float(-1500), .bool(true)])
+        let ranges = entries.map { entry -> Range<Int>? in
+            if case .scalar(let s) = entry.value.value { s.sourceRange } else { nil }
+        }
+        #expect(ranges == [6..<11, 18..<27, nil, nil])
+    }
+
+    @Test func duplicateAndMergeKeysAreLeftOutOfTheirMapping() throws {
+        let text = "base: &b {x: 1}\nm:\n  k: 1\n  k: 2\n  <<: *b\n  j: [1, 2]\n  j: {z: 3}\n  l: last\n"
+        let (root, diagnostics) = YAMLReader().read(SourceText(path: "t.yaml", bytes: Array(text.utf8)))
+        #expect(diagnostics.count == 3)
+        guard case .mapping(let entries)? = root?.value, let m = entries.first(where: { $0.key == "m" }),
+              case .mapping(let inner) = m.value.value else { throw Failure("not a mapping") }
+        #expect(inner.count == 3 && inner.map(\.key) == ["k", "j", "l"])
+        let kinds = inner.map(\.value.kind)
+        #expect(kinds == [.number, .list, .string])
+        #expect(inner.map(\.keyLocation.line) == [3, 6, 8])
+    }
+
+    @Test func theArenaLetsGoOnlyOfWholeChunksAndNeverOnceAliased() {
+        func filled(aliased: Bool) -> NodeArena {
+            let arena = NodeArena(source: [], origin: SourceLocation(file: "t", line: 1, column: 1))
+            for i in 0..<(3 * NodeArena.chunkSize) {
+                let kind = aliased && i == 5 ? NodeArena.Kind.alias : .plain
+                _ = arena.append(NodeArena.Record(line: Int32(i + 1), column: 1, a: 0, b: 0, kind: kind.rawValue))
+            }
+            return arena
+        }
+        let arena = filled(aliased: false)
+        arena.release(10..<(2 * NodeArena.chunkSize + 10))
+        // Only the second chunk lay wholly inside.
+        #expect(arena.isLive(NodeArena.chunkSize - 1) && !arena.isLive(NodeArena.chunkSize))
+        #expect(!arena.isLive(2 * NodeArena.chunkSize - 1) && arena.isLive(2 * NodeArena.chunkSize))
+        #expect(arena.location(2 * NodeArena.chunkSize).line == 2 * NodeArena.chunkSize + 1)
+        let aliased = filled(aliased: true)
+        aliased.release(0..<aliased.count)
+        #expect(aliased.isLive(NodeArena.chunkSize))
     }
 
     @Test func aFileLargerThanOneChunkIsReadWhole() throws {

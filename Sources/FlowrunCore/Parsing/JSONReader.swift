@@ -14,7 +14,7 @@ public struct JSONReader: Sendable {
 
     /// Parses one JSON value. Returns the root (nil after a fatal error) and every diagnostic found.
     public func read(_ source: SourceText) -> (root: Node?, diagnostics: [Diagnostic]) {
-        var builder = TreeBuilder(limits: limits)
+        var builder = TreeBuilder(limits: limits, source: source)
         let result: Result<Void, TreeBuilder.Fatal> = source.bytes.withUnsafeBufferPointer { buffer in
             var cursor = Cursor(file: source.path, bytes: buffer)
             do throws(TreeBuilder.Fatal) {
@@ -142,7 +142,7 @@ private struct Cursor {
                 let keyLocation = location
                 let keyStart = offset
                 let key = try parseString()
-                try builder.scalar(Scalar(key, style: .quoted, sourceRange: keyStart..<offset), at: keyLocation, anchor: nil)
+                try builder.scalar(key, style: .quoted, sourceRange: keyStart..<offset, at: keyLocation, anchor: nil)
                 try skipWhitespace()
                 try expect(UInt8(ascii: ":"), "`:` after the key")
                 try parseValue(into: &builder)
@@ -168,14 +168,16 @@ private struct Cursor {
         case UInt8(ascii: "\""):
             let startOffset = offset
             let text = try parseString()
-            try builder.scalar(Scalar(text, style: .quoted, sourceRange: startOffset..<offset), at: start, anchor: nil)
+            try builder.scalar(text, style: .quoted, sourceRange: startOffset..<offset, at: start, anchor: nil)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let text = try parseNumber()
-            try builder.scalar(Scalar(text, style: .plain), at: start, anchor: nil)
+            let startOffset = offset
+            try parseNumber()
+            try builder.scalar(.written(startOffset..<offset), style: .plain, sourceRange: nil, at: start, anchor: nil)
         default:
             for word in ["true", "false", "null"] where matches(word) {
+                let startOffset = offset
                 for _ in word.utf8 { advance() }
-                try builder.scalar(Scalar(word, style: .plain), at: start, anchor: nil)
+                try builder.scalar(.written(startOffset..<offset), style: .plain, sourceRange: nil, at: start, anchor: nil)
                 return
             }
             throw unexpected(expected: "a value")
@@ -196,8 +198,7 @@ private struct Cursor {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
-    mutating func parseNumber() throws(TreeBuilder.Fatal) -> String {
-        let startOffset = offset
+    mutating func parseNumber() throws(TreeBuilder.Fatal) {
         func digits(_ cursor: inout Cursor) -> Int {
             var n = 0
             while !cursor.atEnd, cursor.current >= 0x30, cursor.current <= 0x39 { cursor.advance(); n += 1 }
@@ -223,21 +224,25 @@ private struct Cursor {
         if !atEnd, isWordByte(current) || current == UInt8(ascii: ".") {
             throw fatal(.jsonSyntax("unexpected `\(currentCharacter)` in a number"))
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[startOffset..<offset]), as: UTF8.self)
     }
 
-    /// Parses a string at `"`, decoding escapes (surrogate pairs joined).
-    mutating func parseString() throws(TreeBuilder.Fatal) -> String {
+    /// Parses a string at `"`, decoding escapes (surrogate pairs joined); a
+    /// string without escapes is its bytes in the source.
+    mutating func parseString() throws(TreeBuilder.Fatal) -> TreeBuilder.Text {
         advance()  // opening quote
+        let textStart = offset
+        var escaped = false
         var out: [UInt8] = []
         var runStart = offset
         while true {
             guard !atEnd else { throw fatal(.jsonSyntax("unterminated string")) }
             let b = current
             if b == UInt8(ascii: "\"") {
-                out.append(contentsOf: bytes[runStart..<offset])
+                let textEnd = offset
                 advance()
-                return String(decoding: out, as: UTF8.self)
+                guard escaped else { return .written(textStart..<textEnd) }
+                out.append(contentsOf: bytes[runStart..<textEnd])
+                return .decoded(String(decoding: out, as: UTF8.self))
             }
             if b < 0x20 {
                 throw fatal(.jsonSyntax("control character \(codePoint(UInt32(b))) in a string; write it as an escape"))
@@ -246,6 +251,7 @@ private struct Cursor {
                 advance()
                 continue
             }
+            escaped = true
             out.append(contentsOf: bytes[runStart..<offset])
             let escapeLocation = location
             advance()

@@ -1,24 +1,77 @@
 /// A YAML or JSON value with the location where it starts in the source.
 ///
 /// Both readers produce this tree, so the validator never knows which
-/// syntax a workflow was written in.
+/// syntax a workflow was written in. A node is a place in its file's
+/// `NodeArena`: lists and mappings are views of the records that follow it,
+/// and a scalar's text becomes a `String` only when its value is asked for.
 public struct Node: Sendable {
     /// The shape of a node.
     public enum Value: Sendable {
         case scalar(Scalar)
-        case sequence([Node])
-        case mapping([MappingEntry])
+        case sequence(Items)
+        case mapping(Entries)
     }
 
-    public var value: Value
-    public var location: SourceLocation
+    let arena: NodeArena
+    /// The record; for an alias, the alias's own (its location), not the node it repeats.
+    let index: Int
 
-    public init(_ value: Value, at location: SourceLocation) {
-        self.value = value
-        self.location = location
+    init(_ arena: NodeArena, _ index: Int) {
+        self.arena = arena
+        self.index = index
     }
 
-    /// A short description of the node's kind for messages: "a string", "a list", ...
+    public var location: SourceLocation { arena.location(index) }
+
+    public var value: Value {
+        let target = arena.target(index)
+        switch arena.kind(target) {
+        case .sequence: return .sequence(Items(arena: arena, parent: target))
+        case .mapping: return .mapping(Entries(arena: arena, parent: target))
+        case .plain, .quoted, .block, .alias: return .scalar(scalar(target))
+        }
+    }
+
+    /// The scalar at `target`; through an alias it has no source range (the
+    /// text is where the anchor is, so nothing inside is located relative to the alias).
+    private func scalar(_ target: Int) -> Scalar {
+        let style: Scalar.Style = switch arena.kind(target) {
+        case .plain: .plain
+        case .block: .block
+        default: .quoted
+        }
+        return Scalar(arena.text(target), style: style, sourceRange: target == index ? arena.sourceRange(target) : nil)
+    }
+
+    /// A scalar's style, read without making its text; nil for a list or mapping.
+    var scalarStyle: Scalar.Style? {
+        switch arena.kind(arena.target(index)) {
+        case .plain: .plain
+        case .quoted: .quoted
+        case .block: .block
+        case .sequence, .mapping, .alias: nil
+        }
+    }
+
+    /// A scalar's source range as `Scalar.sourceRange` gives it, without making its text.
+    var scalarSourceRange: Range<Int>? {
+        let target = arena.target(index)
+        return target == index ? arena.sourceRange(target) : nil
+    }
+
+    /// A scalar's text when it is not null under the core schema (a quoted
+    /// scalar never is); nil for a null, a list or a mapping. One `String` made.
+    var nonNullText: String? {
+        let target = arena.target(index)
+        switch arena.kind(target) {
+        case .quoted, .block: return arena.text(target)
+        case .plain:
+            let isNull = arena.withText(target) { Scalar.typesAsNull($0) }
+            return isNull ? nil : arena.text(target)
+        case .sequence, .mapping, .alias: return nil
+        }
+    }
+
     /// What kind of value the node holds.
     public var kind: ValueKind {
         switch value {
@@ -33,18 +86,63 @@ public struct Node: Sendable {
             }
         }
     }
+
+    /// The items of a list, in order.
+    public struct Items: Collection, Sendable {
+        let arena: NodeArena
+        let parent: Int
+
+        public var startIndex: Int { Items.unskipped(arena, parent + 1, end: endIndex) }
+        public var endIndex: Int { arena.end(parent) }
+        public var count: Int { Int(arena[parent].a) }
+        public var isEmpty: Bool { count == 0 }
+        public subscript(position: Int) -> Node { Node(arena, position) }
+        public func index(after i: Int) -> Int { Items.unskipped(arena, arena.end(i), end: endIndex) }
+
+        /// No items: an empty list of a file of no nodes.
+        static let none = Items(arena: NodeArena.empty, parent: 0)
+
+        /// The first record from `i` on that is not a skipped duplicate.
+        static func unskipped(_ arena: NodeArena, _ i: Int, end: Int) -> Int {
+            var i = i
+            while i < end, arena[i].kind & NodeArena.skipped != 0 { i = arena.end(i) }
+            return i
+        }
+    }
+
+    /// The entries of a mapping, in order, duplicates and merge keys left out.
+    public struct Entries: Collection, Sendable {
+        let arena: NodeArena
+        let parent: Int
+
+        /// Positions are the keys' records.
+        public var startIndex: Int { Items.unskipped(arena, parent + 1, end: endIndex) }
+        public var endIndex: Int { arena.end(parent) }
+        public var count: Int { Int(arena[parent].a) }
+        public var isEmpty: Bool { count == 0 }
+        public subscript(position: Int) -> MappingEntry { MappingEntry(arena: arena, keyIndex: position) }
+        public func index(after i: Int) -> Int { Items.unskipped(arena, arena.end(i + 1), end: endIndex) }
+
+        public func last(where predicate: (MappingEntry) throws -> Bool) rethrows -> MappingEntry? {
+            var found: MappingEntry?
+            for entry in self where try predicate(entry) { found = entry }
+            return found
+        }
+    }
 }
 
 /// One `key: value` pair of a mapping; keys are always strings.
 public struct MappingEntry: Sendable {
-    public var key: String
-    public var keyLocation: SourceLocation
-    public var value: Node
+    let arena: NodeArena
+    let keyIndex: Int
 
-    public init(key: String, keyLocation: SourceLocation, value: Node) {
-        self.key = key
-        self.keyLocation = keyLocation
-        self.value = value
+    public var key: String { arena.text(arena.target(keyIndex)) }
+    public var keyLocation: SourceLocation { arena.location(keyIndex) }
+    public var value: Node { Node(arena, keyIndex + 1) }
+
+    /// Whether the key is `key`, byte for byte, without making a `String` of it.
+    func hasKey(_ key: String) -> Bool {
+        arena.textEquals(arena.target(keyIndex), key)
     }
 }
 
@@ -107,15 +205,43 @@ public struct Scalar: Sendable {
         guard isPlain else { return .string(text) }
         let text = text
         var bytes = text
-        return bytes.withUTF8 { Scalar.resolve($0, text) }
+        return bytes.withUTF8 { Scalar.resolve($0, { text }) }
+    }
+
+    /// Whether a plain scalar of these bytes is null under the core schema.
+    static func typesAsNull(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first else { return true }
+        guard utf8.count <= 4, first == UInt8(ascii: "~") || first == UInt8(ascii: "n") || first == UInt8(ascii: "N") else {
+            return false
+        }
+        return nullWords.contains(packed(utf8))
+    }
+
+    /// Whether a plain scalar of these bytes is a string under the core schema.
+    /// Decided from the bytes, as `resolve` decides, with no `String` made but for a float's digits.
+    static func typesAsString(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first else { return false }
+        guard mayBeTyped(first) else { return true }
+        if utf8.count <= 5 {
+            let word = packed(utf8)
+            if nullWords.contains(word) || trueWords.contains(word) || falseWords.contains(word)
+                || infinityWords.contains(word) || negativeInfinityWords.contains(word) || nanWords.contains(word) {
+                return false
+            }
+        }
+        guard isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") else {
+            return true
+        }
+        if case .string = resolve(utf8, { String(decoding: utf8, as: UTF8.self) }) { return true }
+        return false
     }
 
     /// Typing by the bytes: a validation of a large file types every key and
     /// value, and string comparisons against the dozens of words were most of it.
-    private static func resolve(_ utf8: UnsafeBufferPointer<UInt8>, _ text: String) -> Resolved {
+    private static func resolve(_ utf8: UnsafeBufferPointer<UInt8>, _ text: () -> String) -> Resolved {
         // Most plain scalars are words: decide from the first byte before anything else.
         guard let first = utf8.first else { return .null }
-        guard mayBeTyped(first) else { return .string(text) }
+        guard mayBeTyped(first) else { return .string(text()) }
         if utf8.count <= 5 {
             let word = packed(utf8)
             if nullWords.contains(word) { return .null }
@@ -126,9 +252,9 @@ public struct Scalar: Sendable {
             if nanWords.contains(word) { return .float(.nan) }
         }
         guard isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") else {
-            return .string(text)
+            return .string(text())
         }
-        if isDecimalInteger(utf8) { return .int(Int(text)) }
+        if isDecimalInteger(utf8) { return .int(Int(text())) }
         if utf8.count > 2, utf8[0] == UInt8(ascii: "0") {
             let digits = UnsafeBufferPointer(rebasing: utf8[2...])
             if utf8[1] == UInt8(ascii: "o"), digits.allSatisfy({ (0x30...0x37).contains($0) }) {
@@ -138,8 +264,8 @@ public struct Scalar: Sendable {
                 return .int(Int(String(decoding: digits, as: UTF8.self), radix: 16))
             }
         }
-        if isFloat(utf8), let value = Double(text) { return .float(value) }
-        return .string(text)
+        if isFloat(utf8), let value = Double(text()) { return .float(value) }
+        return .string(text())
     }
 
     /// Up to eight bytes as one number, the first byte lowest.

@@ -7,67 +7,105 @@ struct TreeBuilder {
         var diagnostic: Diagnostic
     }
 
-    /// An open collection. Its items or entries so far are the tail of
-    /// `openItems` or `openEntries` from `start` on: every open collection
-    /// appends to one shared buffer, and a closed one takes an array of
-    /// exactly its size (no growth by doubling per collection, no spare
-    /// capacity kept in the tree).
+    /// An open collection: its record, and what is known of it so far.
     private struct Frame {
-        var isMapping: Bool
-        var location: SourceLocation
+        var record: Int
         var anchor: String?
-        var start: Int
+        var isMapping: Bool
+        /// Items, or entries not skipped.
+        var count: Int32 = 0
         /// Nodes inside this collection, itself included, aliases expanded.
         var size = 1
         var skipNextValue = false
-        var pendingKey: (key: String, location: SourceLocation)?
-        /// Index of the entries by key (offsets from `start`), built once a mapping is large.
+        /// The record of the key whose value comes next.
+        var pendingKey: Int?
+        /// Index of the entries by key (their key records), built once a mapping is large.
         var index: [String: Int]?
     }
 
+    /// A scalar's text as the reader has it: where it is written, or its own string.
+    enum Text {
+        /// The text is these bytes of the source, as written.
+        case written(Range<Int>)
+        /// The text differs from what is written (escapes, folding, a block scalar).
+        case decoded(String)
+    }
+
     let limits: ReaderLimits
+    let arena: NodeArena
     private var stack: [Frame] = []
-    private let openItems = OpenStack<Node>()
-    private let openEntries = OpenStack<MappingEntry>()
-    private(set) var root: Node?
+    private var rootIndex: Int?
     private(set) var diagnostics: [Diagnostic] = []
-    private var anchors: [String: (node: Node, size: Int)] = [:]
+    private var anchors: [String: (index: Int, size: Int)] = [:]
     private var aliasUses = 0
     private var aliasExpansion = 0
 
-    init(limits: ReaderLimits) {
+    init(limits: ReaderLimits, source: SourceText) {
         self.limits = limits
+        self.arena = NodeArena(source: source.bytes, origin: SourceLocation(file: source.path, line: 1, column: 1))
     }
+
+    var root: Node? { rootIndex.map { Node(arena, $0) } }
 
     var depth: Int { stack.count }
 
     mutating func beginSequence(at location: SourceLocation, anchor: String?) throws(Fatal) {
-        try checkDepth(location)
-        stack.append(Frame(isMapping: false, location: location, anchor: anchor, start: openItems.count))
+        try begin(.sequence, at: location, anchor: anchor)
     }
 
     mutating func beginMapping(at location: SourceLocation, anchor: String?) throws(Fatal) {
+        try begin(.mapping, at: location, anchor: anchor)
+    }
+
+    private mutating func begin(_ kind: NodeArena.Kind, at location: SourceLocation, anchor: String?) throws(Fatal) {
         try checkDepth(location)
-        stack.append(Frame(isMapping: true, location: location, anchor: anchor, start: openEntries.count))
+        let record = arena.append(NodeArena.Record(
+            line: Int32(clamping: location.line), column: Int32(clamping: location.column), a: 0, b: 0, kind: kind.rawValue))
+        stack.append(Frame(record: record, anchor: anchor, isMapping: kind == .mapping))
     }
 
     /// Closes the innermost collection.
     mutating func end() throws(Fatal) {
         guard let frame = stack.popLast() else { return }
-        let value: Node.Value
-        if frame.isMapping {
-            value = .mapping(openEntries.take(from: frame.start))
-        } else {
-            value = .sequence(openItems.take(from: frame.start))
-        }
-        try complete(Node(value, at: frame.location), size: frame.size, anchor: frame.anchor)
+        arena[frame.record].a = frame.count
+        arena[frame.record].b = Int32(arena.count)
+        try complete(frame.record, size: frame.size, anchor: frame.anchor)
     }
 
-    mutating func scalar(_ scalar: Scalar, at location: SourceLocation, anchor: String?) throws(Fatal) {
-        if scalar.text.utf8.count > limits.maxScalarBytes {
+    /// Adds a scalar. `sourceRange` is where it is written, from its quote or
+    /// `|` on; `.written` text lies inside it (all of it for a plain scalar,
+    /// all but the quotes for a quoted one).
+    mutating func scalar(
+        _ text: Text, style: Scalar.Style, sourceRange: Range<Int>?, at location: SourceLocation, anchor: String?
+    ) throws(Fatal) {
+        let length: Int
+        switch text {
+        case .written(let range): length = range.count
+        case .decoded(let string): length = string.utf8.count
+        }
+        if length > limits.maxScalarBytes {
             throw Fatal(diagnostic: .error(.scalarTooLarge(limit: limits.maxScalarBytes), at: location))
         }
-        try complete(Node(.scalar(scalar), at: location), size: 1, anchor: anchor)
+        var kind: UInt8 = switch style {
+        case .plain: NodeArena.Kind.plain.rawValue
+        case .quoted: NodeArena.Kind.quoted.rawValue
+        case .block: NodeArena.Kind.block.rawValue
+        }
+        if sourceRange != nil { kind |= NodeArena.hasRange }
+        var record = NodeArena.Record(line: Int32(clamping: location.line), column: Int32(clamping: location.column),
+                                      a: -1, b: -1, kind: kind)
+        switch text {
+        case .written(let range):
+            (record.a, record.b) = (Int32(range.lowerBound), Int32(range.upperBound))
+            let index = arena.append(record)
+            try complete(index, size: 1, anchor: anchor)
+        case .decoded(let string):
+            record.kind |= NodeArena.ownedText
+            if let sourceRange { (record.a, record.b) = (Int32(sourceRange.lowerBound), Int32(sourceRange.upperBound)) }
+            let index = arena.append(record)
+            arena.setOwnedText(string, of: index)
+            try complete(index, size: 1, anchor: anchor)
+        }
     }
 
     mutating func alias(_ name: String, at location: SourceLocation) throws(Fatal) {
@@ -82,15 +120,10 @@ struct TreeBuilder {
         if aliasExpansion > limits.maxAliasExpansion {
             throw Fatal(diagnostic: .error(.aliasExpansionTooLarge(limit: limits.maxAliasExpansion), at: location))
         }
-        var node = target.node
-        node.location = location
-        // The text is where the anchor is, not here: forget the range so
-        // nothing inside is located relative to the alias.
-        if case .scalar(var scalar) = node.value {
-            scalar.sourceRange = nil
-            node.value = .scalar(scalar)
-        }
-        try complete(node, size: target.size, anchor: nil)
+        let index = arena.append(NodeArena.Record(
+            line: Int32(clamping: location.line), column: Int32(clamping: location.column),
+            a: Int32(arena.target(target.index)), b: 0, kind: NodeArena.Kind.alias.rawValue))
+        try complete(index, size: target.size, anchor: nil)
     }
 
     mutating func report(_ diagnostic: Diagnostic) {
@@ -104,56 +137,86 @@ struct TreeBuilder {
     }
 
     /// Hands a finished node to its parent: a list item, a mapping key, or a mapping value.
-    private mutating func complete(_ node: Node, size: Int, anchor: String?) throws(Fatal) {
-        if let anchor { anchors[anchor] = (node, size) }
+    private mutating func complete(_ index: Int, size: Int, anchor: String?) throws(Fatal) {
+        if let anchor { anchors[anchor] = (index, size) }
         guard !stack.isEmpty else {
-            root = node
+            rootIndex = index
             return
         }
         let top = stack.count - 1
         stack[top].size += size
         guard stack[top].isMapping else {
-            openItems.append(node)
+            stack[top].count += 1
             return
         }
         if let pendingKey = stack[top].pendingKey {
             stack[top].pendingKey = nil
             if stack[top].skipNextValue {
                 stack[top].skipNextValue = false
+                arena[index].kind |= NodeArena.skipped
             } else {
-                openEntries.append(MappingEntry(key: pendingKey.key, keyLocation: pendingKey.location, value: node))
-                if stack[top].index != nil { stack[top].index![pendingKey.key] = openEntries.count - 1 - stack[top].start }
+                stack[top].count += 1
+                if stack[top].index != nil { stack[top].index![arena.text(arena.target(pendingKey))] = pendingKey }
             }
             return
         }
-        let key = try keyText(node)
-        if key == "<<", case .scalar(let s) = node.value, s.isPlain {
+        let node = Node(arena, index)
+        let key = try keyTarget(node)
+        if arena.kind(key) == .plain, arena.textEquals(key, "<<") {
             report(.error(.mergeKeyNotSupported, at: node.location))
             stack[top].skipNextValue = true
-        } else if let first = firstIndex(of: key, inFrame: top) {
-            report(.error(.duplicateKey(key), at: node.location,
-                          notes: [.init(location: openEntries[stack[top].start + first].keyLocation, message: .firstDefinedHere)]))
+            arena[index].kind |= NodeArena.skipped
+        } else if let first = firstEntry(withKeyOf: key, before: index, inFrame: top) {
+            report(.error(.duplicateKey(arena.text(key)), at: node.location,
+                          notes: [.init(location: arena.location(first), message: .firstDefinedHere)]))
             stack[top].skipNextValue = true
+            arena[index].kind |= NodeArena.skipped
         }
-        stack[top].pendingKey = (key, node.location)
+        stack[top].pendingKey = index
     }
 
-    /// Finds a key among a mapping's earlier entries; small mappings scan, large ones keep an index.
-    private mutating func firstIndex(of key: String, inFrame top: Int) -> Int? {
-        if let index = stack[top].index { return index[key] }
-        let start = stack[top].start
-        let count = openEntries.count - start
-        if count < 16 { return (0..<count).first { openEntries[start + $0].key == key } }
+    /// The key record of an earlier entry of the open mapping whose key has the
+    /// text of `key`; small mappings scan, large ones keep an index.
+    private mutating func firstEntry(withKeyOf key: Int, before limit: Int, inFrame top: Int) -> Int? {
+        if let index = stack[top].index { return index[arena.text(key)] }
+        let arena = arena
+        // The open mapping's entries so far: a key, then its value's records.
+        func forEachKey(_ body: (Int) -> Bool) {
+            var i = stack[top].record + 1
+            while i < limit {
+                if arena[i].kind & NodeArena.skipped == 0, !body(i) { return }
+                i = arena.end(i + 1)
+            }
+        }
+        if stack[top].count < 16 {
+            var found: Int?
+            arena.withText(key) { bytes in
+                forEachKey { entry in
+                    if arena.textEquals(arena.target(entry), bytes) { found = entry }
+                    return found == nil
+                }
+            }
+            return found
+        }
         var built: [String: Int] = [:]
-        for i in 0..<count where built[openEntries[start + i].key] == nil { built[openEntries[start + i].key] = i }
+        forEachKey { entry in
+            let text = arena.text(arena.target(entry))
+            if built[text] == nil { built[text] = entry }
+            return true
+        }
         stack[top].index = built
-        return built[key]
+        return built[arena.text(key)]
     }
 
-    private func keyText(_ node: Node) throws(Fatal) -> String {
-        guard case .scalar(let scalar) = node.value, case .string(let text) = scalar.resolved else {
-            throw Fatal(diagnostic: .error(.nonStringKey(found: node.kind), at: node.location))
+    /// The record holding a key's text (through an alias); a key that is not a string is fatal.
+    private func keyTarget(_ node: Node) throws(Fatal) -> Int {
+        let target = arena.target(node.index)
+        let isString = switch arena.kind(target) {
+        case .quoted, .block: true
+        case .plain: arena.withText(target) { Scalar.typesAsString($0) }
+        case .sequence, .mapping, .alias: false
         }
-        return text
+        guard isString else { throw Fatal(diagnostic: .error(.nonStringKey(found: node.kind), at: node.location)) }
+        return target
     }
 }

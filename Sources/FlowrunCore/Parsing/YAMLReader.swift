@@ -15,7 +15,7 @@ public struct YAMLReader: Sendable {
     /// Parses one YAML document. Returns the root (nil after a fatal error) and
     /// every diagnostic found.
     public func read(_ source: SourceText) -> (root: Node?, diagnostics: [Diagnostic]) {
-        var builder = TreeBuilder(limits: limits)
+        var builder = TreeBuilder(limits: limits, source: source)
         do {
             try parse(source, into: &builder)
         } catch {
@@ -81,7 +81,6 @@ public struct YAMLReader: Sendable {
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
             try rejectTag(data.tag, at: location)
-            let text = string(data.value, count: data.length)
             let style: Scalar.Style = switch data.style {
             case YAML_PLAIN_SCALAR_STYLE: .plain
             case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: .block
@@ -89,8 +88,8 @@ public struct YAMLReader: Sendable {
             }
             let range = offsets.byteOffset(ofCharacter: Int(event.start_mark.index))
                 ..< offsets.byteOffset(ofCharacter: Int(event.end_mark.index))
-            try builder.scalar(Scalar(text, style: style, sourceRange: range), at: location,
-                               anchor: optionalString(data.anchor))
+            let text = Self.text(data.value, count: data.length, style: style, range: range, in: offsets.bytes)
+            try builder.scalar(text, style: style, sourceRange: range, at: location, anchor: optionalString(data.anchor))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
             try rejectTag(data.tag, at: location)
@@ -106,6 +105,26 @@ public struct YAMLReader: Sendable {
         default:
             break
         }
+    }
+
+    /// A scalar's text as a range of the source when libyaml's value is the
+    /// written text (a plain scalar, or a quoted one without escapes or folding).
+    private static func text(
+        _ value: UnsafeMutablePointer<yaml_char_t>?, count: Int, style: Scalar.Style, range: Range<Int>, in bytes: [UInt8]
+    ) -> TreeBuilder.Text {
+        guard let value else { return .decoded("") }
+        let written: Range<Int>? = switch style {
+        case .plain: range
+        case .quoted: range.count >= 2 ? range.lowerBound + 1..<range.upperBound - 1 : nil
+        case .block: nil
+        }
+        if let written, written.count == count, written.upperBound <= bytes.count {
+            let same = bytes.withUnsafeBufferPointer { source in
+                count == 0 || memcmp(source.baseAddress! + written.lowerBound, value, count) == 0
+            }
+            if same { return .written(written) }
+        }
+        return .decoded(String(decoding: UnsafeBufferPointer(start: value, count: count), as: UTF8.self))
     }
 
     private func rejectTag(_ tag: UnsafeMutablePointer<yaml_char_t>?, at location: SourceLocation) throws(TreeBuilder.Fatal) {
@@ -160,11 +179,6 @@ public struct YAMLReader: Sendable {
         }
         return .error(.yamlSyntax(problem: problem, context: context), at: location, notes: notes)
     }
-}
-
-private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, count: Int) -> String {
-    guard let pointer else { return "" }
-    return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
 }
 
 private func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

@@ -14,12 +14,12 @@ extension Validator.Pass {
             let place = index < writtenPlaces.count ? writtenPlaces[index] : index
             var name = String(place + 1)
             var nameLocation = node.location
-            var taskNodes: [Node] = []
+            var taskNodes: Node.Items?
             switch node.value {
             case .sequence(let items):
                 taskNodes = items
             case .mapping(let entries):
-                if let entry = entries.first(where: { $0.key == "name" }) {
+                if let entry = entries.first(where: { $0.hasKey("name") }) {
                     nameLocation = entry.value.location
                     if let text = text(entry.value, key: "name"), checkName(text, kind: .stage, at: entry.value.location) {
                         name = text
@@ -28,7 +28,7 @@ extension Validator.Pass {
                     // Only the list shorthand is named by position; a written-out stage names itself.
                     error(.missingKey(key: "name", in: .stageAt(place + 1)), at: node.location)
                 }
-                if let tasks = entries.first(where: { $0.key == "tasks" }), case .sequence(let items) = tasks.value.value {
+                if let tasks = entries.first(where: { $0.hasKey("tasks") }), case .sequence(let items) = tasks.value.value {
                     taskNodes = items
                 }
             case .scalar:
@@ -41,9 +41,9 @@ extension Validator.Pass {
                 firstSeen[name] = nameLocation
                 stageIndexByName[name] = index
             }
-            headers.append(StageHeader(name: name, taskNames: taskHeaderNames(taskNodes)))
-            if taskNodes.contains(where: { node in
-                if case .mapping(let entries) = node.value { entries.contains { $0.key == "matrix" } } else { false }
+            headers.append(StageHeader(name: name, taskNames: taskNodes.map { taskHeaderNames($0) } ?? []))
+            if let taskNodes, taskNodes.contains(where: { node in
+                if case .mapping(let entries) = node.value { entries.contains { $0.hasKey("matrix") } } else { false }
             }) {
                 stagesWithMatrix.insert(index)
             }
@@ -53,7 +53,7 @@ extension Validator.Pass {
     }
 
     /// Task names by position (nil where the name is invalid), duplicates reported.
-    mutating func taskHeaderNames(_ nodes: [Node]) -> [String?] {
+    mutating func taskHeaderNames(_ nodes: Node.Items) -> [String?] {
         var firstSeen: [String: SourceLocation] = [:]
         firstSeen.reserveCapacity(nodes.count)
         var names: [String?] = []
@@ -61,9 +61,9 @@ extension Validator.Pass {
         for (index, node) in nodes.enumerated() {
             var name: String? = String(index + 1)
             var location = node.location
-            if case .mapping(let entries) = node.value, let entry = entries.first(where: { $0.key == "name" }) {
+            if case .mapping(let entries) = node.value, let entry = entries.first(where: { $0.hasKey("name") }) {
                 location = entry.value.location
-                if entries.contains(where: { $0.key == "matrix" }), case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{") {
+                if entries.contains(where: { $0.hasKey("matrix") }), case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{") {
                     // A name template: checked with the task; its fixed start names the matrix task.
                     name = Self.matrixBaseName(scalar.text) ?? String(index + 1)
                 } else if let text = text(entry.value, key: "name"), checkName(text, kind: .task, at: entry.value.location) {
@@ -85,8 +85,19 @@ extension Validator.Pass {
         return names
     }
 
-    mutating func checkKeys(_ entries: [MappingEntry], allowed: [String]) {
-        for entry in entries where !allowed.contains(entry.key) {
+    /// `checkKeys` for keys already made strings.
+    mutating func checkKeys(_ keys: KeyedEntries, allowed: KeyList) {
+        keys.forEach { key in
+            if !allowed.contains(key, of: keys) {
+                let text = keys.text(of: key)
+                error(.unknownKey(key: text, allowed: allowed.keys, suggestion: Spelling.closest(to: text, among: allowed.keys)),
+                      at: keys.location(of: key))
+            }
+        }
+    }
+
+    mutating func checkKeys(_ entries: some Collection<MappingEntry>, allowed: [String]) {
+        for entry in entries where !Self.isAllowed(entry, allowed) {
             error(.unknownKey(key: entry.key, allowed: allowed, suggestion: Spelling.closest(to: entry.key, among: allowed)),
                   at: entry.keyLocation)
         }
@@ -94,8 +105,20 @@ extension Validator.Pass {
 
     /// Whether an unknown key of `entries` is a likely misspelling of `key`;
     /// its "did you mean" already explains why `key` is missing.
-    func isMisspelled(_ key: String, in entries: [MappingEntry], allowed: [String]) -> Bool {
-        entries.contains { !allowed.contains($0.key) && Spelling.closest(to: $0.key, among: allowed) == key }
+    func isMisspelled(_ key: String, in entries: some Collection<MappingEntry>, allowed: [String]) -> Bool {
+        entries.contains { entry in !Self.isAllowed(entry, allowed) && Spelling.closest(to: entry.key, among: allowed) == key }
+    }
+
+    /// Whether an entry's key is one of `allowed`, compared as bytes, lengths first.
+    static func isAllowed(_ entry: MappingEntry, _ allowed: [String]) -> Bool {
+        let arena = entry.arena
+        return arena.withText(arena.target(entry.keyIndex)) { key in
+            allowed.contains { word in
+                guard word.utf8.count == key.count else { return false }
+                var word = word
+                return word.withUTF8 { $0.elementsEqual(key) }
+            }
+        }
     }
 
     /// Checks a stage or task name; returns whether it is usable.

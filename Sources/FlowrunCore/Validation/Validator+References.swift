@@ -3,10 +3,10 @@ extension Validator.Pass {
     mutating func template(_ text: String, node: Node, scope: TemplateScope) -> Template {
         var start = node.location
         var openings: [SourceLocation]?
-        if case .scalar(let scalar) = node.value {
-            if scalar.style == .quoted { start.column += 1 }
+        if let style = node.scalarStyle {
+            if style == .quoted { start.column += 1 }
             if let source, TemplateParser.holdsOpening(text) {
-                if let range = scalar.sourceRange {
+                if let range = node.scalarSourceRange {
                     openings = TemplateParser.openings(in: source.bytes, range: range, start: node.location)
                 } else {
                     // Read through an alias: the text is at the anchor; point at the alias.

@@ -2,16 +2,16 @@
 extension Validator.Pass {
     mutating func stageOf(_ node: Node, index: Int, header: StageHeader, defaults: TaskDefaults) -> Workflow.Stage? {
         var entries: [MappingEntry] = []
-        var taskNodes: [Node] = []
+        var taskNodes: Node.Items?
         switch node.value {
         case .sequence(let items):
             taskNodes = items
             if items.isEmpty { error(.emptyList(key: "tasks"), at: node.location) }
         case .mapping(let list):
-            entries = list
+            entries = Array(list)
             checkKeys(entries, allowed: stageKeys)
-            if let tasks = entries.first(where: { $0.key == "tasks" }) {
-                taskNodes = sequence(tasks.value, key: "tasks") ?? []
+            if let tasks = entries.first(where: { $0.hasKey("tasks") }) {
+                taskNodes = sequence(tasks.value, key: "tasks")
                 if case .sequence(let items) = tasks.value.value, items.isEmpty {
                     error(.emptyList(key: "tasks"), at: tasks.value.location)
                 }
@@ -31,8 +31,8 @@ extension Validator.Pass {
         defer { environmentLevels.removeLast(environmentLevels.count - levels) }
         let environment = byKey["env"].map { environmentOf($0.value, scope: TemplateScope(key: "env", stageIndex: index)) } ?? []
         var tasks: [Workflow.Task] = []
-        tasks.reserveCapacity(taskNodes.count)
-        for (taskIndex, taskNode) in taskNodes.enumerated() {
+        tasks.reserveCapacity(taskNodes?.count ?? 0)
+        for (taskIndex, taskNode) in (taskNodes ?? Node.Items.none).enumerated() {
             let name = taskIndex < header.taskNames.count ? header.taskNames[taskIndex] : nil
             if let task = taskOf(taskNode, name: name ?? String(taskIndex + 1), stageIndex: index, defaults: defaults) {
                 tasks.append(task)
@@ -65,10 +65,10 @@ extension Validator.Pass {
             error(.wrongType(key: "task", expected: .task, found: .kind(.list)), at: node.location)
             return nil
         case .mapping(let entries):
-            checkKeys(entries, allowed: taskKeys)
             let byKey = KeyedEntries(entries)
-            let isAction = { (entry: MappingEntry) in entry.key == "run" || entry.key == "sleep" || entry.key == "steps" }
-            let actionCount = entries.reduce(0) { isAction($1) ? $0 + 1 : $0 }
+            checkKeys(byKey, allowed: taskKeyList)
+            let isAction = { (entry: MappingEntry) in entry.hasKey("run") || entry.hasKey("sleep") || entry.hasKey("steps") }
+            let actionCount = (byKey["run"] == nil ? 0 : 1) + (byKey["sleep"] == nil ? 0 : 1) + (byKey["steps"] == nil ? 0 : 1)
             if actionCount == 0 {
                 if !["run", "sleep", "steps"].contains(where: { isMisspelled($0, in: entries, allowed: taskKeys) }) {
                     error(.noAction, at: node.location)

@@ -44,6 +44,8 @@ let taskKeys = [
     "name", "if", "run", "sleep", "env", "working-directory", "shell", "timeout", "retries", "retry-delay",
     "continue-on-error", "result", "sources", "generates", "resources", "executor", "steps", "matrix", "outputs", "interactive",
 ]
+/// `taskKeys` made ready for checking every task's keys.
+let taskKeyList = KeyList(taskKeys)
 let stepKeys = ["name", "if", "run", "sleep", "env", "working-directory", "timeout", "continue-on-error"]
 
 /// Where a template sits, which decides what it may refer to.
@@ -124,8 +126,11 @@ extension Validator.Pass {
 
         // Names of stages and tasks first, so templates anywhere can refer to them.
         var stageNodes: [Node]
+        /// The records of the stages, let go of stage by stage.
+        var stageRecords = 0..<0
         if let entry = byKey["stages"] {
-            stageNodes = sequence(entry.value, key: "stages") ?? []
+            stageNodes = sequence(entry.value, key: "stages").map(Array.init) ?? []
+            if case .sequence(let items) = entry.value.value { stageRecords = items.startIndex..<items.endIndex }
             if case .sequence(let items) = entry.value.value, items.isEmpty {
                 error(.emptyList(key: "stages"), at: entry.value.location)
             }
@@ -167,11 +172,11 @@ extension Validator.Pass {
         var stages: [Workflow.Stage] = []
         stages.reserveCapacity(stageNodes.count)
         for index in stageNodes.indices {
-            let node = stageNodes[index]
-            stageNodes[index] = Node(.sequence([]), at: node.location)
-            if let stage = stageOf(node, index: index, header: headers[index], defaults: defaults) {
+            if let stage = stageOf(stageNodes[index], index: index, header: headers[index], defaults: defaults) {
                 stages.append(stage)
             }
+            let next = index + 1 < stageNodes.count ? stageNodes[index + 1].index : stageRecords.upperBound
+            stageNodes[index].arena.release(stageRecords.lowerBound..<max(stageRecords.lowerBound, next))
         }
         let secrets = secretsEntry.map { secretsOf($0.value, variables: variables, environment: environment, stages: stages) } ?? []
         warnSecretsOnCommandLines(stages, secrets: secrets)
