@@ -11,6 +11,9 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
+#if defined(__linux__) && defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 int flowrun_become_child_subreaper(void) {
 #if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
@@ -77,5 +80,14 @@ int flowrun_start_writeback_range(int fd, long long offset, long long length) {
     (void)offset;
     (void)length;
     return 0;
+#endif
+}
+
+void flowrun_release_heap(int mmap_threshold) {
+#if defined(__linux__) && defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    malloc_trim(0);
+#else
+    (void)mmap_threshold;
 #endif
 }

@@ -112,4 +112,9 @@ int flowrun_start_writeback(int fd);
 /// the disk while the rest of it is still being written.
 int flowrun_start_writeback_range(int fd, long long offset, long long length);
 
+/// glibc: gives free heap pages back to the system (`malloc_trim`) and keeps
+/// blocks of `mmap_threshold` bytes and more in mappings of their own from
+/// now on (`M_MMAP_THRESHOLD`, which also ends its growing); nothing elsewhere.
+void flowrun_release_heap(int mmap_threshold);
+
 #endif

@@ -34,6 +34,7 @@ public struct RunSession: Sendable {
     /// it), writes the reports, and returns the exit status.
     public func run() async -> ExitStatus {
         let plan = self.plan
+        HeapRelease.afterLoading()
         ProcessHygiene.raiseOpenFileLimit()
         ProcessHygiene.resetInheritedSignalDispositions()
         ProcessHygiene.widenOutputPipes([stdout.descriptor, stderr.descriptor])
