@@ -156,6 +156,30 @@ import Testing
 }
 
 @Suite struct ValidatorTests {
+    @Test func tasksShareTheDefaultsBoxUntilOneSetsItsOwn() throws {
+        let workflow = try #require(load("""
+            defaults:
+              working-directory: src
+              resources: {cpus: 2}
+            stages:
+              - name: s
+                tasks:
+                  - run: a
+                  - run: b
+                  - run: c
+                    working-directory: /tmp
+                    retry-delay: 2s
+            """).workflow)
+        let tasks = workflow.stages[0].tasks
+        #expect(tasks[0].details === tasks[1].details && tasks[0].details !== Workflow.Task.Details.none)
+        #expect(tasks[1].workingDirectory == Template(literal: "src") && tasks[1].retryDelay == .zero)
+        #expect(tasks[2].details !== tasks[0].details)
+        #expect(tasks[2].workingDirectory == Template(literal: "/tmp") && tasks[2].retryDelay == .seconds(2))
+        #expect(tasks[2].resources == tasks[0].resources && tasks[0].resources.cpus == 2)
+        // The fields most tasks leave alone are out of line: a task is 112 bytes.
+        #expect(MemoryLayout<Workflow.Task>.stride <= 112)
+    }
+
     @Test func defaultsApplyAndTasksOverrideThem() throws {
         let workflow = try #require(load("""
             defaults:

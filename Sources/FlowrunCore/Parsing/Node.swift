@@ -59,6 +59,11 @@ public struct Node: Sendable {
         return target == index ? arena.sourceRange(target) : nil
     }
 
+    /// Calls `body` with a scalar's text as bytes (through an alias), no `String` made.
+    func withScalarBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        arena.withText(arena.target(index), body)
+    }
+
     /// A scalar's text when it is not null under the core schema (a quoted
     /// scalar never is); nil for a null, a list or a mapping. One `String` made.
     var nonNullText: String? {

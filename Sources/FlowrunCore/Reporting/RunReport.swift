@@ -33,18 +33,26 @@ public enum RunReport {
     /// The same report written piece by piece (a 100,000-task report is 4 MB).
     public static func write<Out: TextOutputStream>(_ run: RunResult, style: Style = Style(), to out: inout Out) {
         let colored = style.colored
-        let nameWidth = min(30, run.tasks.map { $0.name.count }.max() ?? 0)
-        let stateWidth = min(28, run.tasks.map { describe($0).count }.max() ?? 0)
+        // Widths and lines without an array or an intermediate String per task (a 100,000-task report is 4 MB).
+        let nameWidth = min(30, run.tasks.lazy.map { $0.name.count }.max() ?? 0)
+        let stateWidth = min(28, run.tasks.lazy.map { describe($0).count }.max() ?? 0)
+        var line = ""
         for stage in run.stages {
             let head = stage.skipped ? "skipped" : DurationFormat.human(stage.duration)
             out.write("stage \(stage.name): \(head)\n")
             for task in run.tasks where task.id.stage == stage.index {
                 let state = describe(task)
-                var line = "  " + padded(task.name, nameWidth) + "  "
-                    + TerminalColor.paint(state, TerminalColor.of(task.state), colored) + padded("", stateWidth - state.count)
+                line.removeAll(keepingCapacity: true)
+                line += "  "
+                pad(&line, task.name, nameWidth)
+                line += "  "
+                line += TerminalColor.paint(state, TerminalColor.of(task.state), colored)
+                pad(&line, "", stateWidth - state.count)
                 if task.attempts > 0 {
-                    line += "  " + padded(DurationFormat.human(task.duration), 8, left: true)
-                    line += "  " + (task.attempts == 1 ? "1 attempt " : "\(task.attempts) attempts")
+                    line += "  "
+                    pad(&line, DurationFormat.human(task.duration), 8, left: true)
+                    line += "  "
+                    line += task.attempts == 1 ? "1 attempt " : "\(task.attempts) attempts"
                     if style.resources { line += "  " + ResourceFormat.column(task.resources) }
                     if let placement = task.placement { line += "  " + placementColumn(placement) }
                 }
@@ -52,7 +60,9 @@ public enum RunReport {
                 if let result = task.result, !result.isEmpty { line += "  " + excerpt(result) }
                 if task.escapedDescendant { line += "  [a descendant escaped its process group]" }
                 if task.resultTruncated { line += "  [result cut at 1 MiB]" }
-                out.write(trimmingTrailingSpaces(line) + "\n")
+                while line.last == " " { line.removeLast() }
+                line += "\n"
+                out.write(line)
                 for step in task.steps {
                     var stepLine = "    - " + padded(step.name, max(0, nameWidth - 4)) + "  " + describe(step)
                     if step.started != nil { stepLine += "  " + DurationFormat.human(step.duration) }
@@ -194,15 +204,17 @@ public enum RunReport {
         return "result: " + shown
     }
 
+    /// Appends `text` padded with spaces to `width` characters, on the right (or the left).
+    private static func pad(_ line: inout String, _ text: String, _ width: Int, left: Bool = false) {
+        let gap = max(0, width - text.count)
+        if !left { line += text }
+        for _ in 0..<gap { line.append(" ") }
+        if left { line += text }
+    }
+
     private static func padded(_ text: String, _ width: Int, left: Bool = false) -> String {
         let gap = max(0, width - text.count)
         return left ? String(repeating: " ", count: gap) + text : text + String(repeating: " ", count: gap)
-    }
-
-    private static func trimmingTrailingSpaces(_ text: String) -> String {
-        var text = text
-        while text.last == " " { text.removeLast() }
-        return text
     }
 
     static func fixed2(_ value: Double) -> String {

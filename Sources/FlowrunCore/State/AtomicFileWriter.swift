@@ -19,7 +19,7 @@ public struct AtomicFileWriter: TextOutputStream {
     private let temporary: String
     private let mode: mode_t
     private var fd: Int32
-    private var buffer: [UInt8] = []
+    private var buffer = Buffer()
     private var failure: String?
     /// Bytes written so far (buffered ones included).
     public private(set) var byteCount = 0
@@ -40,12 +40,32 @@ public struct AtomicFileWriter: TextOutputStream {
         temporary = path + ".tmp-\(getpid())"
         fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         if fd < 0 { failure = AtomicFile.errorText() }
-        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    /// The pending bytes: a fixed block filled by copying, not an array (a 100,000-task
+    /// report is millions of small pieces, and `Array.append` cost each a uniqueness
+    /// check and a capacity check besides the copy). Copied before a change when a
+    /// copy of the writer shares it.
+    private final class Buffer {
+        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: AtomicFileWriter.bufferSize)
+        var count = 0
+
+        deinit { base.deallocate() }
+
+        func copy() -> Buffer {
+            let copy = Buffer()
+            copy.base.update(from: base, count: count)
+            copy.count = count
+            return copy
+        }
     }
 
     public mutating func write(_ text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
+        // Contiguous UTF-8 (native and small strings) is copied from where it is.
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+            var text = text
+            text.withUTF8 { append($0) }
+        }
     }
 
     public mutating func write(bytes: [UInt8]) {
@@ -58,16 +78,19 @@ public struct AtomicFileWriter: TextOutputStream {
         if buffer.count + bytes.count > Self.bufferSize { flush() }
         if bytes.count >= Self.bufferSize {
             writeAll(UnsafeRawBufferPointer(bytes))
-        } else {
-            buffer.append(contentsOf: bytes)
+        } else if let source = bytes.baseAddress {
+            if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
+            (buffer.base + buffer.count).update(from: source, count: bytes.count)
+            buffer.count += bytes.count
         }
     }
 
     private mutating func flush() {
-        guard !buffer.isEmpty else { return }
-        let pending = buffer
-        buffer.removeAll(keepingCapacity: true)
-        pending.withUnsafeBytes { writeAll($0) }
+        guard buffer.count > 0 else { return }
+        if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
+        let pending = UnsafeRawBufferPointer(start: buffer.base, count: buffer.count)
+        buffer.count = 0
+        writeAll(pending)
     }
 
     private mutating func writeAll(_ bytes: UnsafeRawBufferPointer) {

@@ -7,7 +7,7 @@ public enum DurationParser {
     /// Returns the duration in seconds, or nil when `text` is not a duration.
     /// A string needs units: a bare number is written as a YAML number, not a string.
     public static func seconds(_ text: String) -> Double? {
-        if let simple = wholeNumberWithUnit(text) { return simple }
+        if let simple = wholeNumberWithUnit(text.utf8) { return simple }
         var total = 0.0
         var number = ""
         var sawUnit = false
@@ -56,8 +56,7 @@ public enum DurationParser {
     /// The common form, digits and one unit (`5m`, `30s`, `250ms`), read from
     /// the bytes without allocating; nil for anything else (the general path
     /// decides). Same value as the general path: the digits are an exact integer.
-    private static func wholeNumberWithUnit(_ text: String) -> Double? {
-        let utf8 = text.utf8
+    static func wholeNumberWithUnit<Bytes: Collection<UInt8>>(_ utf8: Bytes) -> Double? {
         guard utf8.count >= 2, utf8.count <= 11 else { return nil }
         var number = 0
         var digits = 0

@@ -41,29 +41,40 @@ extension Validator.Pass {
                 firstSeen[name] = nameLocation
                 stageIndexByName[name] = index
             }
-            headers.append(StageHeader(name: name, taskNames: taskNodes.map { taskHeaderNames($0) } ?? []))
-            if let taskNodes, taskNodes.contains(where: { node in
-                if case .mapping(let entries) = node.value { entries.contains { $0.hasKey("matrix") } } else { false }
-            }) {
-                stagesWithMatrix.insert(index)
-            }
-            taskNamesByStage.append(Set(headers[index].taskNames.compactMap { $0 }))
+            let tasks = taskNodes.map { taskHeaderNames($0) }
+            headers.append(StageHeader(name: name, taskNames: tasks?.names ?? []))
+            if tasks?.hasMatrix == true { stagesWithMatrix.insert(index) }
+            taskNamesByStage.append(tasks?.firstSeen ?? [:])
         }
         return headers
     }
 
-    /// Task names by position (nil where the name is invalid), duplicates reported.
-    mutating func taskHeaderNames(_ nodes: Node.Items) -> [String?] {
-        var firstSeen: [String: SourceLocation] = [:]
+    /// Task names by position (nil where the name is invalid), duplicates
+    /// reported; where each name is first; whether a task has a matrix.
+    mutating func taskHeaderNames(_ nodes: Node.Items) -> (names: [String?], firstSeen: [String: Int32], hasMatrix: Bool) {
+        // The task each name is first given to (kept for the stage), and where.
+        var firstSeen: [String: Int32] = [:]
         firstSeen.reserveCapacity(nodes.count)
+        var locations: [SourceLocation] = []
+        locations.reserveCapacity(nodes.count)
         var names: [String?] = []
         names.reserveCapacity(nodes.count)
+        var anyMatrix = false
         for (index, node) in nodes.enumerated() {
             var name: String? = String(index + 1)
             var location = node.location
-            if case .mapping(let entries) = node.value, let entry = entries.first(where: { $0.hasKey("name") }) {
+            var nameEntry: MappingEntry?
+            var hasMatrix = false
+            if case .mapping(let entries) = node.value {
+                // One walk over the keys for both.
+                for entry in entries {
+                    if nameEntry == nil, entry.hasKey("name") { nameEntry = entry } else if entry.hasKey("matrix") { hasMatrix = true }
+                }
+                anyMatrix = anyMatrix || hasMatrix
+            }
+            if let entry = nameEntry {
                 location = entry.value.location
-                if entries.contains(where: { $0.hasKey("matrix") }), case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{") {
+                if hasMatrix, case .scalar(let scalar) = entry.value.value, scalar.text.contains("${{") {
                     // A name template: checked with the task; its fixed start names the matrix task.
                     name = Self.matrixBaseName(scalar.text) ?? String(index + 1)
                 } else if let text = text(entry.value, key: "name"), checkName(text, kind: .task, at: entry.value.location) {
@@ -74,15 +85,17 @@ extension Validator.Pass {
             }
             if let name {
                 if let first = firstSeen[name] {
+                    let first = locations[Int(first)]
                     error(.duplicateName(kind: .task, name: name), at: location,
                           notes: [.init(location: first, message: .firstDefinedHere)])
                 } else {
-                    firstSeen[name] = location
+                    firstSeen[name] = Int32(index)
                 }
             }
             names.append(name)
+            locations.append(location)
         }
-        return names
+        return (names, firstSeen, anyMatrix)
     }
 
     /// `checkKeys` for keys already made strings.
@@ -123,7 +136,8 @@ extension Validator.Pass {
 
     /// Checks a stage or task name; returns whether it is usable.
     mutating func checkName(_ name: String, kind: DiagnosticMessage.NameKind, at location: SourceLocation) -> Bool {
-        if name.unicodeScalars.count > Validator.maxNameLength {
+        // No more scalars than bytes: most names need no count.
+        if name.utf8.count > Validator.maxNameLength, name.unicodeScalars.count > Validator.maxNameLength {
             error(.nameTooLong(kind: kind, limit: Validator.maxNameLength), at: location)
             return false
         }

@@ -75,8 +75,8 @@ extension Validator.Pass {
             error(.resultOfSameStage(stage: stage), at: location)
         } else if index > current {
             error(.resultOfLaterStage(stage: stage), at: location)
-        } else if !taskNamesByStage[index].contains(task), !stagesWithMatrix.contains(index) {
-            error(.unknownTask(stage: stage, task: task, suggestion: Spelling.closest(to: task, among: taskNamesByStage[index])), at: location)
+        } else if taskNamesByStage[index][task] == nil, !stagesWithMatrix.contains(index) {
+            error(.unknownTask(stage: stage, task: task, suggestion: Spelling.closest(to: task, among: taskNamesByStage[index].keys)), at: location)
         }
     }
 

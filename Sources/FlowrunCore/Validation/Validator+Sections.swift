@@ -8,6 +8,9 @@ extension Validator.Pass {
         var retries = 0
         var workingDirectory: Template?
         var resources = TaskResources()
+        /// The out-of-line fields every task starts from: one box shared by
+        /// all tasks that change none of them.
+        var details = Workflow.Task.Details.none
     }
 
     mutating func defaultsOf(_ node: Node) -> TaskDefaults {
@@ -30,6 +33,13 @@ extension Validator.Pass {
                 }
             default: break
             }
+        }
+        if defaults.workingDirectory != nil || defaults.resources != TaskResources() {
+            var task = Workflow.Task(name: "", location: node.location, action: .sleep(.zero), environment: [],
+                                     workingDirectory: defaults.workingDirectory, shell: [], timeout: nil, retries: 0,
+                                     retryDelay: .zero, continueOnError: false)
+            task.resources = defaults.resources
+            defaults.details = task.details
         }
         return defaults
     }

@@ -51,10 +51,11 @@ extension Validator.Pass {
     mutating func taskOf(_ node: Node, name: String, stageIndex: Int, defaults: TaskDefaults) -> Workflow.Task? {
         var task = Workflow.Task(
             name: name, location: node.location, action: .sleep(.zero), environment: [],
-            workingDirectory: defaults.workingDirectory, shell: defaults.shell, timeout: defaults.timeout,
+            workingDirectory: nil, shell: defaults.shell, timeout: defaults.timeout,
             retries: defaults.retries, retryDelay: .zero, continueOnError: false)
+        // `defaults.working-directory` and `defaults.resources`, in the box all tasks share.
+        task.details = defaults.details
         task.shellIsExplicit = defaults.shellIsExplicit
-        task.resources = defaults.resources
         var scope = TemplateScope(key: "run", stageIndex: stageIndex, allowsArguments: true)
         switch node.value {
         case .scalar:

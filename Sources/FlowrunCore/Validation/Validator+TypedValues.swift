@@ -71,6 +71,13 @@ extension Validator.Pass {
     }
 
     mutating func duration(_ node: Node, key: String, allowsZero: Bool) -> Duration? {
+        // `5m`, `30s`: read from the bytes, no string made; such text is a
+        // string under the core schema, so the general path reads it the same.
+        if let style = node.scalarStyle, style != .block,
+           let seconds = node.withScalarBytes({ DurationParser.wholeNumberWithUnit($0) }),
+           seconds > 0, seconds <= DurationParser.maximumSeconds, (seconds * 1000).rounded() >= 1 {
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        }
         guard case .scalar(let scalar) = node.value else {
             error(.wrongType(key: key, expected: .duration, found: .kind(node.kind)), at: node.location)
             return nil

@@ -67,7 +67,8 @@ extension Validator {
         var stageIndexByName: [String: Int] = [:]
         /// Stages of included files, by prefixed name (not in `stageIndexByName`).
         var includedStageByName: [String: Validator.IncludedStage] = [:]
-        var taskNamesByStage: [Set<String>] = []
+        /// Each stage's task names, each with the place of the task it first names.
+        var taskNamesByStage: [[String: Int32]] = []
         /// Stages with a matrix task: a reference to a name not among their tasks
         /// may name an instance, which `MatrixExpander` checks once names are known.
         var stagesWithMatrix: Set<Int> = []

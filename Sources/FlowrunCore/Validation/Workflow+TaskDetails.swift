@@ -21,6 +21,8 @@ extension Workflow.Task {
         var resources = TaskResources()
         var executor: ExecutorSettings.Kind?
         var condition: Condition?
+        var workingDirectory: Template?
+        var retryDelay = Duration.zero
 
         /// The box of a task that sets none of them.
         static let none = Details()
@@ -39,6 +41,8 @@ extension Workflow.Task {
             copy.resources = resources
             copy.executor = executor
             copy.condition = condition
+            copy.workingDirectory = workingDirectory
+            copy.retryDelay = retryDelay
             return copy
         }
     }
@@ -115,6 +119,18 @@ extension Workflow.Task {
     public var executor: ExecutorSettings.Kind? {
         get { details.executor }
         set { change { $0.executor = newValue } }
+    }
+
+    /// `working-directory:` (or the one in `defaults`); nil is the workflow's folder.
+    public var workingDirectory: Template? {
+        get { details.workingDirectory }
+        set { change { $0.workingDirectory = newValue } }
+    }
+
+    /// `retry-delay:`; zero retries at once.
+    public var retryDelay: Duration {
+        get { details.retryDelay }
+        set { change { $0.retryDelay = newValue } }
     }
 
     /// `if:`; nil runs the task whenever its stage runs.

@@ -72,21 +72,38 @@ public struct Workflow: Sendable {
             case steps([Step])
         }
 
+        // In this order the two flags fill the gap after `location`: 112 bytes a task.
         public var name: String
         public var location: SourceLocation
-        public var action: Action
-        public var environment: [EnvironmentEntry]
-        public var workingDirectory: Template?
-        public var shell: [String]
         /// True when `shell:` was written (on the task or in `defaults`): such a
         /// task always runs through its shell, never by direct exec.
         public var shellIsExplicit = false
+        public var continueOnError: Bool
+        public var action: Action
+        public var environment: [EnvironmentEntry]
+        public var shell: [String]
         public var timeout: Duration?
         public var retries: Int
-        public var retryDelay: Duration
-        public var continueOnError: Bool
-        /// What few tasks set (`result`, `outputs`, `matrix`, `resources`, ...),
-        /// behind one shared reference: the properties of `Workflow+TaskDetails.swift`.
+        /// What few tasks set (`result`, `outputs`, `matrix`, `resources`,
+        /// `working-directory`, `retry-delay`, ...), behind one shared reference:
+        /// the properties of `Workflow+TaskDetails.swift`.
         var details = Details.none
+
+        public init(
+            name: String, location: SourceLocation, action: Action, environment: [EnvironmentEntry],
+            workingDirectory: Template?, shell: [String], timeout: Duration?, retries: Int, retryDelay: Duration,
+            continueOnError: Bool
+        ) {
+            self.name = name
+            self.location = location
+            self.continueOnError = continueOnError
+            self.action = action
+            self.environment = environment
+            self.shell = shell
+            self.timeout = timeout
+            self.retries = retries
+            if workingDirectory != nil { self.workingDirectory = workingDirectory }
+            if retryDelay != .zero { self.retryDelay = retryDelay }
+        }
     }
 }
