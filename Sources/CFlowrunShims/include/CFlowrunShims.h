@@ -114,7 +114,8 @@ int flowrun_start_writeback_range(int fd, long long offset, long long length);
 
 /// glibc: gives free heap pages back to the system (`malloc_trim`) and keeps
 /// blocks of `mmap_threshold` bytes and more in mappings of their own from
-/// now on (`M_MMAP_THRESHOLD`, which also ends its growing); nothing elsewhere.
+/// now on (`M_MMAP_THRESHOLD`, which also ends its growing), and trims only
+/// beyond 64 MiB free at the heap's top (`M_TRIM_THRESHOLD`); nothing elsewhere.
 void flowrun_release_heap(int mmap_threshold);
 
 #endif
