@@ -7,7 +7,7 @@ struct ExecutionDeadlineQueueTests {
     private func queue(_ deadlines: [Int]) -> DeadlineQueue {
         var queue = DeadlineQueue()
         for (index, deadline) in deadlines.enumerated() {
-            queue.insert(deadline: .milliseconds(deadline), index: index, started: .zero)
+            queue.insert(deadline: .milliseconds(deadline), index: index)
         }
         return queue
     }
@@ -60,7 +60,7 @@ struct ExecutionDeadlineQueueTests {
         var expected: [Int] = []
         for index in 0..<500 {
             let deadline = (index * 7919) % 211
-            queue.insert(deadline: .milliseconds(deadline), index: index, started: .zero)
+            queue.insert(deadline: .milliseconds(deadline), index: index)
             reference.append((deadline, index))
             if index % 50 == 49 {
                 let bound = index % 211
@@ -83,9 +83,17 @@ struct ExecutionDeadlineQueueTests {
         #expect(queue.removeDue(at: .milliseconds(9)).map(\.index) == [4, 3, 5, 6, 8])
         #expect(queue.isEmpty)
         // Used up, it takes entries again from the start.
-        queue.insert(deadline: .milliseconds(4), index: 20, started: .zero)
-        queue.insert(deadline: .milliseconds(3), index: 21, started: .zero)
+        queue.insert(deadline: .milliseconds(4), index: 20)
+        queue.insert(deadline: .milliseconds(3), index: 21)
         #expect(queue.count == 2 && queue.earliest == .milliseconds(3))
         #expect(queue.removeAll().map(\.index) == [20, 21])
+    }
+
+    @Test func popDueTakesOneDueEntryAtATime() {
+        var queue = queue([3, 1, 2, 8])
+        #expect(queue.popDue(at: .milliseconds(2))?.index == 1)
+        #expect(queue.popDue(at: .milliseconds(2))?.index == 2)
+        #expect(queue.popDue(at: .milliseconds(2)) == nil)
+        #expect(queue.count == 2 && queue.earliest == .milliseconds(3))
     }
 }

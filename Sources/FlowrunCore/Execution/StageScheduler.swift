@@ -106,8 +106,9 @@ struct StageScheduler: Sendable {
                 if case .sleep = task.action { task.timeout == nil } else { false }
             })
             var timerArmedFor: Duration?
-            /// Fingerprints of started tasks, by index, to record with their success.
-            var fingerprints = [Fingerprint?](repeating: nil, count: stage.tasks.count)
+            /// Fingerprints of started tasks, by index, to record with their success; made at the
+            /// first task that has one (tasks the cache checks at their success have none).
+            var fingerprints: [Fingerprint?] = []
             func armTimer() {
                 guard let earliest = sleepers.earliest, timerArmedFor.map({ earliest < $0 }) ?? true else { return }
                 timerArmedFor = earliest
@@ -136,7 +137,12 @@ struct StageScheduler: Sendable {
                         next += 1
                         continue
                     }
-                    if let ended = notStarted(task, stageStart: stageStart, fingerprint: &fingerprints[index]) {
+                    let (ended, fingerprint) = notStarted(task, stageStart: stageStart)
+                    if let fingerprint {
+                        if fingerprints.isEmpty { fingerprints = [Fingerprint?](repeating: nil, count: stage.tasks.count) }
+                        fingerprints[index] = fingerprint
+                    }
+                    if let ended {
                         sink.receive(.taskFinished(ended))
                         run.board.post(ended)
                         results[index] = ended
@@ -153,7 +159,7 @@ struct StageScheduler: Sendable {
                     let started = run.now()
                     sink.receive(.taskStarted(task.id, attempt: 1, at: started))
                     if case .sleep(let duration) = task.action, task.timeout == nil {
-                        sleepers.insert(deadline: started + duration, index: index, started: started)
+                        sleepers.insert(deadline: started + duration, index: index)
                     } else {
                         group.addTask { .finished(index, await execution.runTask(task, started: started, stageStart: stageStart)) }
                     }
@@ -168,8 +174,12 @@ struct StageScheduler: Sendable {
                 run.board.post(result)
                 running -= slots[index]
                 if stage.tasks[index].interactive { exclusive = false }
-                if result.state == .succeeded, let cache = run.cache, let fingerprint = fingerprints[index] {
-                    cache.recordSuccess(stage.tasks[index], fingerprint: fingerprint, result: result.result, outputs: result.outputs)
+                if result.state == .succeeded, let cache = run.cache {
+                    let task = stage.tasks[index]
+                    let known = fingerprints.isEmpty ? nil : fingerprints[index]
+                    if let fingerprint = known ?? (cache.checksAtSuccess(task) ? cache.check(task, inputs: run.fingerprintInput(task)).fingerprint : nil) {
+                        cache.recordSuccess(task, fingerprint: fingerprint, result: result.result, outputs: result.outputs)
+                    }
                 }
                 if stage.failFast, !stopStarting, result.state.isFailure, !result.continueOnError {
                     // asyncio.TaskGroup semantics: the first failure cancels the siblings.
@@ -185,10 +195,21 @@ struct StageScheduler: Sendable {
                 case .timerFired:
                     timerArmedFor = nil
                     let cancelled = Task.isCancelled || stopStarting
-                    let due = cancelled ? sleepers.removeAll() : sleepers.removeDue(at: run.now())
-                    for sleeper in due {
+                    let now = run.now()
+                    // Due ones one at a time (no array of 100,000); a cancelled stage's all at once.
+                    let cancelledSleepers = cancelled ? sleepers.removeAll() : []
+                    var nextCancelled = 0
+                    func nextDue() -> DeadlineQueue.Entry? {
+                        guard cancelled else { return sleepers.popDue(at: now) }
+                        guard nextCancelled < cancelledSleepers.count else { return nil }
+                        nextCancelled += 1
+                        return cancelledSleepers[nextCancelled - 1]
+                    }
+                    while let sleeper = nextDue() {
                         let task = stage.tasks[sleeper.index]
-                        let result = finishedSleep(task, started: sleeper.started, stageStart: stageStart, cancelled: cancelled)
+                        // Only plain sleeps wait here: each started its duration before its deadline.
+                        let started = if case .sleep(let duration) = task.action { sleeper.deadline - duration } else { sleeper.deadline }
+                        let result = finishedSleep(task, started: started, stageStart: stageStart, cancelled: cancelled)
                         sink.receive(.taskFinished(result))
                         finish(sleeper.index, result)
                     }
@@ -282,15 +303,15 @@ struct StageScheduler: Sendable {
 
     /// The result of a task that does not start: not selected, or up to date (its
     /// stored result posted for later templates). Nil when it must run; then
-    /// `fingerprint` is what to record with its success.
+    /// `fingerprint` is what to record with its success (nil when the cache
+    /// checks it at its success).
     ///
     /// Decided in the stage loop, in declaration order, so start events keep that order.
-    private func notStarted(_ task: PlannedTask, stageStart: Duration, fingerprint: inout Fingerprint?) -> TaskResult? {
-        guard task.selected else { return skippedResult(task, reason: .notSelected) }
-        guard let cache = run.cache else { return nil }
+    private func notStarted(_ task: PlannedTask, stageStart: Duration) -> (ended: TaskResult?, fingerprint: Fingerprint?) {
+        guard task.selected else { return (skippedResult(task, reason: .notSelected), nil) }
+        guard let cache = run.cache, !cache.checksAtSuccess(task) else { return (nil, nil) }
         let decision = cache.check(task, inputs: run.fingerprintInput(task))
-        fingerprint = decision.fingerprint
-        guard let reuse = decision.reuse else { return nil }
+        guard let reuse = decision.reuse else { return (nil, decision.fingerprint) }
         // Its stored outputs flow on as if it had just written them, in declared order.
         let outputs = task.outputs.compactMap { name in reuse.outputs[name].map { TaskOutput(name: name, value: $0) } }
         run.board.post(task, result: reuse.result ?? "", outputs: outputs)
@@ -299,6 +320,6 @@ struct StageScheduler: Sendable {
             continueOnError: task.continueOnError, reason: reuse.reason)
         result.outputs = outputs
         result.matrixTask = task.matrixTask
-        return result
+        return (result, decision.fingerprint)
     }
 }

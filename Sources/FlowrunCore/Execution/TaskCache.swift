@@ -8,6 +8,14 @@ public protocol TaskCache: Sendable {
     /// Called once for each task that succeeded, with the fingerprint `check` gave it;
     /// `result` and `outputs` are masked as the reports show them.
     func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?, outputs: [TaskOutput])
+    /// True when `check` could never reuse a success for `task` and its fingerprint reads no
+    /// file: then it is checked only once the task succeeded (the same fingerprint: its
+    /// templates read earlier stages only), and nothing is kept for it while it runs.
+    func checksAtSuccess(_ task: PlannedTask) -> Bool
+}
+
+extension TaskCache {
+    public func checksAtSuccess(_ task: PlannedTask) -> Bool { false }
 }
 
 /// What `TaskCache.check` found.

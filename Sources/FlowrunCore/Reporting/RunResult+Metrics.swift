@@ -29,20 +29,29 @@ extension RunResult {
     /// `TraceReport.slotAssignment` follows, so the trace has exactly this
     /// many slot tracks.
     public var peakConcurrency: Int {
-        var edges: [(at: Int, delta: Int)] = []
-        edges.reserveCapacity(tasks.count * 2)
+        // Starts and ends sorted apart (8 bytes an edge, not 16: 1.6 MB less at 100,000 tasks),
+        // then merged with ends first at an equal instant.
+        var starts: [Int] = []
+        var ends: [Int] = []
+        starts.reserveCapacity(tasks.count)
+        ends.reserveCapacity(tasks.count)
         for task in tasks {
             guard let started = task.started, let finished = task.finished else { continue }
             let start = TraceReport.microseconds(started)
-            edges.append((start, 1))
-            edges.append((max(start, TraceReport.microseconds(finished)), -1))
+            starts.append(start)
+            ends.append(max(start, TraceReport.microseconds(finished)))
         }
-        // Ends before starts at the same instant.
-        edges.sort { $0.at != $1.at ? $0.at < $1.at : $0.delta < $1.delta }
+        starts.sort()
+        ends.sort()
         var running = 0
         var peak = 0
-        for edge in edges {
-            running += edge.delta
+        var nextEnd = 0
+        for start in starts {
+            while nextEnd < ends.count, ends[nextEnd] <= start {
+                running -= 1
+                nextEnd += 1
+            }
+            running += 1
             peak = max(peak, running)
         }
         return peak

@@ -77,6 +77,12 @@ public final class StateTaskCache: TaskCache {
         return TaskCacheDecision(fingerprint: fingerprint, reuse: reuse)
     }
 
+    /// No sources to hash and nothing to reuse (no `generates`, no `--resume`, or `--force`):
+    /// 100,000 such tasks kept 4 MB of fingerprints while they ran, and a failed one needs none.
+    public func checksAtSuccess(_ task: PlannedTask) -> Bool {
+        task.sources.isEmpty && task.generates.isEmpty && (options.force || !options.resume)
+    }
+
     public func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?, outputs: [TaskOutput]) {
         // Masked already (as the reports show them): no secret value reaches the state.
         let values = Dictionary(outputs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
