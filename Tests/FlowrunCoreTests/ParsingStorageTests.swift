@@ -51,6 +51,16 @@ import Testing
         #expect(owned.count == 2)
     }
 
+    @Test func keysAreTypedFromTheirBytesAsTheCoreSchemaTypesThem() {
+        let words = ["name", "timeout", "null", "Null", "NULL", "nulls", "true", "True", "TRUE", "tru", "false", "False",
+                     "FALSE", "falsey", "~", "~x", "n", "t", "f", "N", "nan", ".nan", ".inf", "-.inf", "+.Inf", "1", "-1",
+                     "0x1F", "0o17", "0x", "1.5", "1e3", "1:30", "on", "yes", "", "Falsee", "tRUE"]
+        for word in words {
+            let isString = Array(word.utf8).withUnsafeBufferPointer { Scalar.typesAsString($0) }
+            if case .string = Scalar(word, style: .plain).resolved { #expect(isString, "\(word)") } else { #expect(!isString, "\(word)") }
+        }
+    }
+
     @Test func jsonStringsWithoutEscapesAndNumbersAreRangesOfTheSource() throws {
         let text = #"{"a": "x y", "b": "e\u0041", "c": -1.5e3, "d": true}"#
         let (root, diagnostics) = JSONReader().read(SourceText(path: "t.json", bytes: Array(text.utf8)))

@@ -227,6 +227,11 @@ public struct Scalar: Sendable {
     static func typesAsString(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = utf8.first else { return false }
         guard mayBeTyped(first) else { return true }
+        // A key such as `name` or `timeout`: of the typed words only `~`, null,
+        // true and false start with a letter, and none is longer than five bytes.
+        if !(isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")) {
+            return utf8.count > 5 || !letterWords.contains(packed(utf8))
+        }
         if utf8.count <= 5 {
             let word = packed(utf8)
             if nullWords.contains(word) || trueWords.contains(word) || falseWords.contains(word)
@@ -287,6 +292,8 @@ public struct Scalar: Sendable {
     private static let infinityWords = packedWords([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"])
     private static let negativeInfinityWords = packedWords(["-.inf", "-.Inf", "-.INF"])
     private static let nanWords = packedWords([".nan", ".NaN", ".NAN"])
+    /// The typed words that start with a letter or `~`, in one list.
+    private static let letterWords = nullWords + trueWords + falseWords
 
     /// Whether a plain scalar starting with `b` can be anything but a string:
     /// `~`, `null`, `true`, `false` (in their three spellings), `.inf`, `.nan`, or a number.

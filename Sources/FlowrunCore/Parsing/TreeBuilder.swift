@@ -189,14 +189,19 @@ struct TreeBuilder {
             }
         }
         if stack[top].count < 16 {
-            var found: Int?
-            arena.withText(key) { bytes in
-                forEachKey { entry in
-                    if arena.textEquals(arena.target(entry), bytes) { found = entry }
-                    return found == nil
+            return arena.withText(key) { bytes in
+                var i = stack[top].record + 1
+                while i < limit {
+                    let record = arena[i]
+                    // Keys written as is of another length differ: no bytes compared.
+                    let mayEqual = record.kind & NodeArena.skipped == 0
+                        && (record.kind & (NodeArena.ownedText | NodeArena.kindMask) > NodeArena.Kind.block.rawValue
+                            || Int(record.b - record.a) == bytes.count)
+                    if mayEqual, arena.textEquals(arena.target(i), bytes) { return i }
+                    i = arena.end(i + 1)
                 }
+                return nil
             }
-            return found
         }
         var built: [String: Int] = [:]
         forEachKey { entry in
