@@ -156,6 +156,22 @@ import Testing
 }
 
 @Suite struct ValidatorTests {
+    @Test func aGroupOfKeysIsSkippedOnlyWhenNoneOfItIsThere() throws {
+        func keyed(_ text: String) throws -> KeyedEntries {
+            let (root, _) = YAMLReader().read(SourceText(path: "t.yaml", bytes: Array(text.utf8)))
+            guard case .mapping(let entries)? = root?.value else { throw Failure("not a mapping") }
+            return KeyedEntries(entries)
+        }
+        #expect(try !keyed("name: a\nrun: b\ntimeout: 5m\n").mayHave(any: rareTaskKeysAfterTimeout))
+        #expect(try !keyed("name: a\nrun: b\ntimeout: 5m\n").mayHave(any: rareTaskKeysBeforeTimeout))
+        for key in rareTaskKeysAfterTimeout.keys {
+            #expect(try keyed("run: b\n\(key): x\n").mayHave(any: rareTaskKeysAfterTimeout), "\(key)")
+        }
+        for key in rareTaskKeysBeforeTimeout.keys {
+            #expect(try keyed("\(key): x\nrun: b\n").mayHave(any: rareTaskKeysBeforeTimeout), "\(key)")
+        }
+    }
+
     @Test func tasksShareTheDefaultsBoxUntilOneSetsItsOwn() throws {
         let workflow = try #require(load("""
             defaults:

@@ -101,27 +101,32 @@ extension Validator.Pass {
             } else if let entry = byKey["steps"] {
                 task.action = .steps(stepsOf(entry.value, stageIndex: stageIndex, matrixKeys: matrixKeys))
             }
-            if let entry = byKey["working-directory"], let path = text(entry.value, key: "working-directory") {
-                task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(
-                    key: "working-directory", stageIndex: stageIndex, matrixKeys: matrixKeys))
+            // Most tasks set none of these: one test skips their lookups.
+            if byKey.mayHave(any: rareTaskKeysBeforeTimeout) {
+                if let entry = byKey["working-directory"], let path = text(entry.value, key: "working-directory") {
+                    task.workingDirectory = template(path, node: entry.value, scope: TemplateScope(
+                        key: "working-directory", stageIndex: stageIndex, matrixKeys: matrixKeys))
+                }
+                if let entry = byKey["shell"], let shell = shellOf(entry.value) {
+                    task.shell = shell
+                    task.shellIsExplicit = true
+                }
+                if let entry = byKey["outputs"] { task.outputs = outputsOf(entry.value) }
+                if let entry = byKey["interactive"], let b = boolean(entry.value, key: "interactive") { task.interactive = b }
+                if let entry = byKey["resources"] { task.resources = resourcesOf(entry.value).over(defaults.resources) }
+                if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") { task.executor = kind }
             }
-            if let entry = byKey["shell"], let shell = shellOf(entry.value) {
-                task.shell = shell
-                task.shellIsExplicit = true
-            }
-            if let entry = byKey["outputs"] { task.outputs = outputsOf(entry.value) }
-            if let entry = byKey["interactive"], let b = boolean(entry.value, key: "interactive") { task.interactive = b }
-            if let entry = byKey["resources"] { task.resources = resourcesOf(entry.value).over(defaults.resources) }
-            if let entry = byKey["executor"], let kind = executorKindOf(entry.value, key: "executor") { task.executor = kind }
             if let entry = byKey["timeout"] { task.timeout = duration(entry.value, key: "timeout", allowsZero: false) }
-            if let entry = byKey["retries"], let n = integer(entry.value, key: "retries", range: 0...100) { task.retries = n }
-            if let entry = byKey["retry-delay"], let d = duration(entry.value, key: "retry-delay", allowsZero: true) { task.retryDelay = d }
-            if let entry = byKey["continue-on-error"], let b = boolean(entry.value, key: "continue-on-error") { task.continueOnError = b }
-            if let entry = byKey["sources"] { task.sources = globsOf(entry.value, key: "sources") }
-            if let entry = byKey["generates"] { task.generates = globsOf(entry.value, key: "generates") }
-            if let entry = byKey["result"], let text = text(entry.value, key: "result") {
-                task.result = template(text, node: entry.value, scope: TemplateScope(
-                    key: "result", stageIndex: stageIndex, allowsOwnOutput: true, matrixKeys: matrixKeys))
+            if byKey.mayHave(any: rareTaskKeysAfterTimeout) {
+                if let entry = byKey["retries"], let n = integer(entry.value, key: "retries", range: 0...100) { task.retries = n }
+                if let entry = byKey["retry-delay"], let d = duration(entry.value, key: "retry-delay", allowsZero: true) { task.retryDelay = d }
+                if let entry = byKey["continue-on-error"], let b = boolean(entry.value, key: "continue-on-error") { task.continueOnError = b }
+                if let entry = byKey["sources"] { task.sources = globsOf(entry.value, key: "sources") }
+                if let entry = byKey["generates"] { task.generates = globsOf(entry.value, key: "generates") }
+                if let entry = byKey["result"], let text = text(entry.value, key: "result") {
+                    task.result = template(text, node: entry.value, scope: TemplateScope(
+                        key: "result", stageIndex: stageIndex, allowsOwnOutput: true, matrixKeys: matrixKeys))
+                }
             }
             return task
         }

@@ -140,18 +140,22 @@ struct KeyedEntries {
     /// A bit per key length present: a task is asked for some twenty keys and
     /// has three, and most lookups end on this one test.
     private var present: UInt64 = 0
+    /// A bit per key length and first byte present, for `mayHave(any:)`.
+    private var presentKeys: UInt64 = 0
     let count: Int
 
     init(_ entries: some Collection<MappingEntry>) {
         arena = entries.first?.arena
         var n = 0
         var present: UInt64 = 0
+        var presentKeys: UInt64 = 0
         for entry in entries {
             var key = Key(word: 0, length: 0, keyIndex: entry.keyIndex)
             entry.arena.withText(entry.arena.target(entry.keyIndex)) { bytes in
                 key.word = Self.word(bytes)
                 key.length = bytes.count
                 present |= Self.bit(length: bytes.count)
+                presentKeys |= KeyList.bit(bytes)
             }
             switch n {
             case 0: first.0 = key
@@ -164,7 +168,12 @@ struct KeyedEntries {
         }
         count = n
         self.present = present
+        self.presentKeys = presentKeys
     }
+
+    /// False only when none of `keys` is here: a task without any of a
+    /// group of rarely used keys skips the group's lookups at once.
+    func mayHave(any keys: KeyList) -> Bool { presentKeys & keys.bits != 0 }
 
     /// The keys in file order.
     func forEach(_ body: (Key) -> Void) {
@@ -232,6 +241,8 @@ struct KeyedEntries {
 struct KeyList {
     let keys: [String]
     private let words: [(word: UInt64, length: Int)]
+    /// A bit per key, by its length and first byte.
+    let bits: UInt64
 
     init(_ keys: [String]) {
         self.keys = keys
@@ -239,6 +250,14 @@ struct KeyList {
             var key = key
             return key.withUTF8 { (KeyedEntries.word($0), $0.count) }
         }
+        bits = keys.reduce(0) { bits, key in
+            var key = key
+            return bits | key.withUTF8 { KeyList.bit($0) }
+        }
+    }
+
+    static func bit(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        1 << UInt64((key.count &* 7 &+ Int(key.first ?? 0)) & 63)
     }
 
     func contains(_ key: KeyedEntries.Key, of entries: KeyedEntries) -> Bool {

@@ -46,6 +46,9 @@ let taskKeys = [
 ]
 /// `taskKeys` made ready for checking every task's keys.
 let taskKeyList = KeyList(taskKeys)
+/// The task keys `taskOf` reads after the action, in two groups around `timeout`.
+let rareTaskKeysBeforeTimeout = KeyList(["working-directory", "shell", "outputs", "interactive", "resources", "executor"])
+let rareTaskKeysAfterTimeout = KeyList(["retries", "retry-delay", "continue-on-error", "sources", "generates", "result"])
 let stepKeys = ["name", "if", "run", "sleep", "env", "working-directory", "timeout", "continue-on-error"]
 
 /// Where a template sits, which decides what it may refer to.
