@@ -10,6 +10,10 @@ import Testing
         let note = DiagnosticMessage.fingerprintingTook(milliseconds: 150, files: 3, hashed: 2, bytes: 10)
         #expect(renderer.commandLine(.note, note) == "flowrun: note: fingerprinting took 150ms (3 files, 2 read, 10 bytes)\n")
         #expect(note.code == "fingerprintingTook")
+        #expect(StateSession.fingerprintingNote(elapsed: .milliseconds(150), files: 3, hashed: 2, bytes: 10) == note)
+        // Slow, but no source file: nothing the user could change.
+        #expect(StateSession.fingerprintingNote(elapsed: .milliseconds(150), files: 0, hashed: 0, bytes: 0) == nil)
+        #expect(StateSession.fingerprintingNote(elapsed: .milliseconds(90), files: 3, hashed: 2, bytes: 10) == nil)
     }
 
     @Test func aRunThatIsNotKept() {

@@ -32,10 +32,18 @@ struct StateSession: Sendable {
             }),
             tasks: cache.succeededTasks)
         let (elapsed, files) = cache.fingerprinting
-        guard elapsed > .milliseconds(100) else { return nil }
         let statistics = store.fileDigests.statistics
+        return Self.fingerprintingNote(elapsed: elapsed, files: files, hashed: statistics.filesHashed, bytes: statistics.bytesHashed)
+    }
+
+    /// The note on a slow fingerprinting, or nil: only past 100 ms, and only
+    /// when source files were listed, the part a user can change (`sources:`
+    /// globs). Without files the time is flowrun's own per-task digest
+    /// (~1 µs a task: 100,000 tasks pass 100 ms), which nobody can act on.
+    static func fingerprintingNote(elapsed: Duration, files: Int, hashed: Int, bytes: Int64) -> DiagnosticMessage? {
+        guard elapsed > .milliseconds(100), files > 0 else { return nil }
         return .fingerprintingTook(
             milliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
-            files: files, hashed: statistics.filesHashed, bytes: statistics.bytesHashed)
+            files: files, hashed: hashed, bytes: bytes)
     }
 }
