@@ -62,4 +62,25 @@ import Testing
         plain.sources = ["*.c"]
         #expect(!cache(.init(force: true)).checksAtSuccess(plain))
     }
+
+    /// The state cache keeps a starting task's fingerprint in its list of successes, unconfirmed
+    /// until the task succeeded: a failed task's entry is never written.
+    @Test func theStateCachePreparesSuccessesAndWritesOnlyConfirmedOnes() async {
+        let cache = StateTaskCache(store: NoRunState(), runID: "r", expectedTasks: 2)
+        let executor = Executor(runner: LocalTaskRunner(processes: FakeRunner()), cache: cache)
+        let thePlan = plan([stage(0, "s", failFast: false, [("good", "0 0"), ("bad", "10 1")])])
+        _ = await executor.run(thePlan, sink: EventRecorder())
+        var written: [SucceededTasks.Entry] = []
+        cache.succeededTasks.forEachByName { written.append($0) }
+        let good = thePlan.stages[0].tasks[0]
+        let expected = StateTaskCache(store: NoRunState(), runID: "r")
+            .check(good, inputs: good.fingerprintInput { $0.render { _ in "" } }).fingerprint
+        #expect(written.map(\.name) == ["s/good"])
+        #expect(written.first?.fingerprint == expected)
+        var tasks = SucceededTasks()
+        let token = tasks.reserve(.init(name: "s/x", fingerprint: expected))
+        #expect(tasks.byName.isEmpty)
+        tasks.confirm(token, outputs: ["k": "v"])
+        #expect(tasks.byName["s/x"]?.outputs == ["k": "v"])
+    }
 }

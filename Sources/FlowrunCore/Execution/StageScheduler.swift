@@ -109,6 +109,8 @@ struct StageScheduler: Sendable {
             /// Fingerprints of started tasks, by index, to record with their success; made at the
             /// first task that has one (tasks the cache checks at their success have none).
             var fingerprints: [Fingerprint?] = []
+            /// The cache's tokens for those (`TaskCache.prepareSuccess`), -1 for none; made at the first.
+            var tokens: [Int32] = []
             func armTimer() {
                 guard let earliest = sleepers.earliest, timerArmedFor.map({ earliest < $0 }) ?? true else { return }
                 timerArmedFor = earliest
@@ -141,6 +143,10 @@ struct StageScheduler: Sendable {
                     if let fingerprint {
                         if fingerprints.isEmpty { fingerprints = [Fingerprint?](repeating: nil, count: stage.tasks.count) }
                         fingerprints[index] = fingerprint
+                    } else if ended == nil, let cache = run.cache, cache.checksAtSuccess(task),
+                              let token = cache.prepareSuccess(task, inputs: run.fingerprintInput(task)) {
+                        if tokens.isEmpty { tokens = [Int32](repeating: -1, count: stage.tasks.count) }
+                        tokens[index] = Int32(clamping: token)
                     }
                     if let ended {
                         sink.receive(.taskFinished(ended))
@@ -177,7 +183,10 @@ struct StageScheduler: Sendable {
                 if result.state == .succeeded, let cache = run.cache {
                     let task = stage.tasks[index]
                     let known = fingerprints.isEmpty ? nil : fingerprints[index]
-                    if let fingerprint = known ?? (cache.checksAtSuccess(task) ? cache.check(task, inputs: run.fingerprintInput(task)).fingerprint : nil) {
+                    let token = tokens.isEmpty ? -1 : Int(tokens[index])
+                    if token >= 0 {
+                        cache.recordSuccess(token: token, task: task, result: result.result, outputs: result.outputs)
+                    } else if let fingerprint = known ?? (cache.checksAtSuccess(task) ? cache.check(task, inputs: run.fingerprintInput(task)).fingerprint : nil) {
                         cache.recordSuccess(task, fingerprint: fingerprint, result: result.result, outputs: result.outputs)
                     }
                 }

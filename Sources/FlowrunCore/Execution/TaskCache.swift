@@ -12,10 +12,18 @@ public protocol TaskCache: Sendable {
     /// file: then it is checked only once the task succeeded (the same fingerprint: its
     /// templates read earlier stages only), and nothing is kept for it while it runs.
     func checksAtSuccess(_ task: PlannedTask) -> Bool
+    /// For such a task, as it starts: its fingerprint made now, while the stage waits (not
+    /// in the rush of successes), and kept where its success will be recorded; a token for
+    /// `recordSuccess(token:…)`, or nil to be checked at its success instead.
+    func prepareSuccess(_ task: PlannedTask, inputs: FingerprintInput) -> Int?
+    /// The success of a task `prepareSuccess` gave `token`.
+    func recordSuccess(token: Int, task: PlannedTask, result: String?, outputs: [TaskOutput])
 }
 
 extension TaskCache {
     public func checksAtSuccess(_ task: PlannedTask) -> Bool { false }
+    public func prepareSuccess(_ task: PlannedTask, inputs: FingerprintInput) -> Int? { nil }
+    public func recordSuccess(token: Int, task: PlannedTask, result: String?, outputs: [TaskOutput]) {}
 }
 
 /// What `TaskCache.check` found.

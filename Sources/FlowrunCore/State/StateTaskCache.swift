@@ -83,6 +83,22 @@ public final class StateTaskCache: TaskCache {
         task.sources.isEmpty && task.generates.isEmpty && (options.force || !options.resume)
     }
 
+    /// The fingerprint goes straight into the list of successes, unconfirmed: no table of
+    /// fingerprints beside it while the tasks run.
+    public func prepareSuccess(_ task: PlannedTask, inputs: FingerprintInput) -> Int? {
+        let started = ContinuousClock.now
+        let fingerprint = Fingerprint(inputs)
+        let token = succeeded.withLock { $0.reserve(.init(name: task.qualifiedName, fingerprint: fingerprint)) }
+        let elapsed = ContinuousClock.now - started
+        timing.withLock { $0.elapsed += elapsed }
+        return token
+    }
+
+    public func recordSuccess(token: Int, task: PlannedTask, result: String?, outputs: [TaskOutput]) {
+        let values = Dictionary(outputs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+        succeeded.withLock { $0.confirm(token, outputs: values) }
+    }
+
     public func recordSuccess(_ task: PlannedTask, fingerprint: Fingerprint, result: String?, outputs: [TaskOutput]) {
         // Masked already (as the reports show them): no secret value reaches the state.
         let values = Dictionary(outputs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })

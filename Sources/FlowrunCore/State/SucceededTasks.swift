@@ -19,26 +19,46 @@ public struct SucceededTasks: Sendable {
         }
     }
 
-    public private(set) var entries: [Entry] = []
+    /// Every entry recorded or reserved; only confirmed ones count (`confirmed`).
+    private var entries: [Entry] = []
+    /// False for an entry reserved for a task still running (or that did not succeed).
+    private var confirmed: [Bool] = []
 
     public init(expected: Int = 0) {
         entries.reserveCapacity(expected)
+        confirmed.reserveCapacity(expected)
     }
 
     /// The tasks of a table by name (results dropped).
     public init(_ tasks: [String: LastRunTask]) {
         entries = tasks.map { Entry(name: $0.key, fingerprint: $0.value.fingerprint, outputs: $0.value.outputs) }
+        confirmed = Array(repeating: true, count: entries.count)
     }
 
     /// Records a task; a later entry of the same name replaces an earlier one.
     public mutating func record(_ entry: Entry) {
         entries.append(entry)
+        confirmed.append(true)
+    }
+
+    /// Keeps `entry` for a task that has not succeeded yet; returns its token for `confirm`.
+    public mutating func reserve(_ entry: Entry) -> Int {
+        entries.append(entry)
+        confirmed.append(false)
+        return entries.count - 1
+    }
+
+    /// The task of `token` succeeded, with these outputs.
+    public mutating func confirm(_ token: Int, outputs: [String: String]) {
+        guard entries.indices.contains(token) else { return }
+        if !outputs.isEmpty { entries[token].outputs = outputs }
+        confirmed[token] = true
     }
 
     /// Each name once (its last entry), in UTF-8 byte order of the names; sorts
     /// positions, not a copy of the entries.
     public func forEachByName(_ body: (Entry) -> Void) {
-        var order = Array(entries.indices)
+        var order = entries.indices.filter { confirmed[$0] }
         order.sort { a, b in
             let (x, y) = (entries[a].name, entries[b].name)
             return x == y ? a < b : Fingerprint.byteOrder(x, y)
@@ -51,7 +71,7 @@ public struct SucceededTasks: Sendable {
     /// The entries by name, each name's last (for tests and `--resume` readers).
     public var byName: [String: Entry] {
         var table: [String: Entry] = [:]
-        for entry in entries { table[entry.name] = entry }
+        for (index, entry) in entries.enumerated() where confirmed[index] { table[entry.name] = entry }
         return table
     }
 }
