@@ -142,7 +142,7 @@ print(asyncio.run(main()))
     # B2: 1,000 /bin/true at a concurrency cap.
     def b2(self):
         n = 200 if self.quick else 1000
-        runs = 1 if self.quick else 3
+        runs = 1 if self.quick else 7
         wf = self.write("true.yaml", "stages:\n  - name: s\n    tasks:\n" + "      - /bin/true\n" * n)
         mk = self.write("Makefile", "all: " + " ".join(f"t{i}" for i in range(n)) + "\n" +
                         "".join(f"t{i}:\n\t@/bin/true\n" for i in range(n)) + ".PHONY: all " + " ".join(f"t{i}" for i in range(n)) + "\n")
