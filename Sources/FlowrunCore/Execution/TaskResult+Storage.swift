@@ -7,9 +7,8 @@
 /// empty. The attempt spans are stored only when they are not the single
 /// attempt that the result's own times and state describe.
 extension TaskResult {
-    /// The out-of-line fields; copied before a change when shared.
-    final class Extras: @unchecked Sendable {
-        // @unchecked: changed only through `TaskResult.change`, which copies a shared box first.
+    /// The out-of-line fields, in a `SharedFields` box.
+    struct Extras: Sendable {
         var resultTruncated = false
         var stderrTail: [String] = []
         var escapedDescendant = false
@@ -20,20 +19,7 @@ extension TaskResult {
         var placement: TaskPlacement?
 
         /// The box of a result that has none of them.
-        static let none = Extras()
-
-        func copy() -> Extras {
-            let copy = Extras()
-            copy.resultTruncated = resultTruncated
-            copy.stderrTail = stderrTail
-            copy.escapedDescendant = escapedDescendant
-            copy.attemptSpans = attemptSpans
-            copy.steps = steps
-            copy.outputs = outputs
-            copy.matrixTask = matrixTask
-            copy.placement = placement
-            return copy
-        }
+        static let none = SharedFields(Extras())
     }
 
     /// The bits of `setTimes`.
@@ -41,11 +27,6 @@ extension TaskResult {
         case started = 1
         case finished = 2
         case queued = 4
-    }
-
-    private mutating func change(_ update: (Extras) -> Void) {
-        if !isKnownUniquelyReferenced(&extras) { extras = extras.copy() }
-        update(extras)
     }
 
     private func time(_ field: TimeField) -> Duration? {
@@ -72,7 +53,7 @@ extension TaskResult {
         guard spanIsImplied else { return }
         let spans = attemptSpans
         spanIsImplied = false
-        change { $0.attemptSpans = spans }
+        extras.set(\.attemptSpans, spans)
     }
 
     /// The one attempt span the result's fields describe, if they describe one.
@@ -117,82 +98,60 @@ extension TaskResult {
     public var attemptSpans: [AttemptSpan] {
         get {
             if spanIsImplied, let span = impliedSpan { return [span] }
-            return extras.attemptSpans
+            return extras.fields.attemptSpans
         }
         set {
             if newValue.count == 1, let implied = impliedSpan, newValue[0] == implied {
                 spanIsImplied = true
-                if !extras.attemptSpans.isEmpty { change { $0.attemptSpans = [] } }
+                if !extras.fields.attemptSpans.isEmpty { extras.set(\.attemptSpans, []) }
                 return
             }
             spanIsImplied = false
-            guard newValue != extras.attemptSpans else { return }
-            change { $0.attemptSpans = newValue }
+            extras.update(\.attemptSpans, newValue)
         }
     }
 
     /// True when the output the result was made of passed the capture limit
     /// (1 MiB) and was cut at the last line break within it.
     public var resultTruncated: Bool {
-        get { extras.resultTruncated }
-        set {
-            guard newValue != extras.resultTruncated else { return }
-            change { $0.resultTruncated = newValue }
-        }
+        get { extras.fields.resultTruncated }
+        set { extras.update(\.resultTruncated, newValue) }
     }
 
     /// Last lines of the last attempt's stderr, masked.
     public var stderrTail: [String] {
-        get { extras.stderrTail }
-        set {
-            guard newValue != extras.stderrTail else { return }
-            change { $0.stderrTail = newValue }
-        }
+        get { extras.fields.stderrTail }
+        set { extras.update(\.stderrTail, newValue) }
     }
 
     /// True when a descendant escaped the task's process group and held its output open.
     public var escapedDescendant: Bool {
-        get { extras.escapedDescendant }
-        set {
-            guard newValue != extras.escapedDescendant else { return }
-            change { $0.escapedDescendant = newValue }
-        }
+        get { extras.fields.escapedDescendant }
+        set { extras.update(\.escapedDescendant, newValue) }
     }
 
     /// The last attempt's steps, in order, for a task of `steps`; skipped ones included.
     public var steps: [StepResult] {
-        get { extras.steps }
-        set {
-            guard newValue != extras.steps else { return }
-            change { $0.steps = newValue }
-        }
+        get { extras.fields.steps }
+        set { extras.update(\.steps, newValue) }
     }
 
     /// What the task wrote to `FLOWRUN_OUTPUT` (declared names only), masked.
     public var outputs: [TaskOutput] {
-        get { extras.outputs }
-        set {
-            guard newValue != extras.outputs else { return }
-            change { $0.outputs = newValue }
-        }
+        get { extras.fields.outputs }
+        set { extras.update(\.outputs, newValue) }
     }
 
     /// For a matrix instance: the matrix task it came from.
     public var matrixTask: String? {
-        get { extras.matrixTask }
-        set {
-            guard newValue != extras.matrixTask else { return }
-            change { $0.matrixTask = newValue }
-        }
+        get { extras.fields.matrixTask }
+        set { extras.update(\.matrixTask, newValue) }
     }
 
     /// Where the last attempt ran, when not on this machine (the Slurm job, step and node).
     public var placement: TaskPlacement? {
-        get { extras.placement }
-        set {
-            guard newValue != extras.placement else { return }
-            change { $0.placement = newValue }
-        }
+        get { extras.fields.placement }
+        set { extras.update(\.placement, newValue) }
     }
 }
 
