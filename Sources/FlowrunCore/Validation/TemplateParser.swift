@@ -80,22 +80,8 @@ struct TemplateParser {
         }
     }
 
-    /// Whether `text` holds `${{` anywhere: a byte scan (`memchr` from one
-    /// `$` to the next), since `String.contains` goes through Unicode-aware
-    /// matching and was a quarter of `validate`'s time on a large file.
-    static func holdsOpening(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, bytes.count >= 3 else { return false }
-            var i = 0
-            while i + 2 < bytes.count, let found = memchr(base + i, Int32(UInt8(ascii: "$")), bytes.count - 2 - i) {
-                i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if bytes[i + 1] == UInt8(ascii: "{"), bytes[i + 2] == UInt8(ascii: "{") { return true }
-                i += 1
-            }
-            return false
-        }
-    }
+    /// Whether `text` holds `${{` anywhere (`ByteScan`).
+    static func holdsOpening(_ text: String) -> Bool { ByteScan.holds(text, "${{") }
 
     /// Byte offsets of every `${{` that opens an expression in `bytes[range]`,
     /// skipping `$${{` and whatever lies between an opening and its `}}`,
