@@ -14,7 +14,7 @@ struct StateSession: Sendable {
             expectedTasks: plan.taskCount)
     }
 
-    /// Stores the finished run; returns the fingerprinting note when it took over 100 ms.
+    /// Stores the finished run; returns the fingerprinting note (`fingerprintingNote`), or nil.
     /// `jsonReport` writes the run's JSON report (`JSONReport.write`, or one already rendered).
     /// `textReport` is the plain text report when it was rendered already.
     func finish(
