@@ -29,7 +29,12 @@ import Testing
         func checksAtSuccess(_ task: PlannedTask) -> Bool { atSuccess }
 
         func receive(_ event: RunEvent) {
-            if case .taskFinished(let result) = event { log.withLock { $0.append("finished \(result.name)") } }
+            switch event {
+            // The plan declares good (task 0), then bad.
+            case .taskStarted(let id, _, _): log.withLock { $0.append("start " + (id.task == 0 ? "good" : "bad")) }
+            case .taskFinished(let result): log.withLock { $0.append("finished \(result.name)") }
+            default: break
+            }
         }
     }
 
@@ -41,13 +46,27 @@ import Testing
     @Test func checkedAtSuccessOnlyWhenTheTaskSucceeded() async {
         let recorder = Recorder(atSuccess: true)
         await run(recorder)
-        #expect(recorder.entries == ["finished good", "check good", "success good", "finished bad"])
+        // Checks, starts and successes happen in the stage loop, in this order; each child's
+        // finish comes from its own task, after its start and before the loop sees it.
+        let entries = recorder.entries
+        #expect(entries.filter { !$0.hasPrefix("finished") } == ["start good", "start bad", "check good", "success good"])
+        #expect(before(entries, "start good", "finished good", "check good"))
+        #expect(before(entries, "start bad", "finished bad"))
     }
 
     @Test func otherwiseCheckedBeforeStarting() async {
         let recorder = Recorder(atSuccess: false)
         await run(recorder)
-        #expect(recorder.entries == ["check good", "check bad", "finished good", "success good", "finished bad"])
+        let entries = recorder.entries
+        #expect(entries.filter { !$0.hasPrefix("finished") } == ["check good", "start good", "check bad", "start bad", "success good"])
+        #expect(before(entries, "start good", "finished good", "success good"))
+        #expect(before(entries, "start bad", "finished bad"))
+    }
+
+    /// True when each entry is logged exactly once and in the given order.
+    func before(_ entries: [String], _ ordered: String...) -> Bool {
+        let positions = ordered.map { entry in entries.indices.filter { entries[$0] == entry } }
+        return positions.allSatisfy { $0.count == 1 } && positions.map { $0[0] } == positions.map { $0[0] }.sorted()
     }
 
     @Test func theStateCacheChecksAtSuccessOnlyWhatItCouldNotReuse() {
