@@ -18,12 +18,17 @@ struct SharedFields<Fields: Sendable>: @unchecked Sendable {
     var fields: Fields { _read { yield box.fields } }
 
     /// Sets one field, copying the box first when another value shares it.
+    /// Inlined so that the key path is a literal where it is applied, which the
+    /// optimizer turns into a plain stored-field access (a key path applied at
+    /// run time costs ~80 ns: 0.07 s of planning 100,000 tasks).
+    @inline(__always)
     mutating func set<Value>(_ field: WritableKeyPath<Fields, Value>, _ value: Value) {
         if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
         box.fields[keyPath: field] = value
     }
 
     /// Sets one field unless it already holds `value`: setting a default copies no box.
+    @inline(__always)
     mutating func update<Value: Equatable>(_ field: WritableKeyPath<Fields, Value>, _ value: Value) {
         guard box.fields[keyPath: field] != value else { return }
         set(field, value)
