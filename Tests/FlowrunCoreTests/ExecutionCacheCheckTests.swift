@@ -28,6 +28,12 @@ import Testing
 
         func checksAtSuccess(_ task: PlannedTask) -> Bool { atSuccess }
 
+        /// Logged, then declined: the task is then checked at its success.
+        func prepareSuccess(_ task: PlannedTask, inputs: FingerprintInput) -> Int? {
+            log.withLock { $0.append("prepare \(task.name)") }
+            return nil
+        }
+
         func receive(_ event: RunEvent) {
             switch event {
             // The plan declares good (task 0), then bad.
@@ -49,7 +55,9 @@ import Testing
         // Checks, starts and successes happen in the stage loop, in this order; each child's
         // finish comes from its own task, after its start and before the loop sees it.
         let entries = recorder.entries
-        #expect(entries.filter { !$0.hasPrefix("finished") } == ["start good", "start bad", "check good", "success good"])
+        // Prepared after both started: no fingerprint is made between two starts.
+        #expect(entries.filter { !$0.hasPrefix("finished") }
+                == ["start good", "start bad", "prepare good", "prepare bad", "check good", "success good"])
         #expect(before(entries, "start good", "finished good", "check good"))
         #expect(before(entries, "start bad", "finished bad"))
     }

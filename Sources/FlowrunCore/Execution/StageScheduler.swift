@@ -111,6 +111,8 @@ struct StageScheduler: Sendable {
             var fingerprints: [Fingerprint?] = []
             /// The cache's tokens for those (`TaskCache.prepareSuccess`), -1 for none; made at the first.
             var tokens: [Int32] = []
+            /// Started tasks that the cache fingerprints at their success, not yet prepared.
+            var toPrepare: [Int] = []
             func armTimer() {
                 guard let earliest = sleepers.earliest, timerArmedFor.map({ earliest < $0 }) ?? true else { return }
                 timerArmedFor = earliest
@@ -143,10 +145,8 @@ struct StageScheduler: Sendable {
                     if let fingerprint {
                         if fingerprints.isEmpty { fingerprints = [Fingerprint?](repeating: nil, count: stage.tasks.count) }
                         fingerprints[index] = fingerprint
-                    } else if ended == nil, let cache = run.cache, cache.checksAtSuccess(task),
-                              let token = cache.prepareSuccess(task, inputs: run.fingerprintInput(task)) {
-                        if tokens.isEmpty { tokens = [Int32](repeating: -1, count: stage.tasks.count) }
-                        tokens[index] = Int32(clamping: token)
+                    } else if ended == nil, let cache = run.cache, cache.checksAtSuccess(task) {
+                        toPrepare.append(index)
                     }
                     if let ended {
                         sink.receive(.taskFinished(ended))
@@ -173,6 +173,17 @@ struct StageScheduler: Sendable {
                     running += slots[index]
                 }
                 armTimer()
+                // Fingerprinted once started, while they run: the loop is the only place that
+                // reads a token (at the task's end), so each is ready before it is read, and the
+                // tasks of a big stage start without a SHA-256 between each two (100,000 sleeps
+                // started over 0.2 s instead of 0.35 s).
+                for index in toPrepare {
+                    let task = stage.tasks[index]
+                    guard let cache = run.cache, let token = cache.prepareSuccess(task, inputs: run.fingerprintInput(task)) else { continue }
+                    if tokens.isEmpty { tokens = [Int32](repeating: -1, count: stage.tasks.count) }
+                    tokens[index] = Int32(clamping: token)
+                }
+                toPrepare.removeAll(keepingCapacity: true)
             }
             func finish(_ index: Int, _ result: TaskResult) {
                 results[index] = result

@@ -12,9 +12,11 @@ public protocol TaskCache: Sendable {
     /// file: then it is checked only once the task succeeded (the same fingerprint: its
     /// templates read earlier stages only), and nothing is kept for it while it runs.
     func checksAtSuccess(_ task: PlannedTask) -> Bool
-    /// For such a task, as it starts: its fingerprint made now, while the stage waits (not
-    /// in the rush of successes), and kept where its success will be recorded; a token for
-    /// `recordSuccess(token:…)`, or nil to be checked at its success instead.
+    /// For such a task, once it started (after the stage loop started all it could, so
+    /// that no SHA-256 sits between two starts), before its end is handled: its fingerprint
+    /// made while the stage waits (not in the rush of successes), and kept where its
+    /// success will be recorded; a token for `recordSuccess(token:…)`, or nil to be
+    /// checked at its success instead.
     func prepareSuccess(_ task: PlannedTask, inputs: FingerprintInput) -> Int?
     /// The success of a task `prepareSuccess` gave `token`.
     func recordSuccess(token: Int, task: PlannedTask, result: String?, outputs: [TaskOutput])
