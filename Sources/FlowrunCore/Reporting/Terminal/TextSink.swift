@@ -93,3 +93,31 @@ public final class StringSink: TextSink {
     /// Everything written so far.
     public var text: String { storage.withLock { $0 } }
 }
+
+/// A text written piece by piece into a sink in chunks of whole lines, about
+/// 64 KiB each, never held whole (a 100,000-task report is 4 MB). `finish`
+/// writes what is left.
+struct TextSinkStream: TextOutputStream {
+    static let chunkSize = 64 << 10
+    private let sink: any TextSink
+    private var pending = ""
+
+    init(_ sink: any TextSink) {
+        self.sink = sink
+        pending.reserveCapacity(Self.chunkSize + 4096)
+    }
+
+    mutating func write(_ text: String) {
+        pending += text
+        // Only at a line's end, so that each write to the sink is whole lines.
+        if pending.utf8.count >= Self.chunkSize, pending.utf8.last == 0x0A { flush() }
+    }
+
+    mutating func finish() { flush() }
+
+    private mutating func flush() {
+        guard !pending.isEmpty else { return }
+        sink.write(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+}
