@@ -15,7 +15,20 @@ import Testing
 
     @Test func aResultIsSmall() {
         #expect(MemoryLayout<TaskState>.size <= 9)
-        #expect(MemoryLayout<TaskResult>.stride <= 144)
+        #expect(MemoryLayout<TaskResult>.stride <= 120)
+    }
+
+    @Test func timesAreKeptToTheNanosecondAndClampedAtTheEnds() {
+        var result = slept()
+        result.started = .nanoseconds(1_234_567_891)
+        result.finished = .seconds(-2)
+        #expect(result.started == .nanoseconds(1_234_567_891) && result.finished == .seconds(-2))
+        result.queued = .seconds(Int64.max / 2)
+        #expect(result.queued == .nanoseconds(Int64.max))
+        result.queued = .seconds(Int64.min / 2)
+        #expect(result.queued == .nanoseconds(Int64.min))
+        result.started = nil
+        #expect(result.started == nil && result.finished == .seconds(-2))
     }
 
     @Test func thePlainSingleAttemptIsImpliedAndReadBack() {
