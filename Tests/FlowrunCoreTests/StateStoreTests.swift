@@ -76,6 +76,33 @@ import Testing
         #expect(warnings.all.isEmpty)
     }
 
+    /// A run's summary records what its reports take, so the cap in bytes reads no file;
+    /// a record from before that has its runs measured on disk.
+    @Test(arguments: [true, false])
+    func theCapInBytesUsesTheRecordedSizes(recorded: Bool) throws {
+        let dir = try StateScratch()
+        let warnings = Warnings()
+        let text = String(repeating: "x", count: 1000)
+        func finish(_ id: String, cap: Int) {
+            StateDirectory(path: dir.path + "/.flowrun", workflow: "ci", source: "/ci.yaml",
+                           options: .init(keptRunBytes: cap, onWarning: warnings.handler))
+                .finishRun(summary(id), jsonReport: "{\"tasks\": []}\n", textReport: text,
+                           tasks: ["a/b": LastRunTask(fingerprint: Self.fingerprint, result: id)])
+        }
+        finish("01", cap: 1 << 20)
+        finish("02", cap: 1 << 20)
+        let record = try #require(dir.read(".flowrun/workflows/ci.json"))
+        #expect(record.components(separatedBy: "\"bytes\": ").count == 3)
+        if !recorded { try dir.write(".flowrun/workflows/ci.json", record.replacingOccurrences(of: #", "bytes": \d+"#, with: "", options: .regularExpression)) }
+        // Emptied on disk: only the recorded sizes still count 01's 1,000 bytes.
+        for ext in ["json", "txt", "tasks.json"] { try dir.write(".flowrun/runs/01.\(ext)", "") }
+        finish("03", cap: 2500)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/.flowrun/runs").sorted()
+        #expect(names.contains("01.txt") == !recorded)
+        #expect(names.contains("02.txt") && names.contains("03.txt"))
+        #expect(warnings.all.isEmpty)
+    }
+
     @Test(arguments: ["garbage", "half"])
     func aCorruptFileIsMovedAsideAndTreatedAsAbsent(_ damage: String) throws {
         let dir = try StateScratch()

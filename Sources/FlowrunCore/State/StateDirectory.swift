@@ -163,11 +163,18 @@ public final class StateDirectory: RunStateStore {
             LastRunFile.write(tasks, to: &lastRun)
             var pruned = record.runs.count > options.keptRuns ? Array(record.runs.prefix(record.runs.count - options.keptRuns)) : []
             record.runs.removeFirst(pruned.count)
-            // Then by size, oldest first: the new run's bytes, and what the older ones take on disk.
-            var sizes = record.runs.dropLast().map { run in
-                StateLayout.runReportExtensions.reduce(0) { $0 + Int(FileStatus.of(layout.runReport(run.runID, ext: $1))?.size ?? 0) }
+            // Then by size, oldest first: the new run's bytes, and the older ones' as their
+            // summaries recorded them (measured on disk for a record from before that).
+            let newBytes = json.byteCount + text.byteCount + lastRun.byteCount
+            if let newest = record.runs.indices.last, record.runs[newest].runID == summary.runID {
+                record.runs[newest].bytes = newBytes
             }
-            var total = sizes.reduce(json.byteCount + text.byteCount + lastRun.byteCount, +)
+            var sizes = record.runs.dropLast().map { run in
+                run.bytes ?? StateLayout.runReportExtensions.reduce(0) {
+                    $0 + Int(FileStatus.of(layout.runReport(run.runID, ext: $1))?.size ?? 0)
+                }
+            }
+            var total = sizes.reduce(newBytes, +)
             while total > options.keptRunBytes, !sizes.isEmpty {
                 total -= sizes.removeFirst()
                 pruned.append(record.runs.removeFirst())
