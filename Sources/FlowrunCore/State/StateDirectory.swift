@@ -49,7 +49,6 @@ public final class StateDirectory: RunStateStore {
     /// Read on first use: only `--resume` needs it.
     private let lastRunTasks = Mutex<[String: LastRunTask]?>(nil)
     /// The last run's id when the folder was opened.
-    private let lastRunID: String?
     /// False once a write failed: the run goes on without state.
     private let canWrite: Mutex<Bool>
     private let tasks = Mutex<[String: TaskRecord?]>([:])
@@ -86,11 +85,9 @@ public final class StateDirectory: RunStateStore {
         canWrite = Mutex(writable)
         let reader = StateFileReader(quarantine: writable, onWarning: options.onWarning)
         var digests: [String: FileDigests.Entry] = [:]
-        var lastRunID: String?
         let load = {
             if writable { StateDirectory.removeTemporaryFiles(layout, workflow: workflow) }
             digests = reader.digests(layout.files) ?? [:]
-            lastRunID = reader.workflow(layout.workflow(workflow))?.runs.last?.runID
         }
         if let lock {
             lock.withLock(patience: options.lockPatience, onWait: { options.onWarning(.stateLockWaiting(path: layout.lock)) }, load)
@@ -99,7 +96,6 @@ public final class StateDirectory: RunStateStore {
         } else {
             load()
         }
-        self.lastRunID = lastRunID
         fileDigests = FileDigests(stored: digests)
     }
 
@@ -117,11 +113,14 @@ public final class StateDirectory: RunStateStore {
     public func lastRun() -> [String: LastRunTask] {
         if let known = lastRunTasks.withLock({ $0 }) { return known }
         var tasks: [String: LastRunTask] = [:]
-        if let lastRunID, !(options.writable && lock == nil) {
+        if !(options.writable && lock == nil) {
             let reader = StateFileReader(quarantine: lock != nil, onWarning: options.onWarning)
-            let path = layout.runReport(lastRunID, ext: "tasks.json")
-            let reportPath = layout.runReport(lastRunID, ext: "json")
             tasks = locked {
+                // Which run was last is read here, at the first need (`--resume`), not when the
+                // folder is opened: the workflow's record of 100 runs was parsed by every run.
+                guard let lastRunID = reader.workflow(layout.workflow(workflow))?.runs.last?.runID else { return [:] }
+                let path = layout.runReport(lastRunID, ext: "tasks.json")
+                let reportPath = layout.runReport(lastRunID, ext: "json")
                 // The report has no `format` field of its own: it is checked by its shape.
                 guard let json = reader.json(path), let bytes = reader.bytes(reportPath) else { return [:] }
                 guard let report = StateJSON(bytes: bytes), let results = LastRunFile.results(report: report) else {
