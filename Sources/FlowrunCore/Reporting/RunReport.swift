@@ -53,10 +53,12 @@ public enum RunReport {
         // per piece: String appends and padding one Character at a time were most of the
         // 0.14 s a 100,000-task report took (perf).
         var line = LineBuffer()
+        let byStage = run.stageOrdered
         for stage in run.stages {
             let head = stage.skipped ? "skipped" : DurationFormat.human(stage.duration)
             out.write("stage \(stage.name): \(head)\n")
-            for task in run.tasks where task.id.stage == stage.index {
+            for position in run.taskPositions(ofStage: stage.index, stageOrdered: byStage) {
+                let task = run.tasks[position]
                 let state = describe(task)
                 line.clear()
                 line += "  "
