@@ -223,7 +223,7 @@ public struct Scalar: Sendable {
     }
 
     /// Whether a plain scalar of these bytes is a string under the core schema.
-    /// Decided from the bytes, as `resolve` decides, with no `String` made but for a float's digits.
+    /// Decided from the bytes, as `resolve` decides; a `String` is made only for a number's digits.
     static func typesAsString(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = utf8.first else { return false }
         guard mayBeTyped(first) else { return true }
@@ -232,16 +232,7 @@ public struct Scalar: Sendable {
         if !(isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")) {
             return utf8.count > 5 || !letterWords.contains(packed(utf8))
         }
-        if utf8.count <= 5 {
-            let word = packed(utf8)
-            if nullWords.contains(word) || trueWords.contains(word) || falseWords.contains(word)
-                || infinityWords.contains(word) || negativeInfinityWords.contains(word) || nanWords.contains(word) {
-                return false
-            }
-        }
-        guard isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") else {
-            return true
-        }
+        // A digit, sign or dot: `resolve` decides (it checks `.inf` and `.nan` first).
         if case .string = resolve(utf8, { String(decoding: utf8, as: UTF8.self) }) { return true }
         return false
     }
